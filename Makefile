@@ -1,0 +1,53 @@
+# Everything a fresh machine needs comes from here: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+PYTEST_ARGS ?= -n 2
+
+.PHONY: install run test test-fast lint format bench translations messages demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Compile translations with Babel: no system gettext needed.
+translations: install
+	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+
+# Extract new strings into the .po files (needs GNU gettext: `apt-get install gettext`).
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --all --no-location --ignore '.venv/*' --ignore 'var/*'
+
+demo: install translations
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+
+# Web on http://127.0.0.1:8000/ plus a Celery worker and beat, on the embedded defaults.
+run: demo
+	DEBUG=$${DEBUG:-1} bin/run
+
+test: install translations
+	TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install translations
+	TESTING=1 $(BIN)/pytest tests/bench -p no:xdist -s -q -o addopts="-p no:cacheprovider"
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,13 @@
+"""The REST API's router: every resource under /api/v1/."""
+
+from rest_framework.routers import DefaultRouter
+
+from courses.api import CentreViewSet, CourseViewSet, VenueViewSet
+from scheduling.api import ClosureViewSet, SessionViewSet
+
+router = DefaultRouter()
+router.register("centres", CentreViewSet, basename="centre")
+router.register("venues", VenueViewSet, basename="venue")
+router.register("courses", CourseViewSet, basename="course")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("closures", ClosureViewSet, basename="closure")

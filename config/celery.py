@@ -1,0 +1,18 @@
+"""The Celery app. Tasks take ids and call a service; beat runs the periodic ones."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("integra")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "sessions-extend-horizon": {
+        "task": "scheduling.tasks.sessions_extend_horizon",
+        "schedule": crontab(minute=17, hour=3),
+    },
+}

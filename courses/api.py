@@ -1,0 +1,239 @@
+"""REST API for centres, venues and courses. Views parse input and call one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS
+
+from courses import selectors, services
+from courses.models import Centre, Course, CourseKind, Venue
+from courses.permissions import CentrePermission
+
+TRANSLATED_LANGUAGES = ("pl", "uk", "en", "ru")
+
+
+class CentreSerializer(serializers.ModelSerializer[Centre]):
+    class Meta:
+        model = Centre
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "network",
+            "address",
+            "postal_code",
+            "city",
+            "voivodeship",
+            "phone",
+            "email",
+            "website",
+            "timezone",
+            "opening_hours",
+        ]
+
+
+class CentreViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Centre],
+):
+    """Integration centres. Anyone may read; superusers create; a centre's staff update it."""
+
+    serializer_class = CentreSerializer
+    lookup_field = "slug"
+    permission_classes = [CentrePermission]
+    filterset_fields = ["city", "voivodeship", "network"]
+
+    def get_queryset(self) -> QuerySet[Centre]:
+        if self.request.method in SAFE_METHODS:
+            return selectors.centres_public()
+        return selectors.centres_managed_for_user(self.request.user)
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Centre]) -> None:
+        centre = serializer.save()
+        centre.full_clean()
+
+
+class VenueSerializer(serializers.ModelSerializer[Venue]):
+    centre = serializers.SlugRelatedField(slug_field="slug", queryset=Centre.objects.none())
+
+    class Meta:
+        model = Venue
+        fields = ["id", "centre", "name", "address", "postal_code", "city", "accessibility"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field = self.fields["centre"]
+            field.queryset = selectors.centres_managed_for_user(request.user)  # type: ignore[attr-defined]
+
+
+class VenueFilter(django_filters.FilterSet):
+    centre = django_filters.CharFilter(field_name="centre__slug")
+
+    class Meta:
+        model = Venue
+        fields = ["centre", "city"]
+
+
+class VenueViewSet(viewsets.ModelViewSet[Venue]):
+    """Places where sessions happen. Anyone may read; a centre's staff manage its venues."""
+
+    serializer_class = VenueSerializer
+    filterset_class = VenueFilter
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Venue]:
+        if self.request.method in SAFE_METHODS:
+            return Venue.objects.select_related("centre").order_by("centre_id", "name")
+        return selectors.venues_managed_for_user(self.request.user)
+
+
+class CourseSerializer(serializers.ModelSerializer[Course]):
+    centre = serializers.SlugRelatedField(slug_field="slug", queryset=Centre.objects.none())
+    venue = serializers.PrimaryKeyRelatedField(
+        queryset=Venue.objects.none(), allow_null=True, required=False
+    )
+    title = serializers.CharField(
+        max_length=200,
+        help_text="Title in the request's language (Accept-Language), falling back to Polish.",
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+    recurrence = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "RFC 5545 lines (RRULE, EXRULE, RDATE, EXDATE) in the centre's local time, e.g. "
+            "'RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=24\\nEXDATE:20261229'. Empty: one session."
+        ),
+    )
+    start_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "centre",
+            "slug",
+            "kind",
+            "title",
+            *(f"title_{lang}" for lang in TRANSLATED_LANGUAGES),
+            "description",
+            *(f"description_{lang}" for lang in TRANSLATED_LANGUAGES),
+            "audience",
+            "level",
+            "trainers",
+            "venue",
+            "capacity",
+            "booking_mode",
+            "waitlist_mode",
+            "offer_hours",
+            "published",
+            "recurrence",
+            "start_date",
+            "start_time",
+            "duration_minutes",
+            "skip_public_holidays",
+            "url",
+        ]
+        extra_kwargs = {
+            **{f"title_{lang}": {"required": False} for lang in TRANSLATED_LANGUAGES},
+            **{f"description_{lang}": {"required": False} for lang in TRANSLATED_LANGUAGES},
+            "trainers": {"required": False},
+        }
+        # Uniqueness of (centre, slug) is checked by the model's full_clean in the service.
+        validators: list[Any] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["centre"].queryset = selectors.centres_managed_for_user(request.user)  # type: ignore[attr-defined]
+            self.fields["venue"].queryset = selectors.venues_managed_for_user(request.user)  # type: ignore[attr-defined]
+
+    def to_representation(self, instance: Course) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["recurrence"] = instance.recurrence_text
+        return data
+
+    def get_url(self, course: Course) -> str:
+        request = self.context.get("request")
+        path = course.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        centre = attrs.get("centre") or (self.instance.centre if self.instance else None)
+        if self.instance is not None and "centre" in attrs and attrs["centre"] != centre:
+            raise serializers.ValidationError({"centre": _("A course cannot change centre.")})
+        venue = attrs.get("venue")
+        if venue is not None and centre is not None and venue.centre_id != centre.pk:
+            raise serializers.ValidationError({"venue": _("The venue belongs to another centre.")})
+        return attrs
+
+    @staticmethod
+    def service_fields(attrs: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+        """Map validated input to service keyword arguments."""
+        fields = dict(attrs)
+        fields.pop("centre", None)
+        if "recurrence" in fields:
+            fields["recurrence_text"] = fields.pop("recurrence")
+        lang = (get_language() or "pl").split("-")[0]
+        if lang not in TRANSLATED_LANGUAGES:
+            lang = "pl"
+        for name in ("title", "description"):
+            if name in fields:
+                value = fields.pop(name)
+                fields.setdefault(f"{name}_{lang}", value)
+                if creating:
+                    fields.setdefault(f"{name}_pl", value)
+        return fields
+
+
+class CourseFilter(django_filters.FilterSet):
+    centre = django_filters.CharFilter(field_name="centre__slug")
+    kind = django_filters.ChoiceFilter(choices=CourseKind.choices)
+
+    class Meta:
+        model = Course
+        fields = ["centre", "kind", "audience", "level", "booking_mode", "published"]
+
+
+class CourseViewSet(viewsets.ModelViewSet[Course]):
+    """Courses with their time as a rule. Creating or changing one generates its sessions."""
+
+    serializer_class = CourseSerializer
+    filterset_class = CourseFilter
+
+    def get_queryset(self) -> QuerySet[Course]:
+        if self.request.method in SAFE_METHODS:
+            qs = selectors.courses_visible_for_user(self.request.user)
+        else:
+            qs = selectors.courses_managed_for_user(self.request.user)
+        return qs.order_by("centre_id", "start_date", "id")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Course]) -> None:
+        attrs = dict(serializer.validated_data)  # type: ignore[arg-type]
+        centre = attrs["centre"]
+        course, _result = services.course_create(
+            centre=centre, **CourseSerializer.service_fields(attrs, creating=True)
+        )
+        serializer.instance = course
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Course]) -> None:
+        attrs = dict(serializer.validated_data)  # type: ignore[arg-type]
+        assert serializer.instance is not None  # noqa: S101 - narrowing
+        course, _result = services.course_update(
+            course=serializer.instance, **CourseSerializer.service_fields(attrs, creating=False)
+        )
+        serializer.instance = course
+

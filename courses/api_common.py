@@ -1,0 +1,61 @@
+"""What every API view shares: pagination, error mapping, local-time datetimes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from courses.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Domain refusals and model validation become 4xx answers with translated messages."""
+    if isinstance(exc, DomainError):
+        body: dict[str, Any] = {"detail": str(exc.message), "code": exc.code}
+        if exc.field:
+            body[exc.field] = [str(exc.message)]
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data: Any = {
+                ("non_field_errors" if k == "__all__" else k): [str(m) for m in v]
+                for k, v in exc.message_dict.items()
+            }
+        else:
+            data = {"non_field_errors": [str(m) for m in exc.messages]}
+        return Response(data, status=400)
+    return drf_exception_handler(exc, context)
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in the zone of the object's centre, with its offset (e.g. +02:00)."""
+
+    def __init__(self, *, tz_source: str = "course.centre.tz", **kwargs: Any) -> None:
+        self.tz_source = tz_source
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        value = super().get_attribute(instance)
+        tz = instance
+        for part in self.tz_source.split("."):
+            tz = getattr(tz, part)
+        return (value, tz)
+
+    def to_representation(self, value: Any) -> str | None:
+        moment, tz = value
+        if moment is None:
+            return None
+        assert isinstance(moment, datetime)  # noqa: S101 - narrowing
+        return moment.astimezone(tz).isoformat()

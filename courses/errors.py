@@ -1,0 +1,30 @@
+"""Domain refusals. Each is one type under `DomainError`, carries a translated message, and is
+mapped to a 4xx answer in one place for the API (`courses.api_common.exception_handler`) and
+shown as a form error in pages and the admin."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class SessionCancelled(DomainError):
+    status_code = 409
+    code = "session_cancelled"
+
+
+class InvalidSessionTime(DomainError):
+    code = "invalid_session_time"
+
+
+class WrongCentre(DomainError):
+    code = "wrong_centre"

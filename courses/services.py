@@ -1,0 +1,62 @@
+"""Writes for the catalogue. Each function owns its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Centre, Course
+from scheduling import rules
+from scheduling.services import SyncResult, course_sessions_sync
+
+
+def course_save(
+    *, course: Course, trainers: Iterable[AbstractBaseUser] | None = None
+) -> SyncResult:
+    """Validate and save a course, then make its sessions follow its rule.
+
+    A new course gets all its sessions; a changed one changes only its future sessions (the
+    past is history). Raises ValidationError and saves nothing when a field or the rule is wrong.
+    """
+    creating = course.pk is None
+    course.full_clean()
+    with transaction.atomic():
+        course.save()
+        if trainers is not None:
+            course.trainers.set(trainers)  # type: ignore[arg-type]
+        return course_sessions_sync(course=course, since=None if creating else timezone.now())
+
+
+def _apply(course: Course, fields: dict[str, Any]) -> Any:
+    trainers = fields.pop("trainers", None)
+    recurrence_text = fields.pop("recurrence_text", None)
+    for name, value in fields.items():
+        setattr(course, name, value)
+    if recurrence_text is not None:
+        try:
+            course.recurrence = rules.parse(recurrence_text, course.centre.tz)
+        except rules.RuleError as exc:
+            raise ValidationError({"recurrence": [exc.message]}) from exc
+    return trainers
+
+
+def course_create(*, centre: Centre, **fields: Any) -> tuple[Course, SyncResult]:
+    """Create a course and materialise its sessions.
+
+    `recurrence_text` (RFC 5545 lines in the centre's local time) may be given instead of a
+    parsed `recurrence`.
+    """
+    course = Course(centre=centre)
+    trainers = _apply(course, fields)
+    return course, course_save(course=course, trainers=trainers)
+
+
+def course_update(*, course: Course, **fields: Any) -> tuple[Course, SyncResult]:
+    """Change a course; its future sessions follow the new rule, past ones stay as they are."""
+    trainers = _apply(course, fields)
+    return course, course_save(course=course, trainers=trainers)

@@ -1,0 +1,1 @@
+"""The outbound message outbox lives here (SMS notifications issue)."""

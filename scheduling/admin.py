@@ -1,0 +1,110 @@
+"""Back office for sessions and closures. Every change goes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from courses import selectors
+from courses.admin import CentreScopedAdmin
+from courses.errors import DomainError
+from scheduling import services
+from scheduling.models import Closure, Session, SessionStatus
+
+
+@admin.register(Session)
+class SessionAdmin(CentreScopedAdmin):
+    centre_path = "course__centre"
+    list_display = ["__str__", "starts_at", "venue", "status", "moved"]
+    list_filter = ["course__centre", "course__kind", "status", "moved", ("starts_at", admin.DateFieldListFilter)]
+    search_fields = ["course__title", "course__slug"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["course__centre", "venue"]
+    fields = ["course", "starts_at", "ends_at", "venue", "status", "capacity", "note", "original_start", "moved", "sequence"]
+    readonly_fields = ["original_start", "moved", "sequence"]
+    actions = ["cancel_sessions", "restore_sessions"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return [*self.readonly_fields, "status"]
+        return [*self.readonly_fields, "course"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "course" and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.courses_managed_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        try:
+            if not change:
+                created = services.session_add(
+                    course=data["course"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    venue=data.get("venue"),
+                    capacity=data.get("capacity"),
+                    note=data.get("note", ""),
+                )
+                obj.pk = created.pk
+                return
+            current = Session.objects.get(pk=obj.pk)
+            if {"starts_at", "ends_at", "venue"} & set(form.changed_data):
+                if current.status == SessionStatus.CANCELLED and data["status"] == SessionStatus.SCHEDULED:
+                    services.session_restore(session=current, actor=request.user)
+                services.session_move(
+                    session=current,
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    venue=data.get("venue"),
+                    actor=request.user,
+                )
+            if "status" in form.changed_data:
+                if data["status"] == SessionStatus.CANCELLED:
+                    services.session_cancel(session=current, actor=request.user)
+                else:
+                    services.session_restore(session=current, actor=request.user)
+            services.session_update_details(
+                session=current, capacity=data.get("capacity"), note=data.get("note", "")
+            )
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+
+    @admin.action(description=_("Cancel selected sessions"))
+    def cancel_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        for session in queryset:
+            services.session_cancel(session=session, actor=request.user)
+        self.message_user(request, _("Cancelled: %(n)s.") % {"n": queryset.count()})
+
+    @admin.action(description=_("Restore selected sessions"))
+    def restore_sessions(self, request: HttpRequest, queryset: QuerySet[Session]) -> None:
+        for session in queryset:
+            services.session_restore(session=session, actor=request.user)
+        self.message_user(request, _("Restored: %(n)s.") % {"n": queryset.count()})
+
+
+@admin.register(Closure)
+class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):  # type: ignore[misc]
+    list_display = ["__str__", "centre", "starts_on", "ends_on"]
+    list_filter = ["centre", ("starts_on", admin.DateFieldListFilter)]
+
+    def save_model(self, request: HttpRequest, obj: Closure, form: Any, change: bool) -> None:
+        services.closure_save(closure=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Closure) -> None:
+        services.closure_delete(closure=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Closure]) -> None:
+        for closure in queryset:
+            services.closure_delete(closure=closure)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser:
+            form.base_fields["centre"].required = True
+        return form

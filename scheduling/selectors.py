@@ -1,0 +1,76 @@
+"""Reads for sessions and closures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from courses.models import Centre, Course
+from courses.selectors import User, centres_managed_for_user
+from scheduling.models import Closure, Session, SessionStatus
+
+
+def _with_relations(qs: QuerySet[Session]) -> QuerySet[Session]:
+    return qs.select_related("course__centre", "venue", "course__venue")
+
+
+def sessions_visible_for_user(user: User) -> QuerySet[Session]:
+    visible = Q(course__published=True)
+    if user.is_authenticated:
+        visible |= Q(course__centre__in=centres_managed_for_user(user))
+    return _with_relations(Session.objects.filter(visible))
+
+
+def sessions_managed_for_user(user: User) -> QuerySet[Session]:
+    return _with_relations(
+        Session.objects.filter(course__centre__in=centres_managed_for_user(user))
+    )
+
+
+def closures_visible_for_user(user: User) -> QuerySet[Closure]:
+    return Closure.objects.select_related("centre")
+
+
+def closures_managed_for_user(user: User) -> QuerySet[Closure]:
+    qs = Closure.objects.select_related("centre")
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(centre__in=centres_managed_for_user(user))
+
+
+def upcoming_public_sessions(
+    *,
+    centres: list[Centre] | None = None,
+    course: Course | None = None,
+    now: datetime | None = None,
+    days: int = 28,
+) -> QuerySet[Session]:
+    """Scheduled and cancelled sessions of published courses starting in the next `days` days."""
+    now = now or timezone.now()
+    qs = Session.objects.filter(
+        course__published=True, ends_at__gte=now, starts_at__lt=now + timedelta(days=days)
+    )
+    if centres is not None:
+        qs = qs.filter(course__centre__in=centres)
+    if course is not None:
+        qs = qs.filter(course=course)
+    return _with_relations(qs).order_by("starts_at", "id")
+
+
+def next_public_sessions_by_centre(
+    centres: list[Centre], *, per_centre: int = 3, now: datetime | None = None
+) -> dict[int, list[Session]]:
+    """The next few scheduled public sessions of each centre, in two queries at most."""
+    found: dict[int, list[Session]] = {c.pk: [] for c in centres}
+    sessions = upcoming_public_sessions(centres=centres, now=now, days=60).filter(
+        status=SessionStatus.SCHEDULED
+    )
+    for session in sessions.iterator(chunk_size=500):
+        bucket = found[session.course.centre_id]
+        if len(bucket) < per_centre:
+            bucket.append(session)
+        if all(len(b) >= per_centre for b in found.values()):
+            break
+    return found
