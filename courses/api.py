@@ -57,10 +57,6 @@ class CentreViewSet(
             return selectors.centres_public()
         return selectors.centres_managed_for_user(self.request.user)
 
-    def perform_create(self, serializer: serializers.BaseSerializer[Centre]) -> None:
-        centre = serializer.save()
-        centre.full_clean()
-
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
     centre = serializers.SlugRelatedField(slug_field="slug", queryset=Centre.objects.none())
