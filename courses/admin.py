@@ -18,7 +18,7 @@ from scheduling import rules
 from scheduling.models import Session
 
 
-class CentreScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CentreScopedAdmin(admin.ModelAdmin):
     """Limits the list and every choice of centre to the user's centres (superusers: all)."""
 
     centre_path = "centre"
@@ -27,7 +27,9 @@ class CentreScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(**{f"{self.centre_path}__in": selectors.centres_managed_for_user(request.user)})
+        return qs.filter(
+            **{f"{self.centre_path}__in": selectors.centres_managed_for_user(request.user)}
+        )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if not request.user.is_superuser:
@@ -40,7 +42,7 @@ class CentreScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Centre)
-class CentreAdmin(TranslationAdmin):  # type: ignore[misc]
+class CentreAdmin(TranslationAdmin):
     list_display = ["name", "city", "voivodeship", "network", "phone"]
     list_filter = ["voivodeship", "network"]
     search_fields = ["name", "city"]
@@ -58,13 +60,13 @@ class CentreAdmin(TranslationAdmin):  # type: ignore[misc]
 
 
 @admin.register(Venue)
-class VenueAdmin(CentreScopedAdmin, TranslationAdmin):  # type: ignore[misc]
+class VenueAdmin(CentreScopedAdmin, TranslationAdmin):
     list_display = ["name", "city", "centre"]
     list_filter = ["centre"]
     search_fields = ["name", "city", "address"]
 
 
-class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
+class CourseForm(forms.ModelForm):
     """The rule as plain RFC 5545 text, read in the centre's own time zone."""
 
     recurrence = forms.CharField(
@@ -94,10 +96,10 @@ class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
         try:
             return rules.parse(text, tz)
         except rules.RuleError as exc:
-            raise ValidationError(exc.message) from exc
+            raise ValidationError(str(exc.message)) from exc
 
 
-class SessionInline(admin.TabularInline):  # type: ignore[type-arg]
+class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
     fields = ["starts_at", "ends_at", "venue", "status", "moved", "capacity", "note"]
@@ -113,7 +115,7 @@ class SessionInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Course)
-class CourseAdmin(CentreScopedAdmin, TranslationAdmin):  # type: ignore[misc]
+class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
     form = CourseForm
     list_display = ["title", "centre", "kind", "audience", "level", "booking_mode", "published"]
     list_filter = ["centre", "kind", "audience", "booking_mode", "published", "start_date"]

@@ -59,7 +59,9 @@ class CentreViewSet(
 
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
-    centre = serializers.SlugRelatedField(slug_field="slug", queryset=Centre.objects.none())
+    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Centre.objects.none()
+    )
 
     class Meta:
         model = Venue
@@ -95,8 +97,10 @@ class VenueViewSet(viewsets.ModelViewSet[Venue]):
 
 
 class CourseSerializer(serializers.ModelSerializer[Course]):
-    centre = serializers.SlugRelatedField(slug_field="slug", queryset=Centre.objects.none())
-    venue = serializers.PrimaryKeyRelatedField(
+    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Centre.objects.none()
+    )
+    venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.none(), allow_null=True, required=False
     )
     title = serializers.CharField(
@@ -218,7 +222,7 @@ class CourseViewSet(viewsets.ModelViewSet[Course]):
         return qs.order_by("centre_id", "start_date", "id")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Course]) -> None:
-        attrs = dict(serializer.validated_data)  # type: ignore[arg-type]
+        attrs = dict(serializer.validated_data)
         centre = attrs["centre"]
         course, _result = services.course_create(
             centre=centre, **CourseSerializer.service_fields(attrs, creating=True)
@@ -226,10 +230,9 @@ class CourseViewSet(viewsets.ModelViewSet[Course]):
         serializer.instance = course
 
     def perform_update(self, serializer: serializers.BaseSerializer[Course]) -> None:
-        attrs = dict(serializer.validated_data)  # type: ignore[arg-type]
+        attrs = dict(serializer.validated_data)
         assert serializer.instance is not None  # noqa: S101 - narrowing
         course, _result = services.course_update(
             course=serializer.instance, **CourseSerializer.service_fields(attrs, creating=False)
         )
         serializer.instance = course
-

@@ -53,9 +53,8 @@ class LocalDateTimeField(serializers.DateTimeField):
             tz = getattr(tz, part)
         return (value, tz)
 
-    def to_representation(self, value: Any) -> str | None:
+    def to_representation(self, value: Any) -> Any:
         moment, tz = value
-        if moment is None:
+        if not isinstance(moment, datetime):
             return None
-        assert isinstance(moment, datetime)  # noqa: S101 - narrowing
         return moment.astimezone(tz).isoformat()

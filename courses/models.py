@@ -260,7 +260,7 @@ class Course(models.Model):
 
     def clean(self) -> None:
         """Refuse a time that cannot be published: bad rule, wrong first date, bad duration."""
-        if self.venue_id and self.centre_id and self.venue.centre_id != self.centre_id:
+        if self.venue is not None and self.centre_id and self.venue.centre_id != self.centre_id:
             raise ValidationError({"venue": _("The venue belongs to another centre.")})
         if not (self.centre_id and self.start_date and self.start_time and self.duration_minutes):
             return
@@ -271,7 +271,7 @@ class Course(models.Model):
                 horizon_end=self.centre.horizon_end(),
             )
         except rules.RuleError as exc:
-            raise ValidationError({exc.field: [exc.message]}) from exc
+            raise ValidationError({exc.field or "recurrence": [exc.message]}) from exc
 
     def schedule(self) -> rules.Schedule:
         return rules.Schedule(

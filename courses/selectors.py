@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
 
 from courses.models import Centre, Course, Venue
 
-User = AbstractBaseUser | AnonymousUser
+User = AuthUser | AbstractBaseUser | AnonymousUser
+
+
+def _as_user(user: User) -> AuthUser | None:
+    return user if isinstance(user, AuthUser) and user.is_authenticated else None
 
 
 def is_centre_staff(user: User) -> bool:
     """A superuser, or a user who is staff of at least one centre."""
-    if not user.is_authenticated:
+    account = _as_user(user)
+    if account is None:
         return False
-    return bool(getattr(user, "is_superuser", False)) or user.staff_centres.exists()  # type: ignore[union-attr]
+    return account.is_superuser or account.staff_centres.exists()
 
 
 def centres_managed_for_user(user: User) -> QuerySet[Centre]:
-    if not user.is_authenticated:
+    account = _as_user(user)
+    if account is None:
         return Centre.objects.none()
-    if getattr(user, "is_superuser", False):
+    if account.is_superuser:
         return Centre.objects.all()
-    return Centre.objects.filter(staff=user)
+    return Centre.objects.filter(staff=account)
 
 
 def venues_managed_for_user(user: User) -> QuerySet[Venue]:
@@ -42,8 +49,10 @@ def courses_visible_for_user(user: User) -> QuerySet[Course]:
     visible = Q(published=True)
     if user.is_authenticated:
         visible |= Q(centre__in=centres_managed_for_user(user))
-    return Course.objects.filter(visible).select_related("centre", "venue").prefetch_related(
-        "trainers"
+    return (
+        Course.objects.filter(visible)
+        .select_related("centre", "venue")
+        .prefetch_related("trainers")
     )
 
 

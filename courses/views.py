@@ -21,9 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def centre_detail(request: HttpRequest, centre: str) -> HttpResponse:
     centre_obj = get_object_or_404(Centre, slug=centre)
-    courses = list(
-        Course.objects.filter(centre=centre_obj, published=True).select_related("venue")
-    )
+    courses = list(Course.objects.filter(centre=centre_obj, published=True).select_related("venue"))
     sessions = list(session_selectors.upcoming_public_sessions(centres=[centre_obj]))
     tz = centre_obj.tz
     days = [
@@ -38,15 +36,13 @@ def centre_detail(request: HttpRequest, centre: str) -> HttpResponse:
 
 
 def course_detail(request: HttpRequest, centre: str, course: str) -> HttpResponse:
-    course_obj = get_object_or_404(
+    course_obj: Course = get_object_or_404(
         Course.objects.select_related("centre", "venue"),
         centre__slug=centre,
         slug=course,
         published=True,
     )
-    sessions = list(
-        session_selectors.upcoming_public_sessions(course=course_obj, days=366)[:100]
-    )
+    sessions = list(session_selectors.upcoming_public_sessions(course=course_obj, days=366)[:100])
     return render(
         request,
         "courses/course_detail.html",

@@ -21,11 +21,28 @@ from scheduling.models import Closure, Session, SessionStatus
 class SessionAdmin(CentreScopedAdmin):
     centre_path = "course__centre"
     list_display = ["__str__", "starts_at", "venue", "status", "moved"]
-    list_filter = ["course__centre", "course__kind", "status", "moved", ("starts_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "course__centre",
+        "course__kind",
+        "status",
+        "moved",
+        ("starts_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["course__title", "course__slug"]
     date_hierarchy = "starts_at"
     list_select_related = ["course__centre", "venue"]
-    fields = ["course", "starts_at", "ends_at", "venue", "status", "capacity", "note", "original_start", "moved", "sequence"]
+    fields = [
+        "course",
+        "starts_at",
+        "ends_at",
+        "venue",
+        "status",
+        "capacity",
+        "note",
+        "original_start",
+        "moved",
+        "sequence",
+    ]
     readonly_fields = ["original_start", "moved", "sequence"]
     actions = ["cancel_sessions", "restore_sessions"]
 
@@ -55,7 +72,10 @@ class SessionAdmin(CentreScopedAdmin):
                 return
             current = Session.objects.get(pk=obj.pk)
             if {"starts_at", "ends_at", "venue"} & set(form.changed_data):
-                if current.status == SessionStatus.CANCELLED and data["status"] == SessionStatus.SCHEDULED:
+                if (
+                    current.status == SessionStatus.CANCELLED
+                    and data["status"] == SessionStatus.SCHEDULED
+                ):
                     services.session_restore(session=current, actor=request.user)
                 services.session_move(
                     session=current,
@@ -89,7 +109,7 @@ class SessionAdmin(CentreScopedAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):  # type: ignore[misc]
+class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):
     list_display = ["__str__", "centre", "starts_on", "ends_on"]
     list_filter = ["centre", ("starts_on", admin.DateFieldListFilter)]
 
@@ -103,8 +123,10 @@ class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):  # type: ignore[misc]
         for closure in queryset:
             services.closure_delete(closure=closure)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         if not request.user.is_superuser:
             form.base_fields["centre"].required = True
         return form

@@ -24,14 +24,18 @@ from scheduling.models import Closure, Session, SessionStatus
 
 
 class SessionSerializer(serializers.ModelSerializer[Session]):
-    course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.none())
-    centre = serializers.SlugRelatedField(source="course.centre", slug_field="slug", read_only=True)
+    course: serializers.PrimaryKeyRelatedField[Course] = serializers.PrimaryKeyRelatedField(
+        queryset=Course.objects.none()
+    )
+    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
+        source="course.centre", slug_field="slug", read_only=True
+    )
     title = serializers.CharField(source="course.title", read_only=True)
     kind = serializers.CharField(source="course.kind", read_only=True)
     starts_at = LocalDateTimeField()
     ends_at = LocalDateTimeField()
     original_start = LocalDateTimeField(read_only=True)
-    venue = serializers.PrimaryKeyRelatedField(
+    venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.none(), allow_null=True, required=False
     )
 
@@ -75,7 +79,7 @@ class SessionDetailsSerializer(serializers.ModelSerializer[Session]):
 class SessionMoveSerializer(serializers.Serializer[dict[str, Any]]):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    venue = serializers.PrimaryKeyRelatedField(
+    venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.none(), allow_null=True, required=False
     )
 
@@ -166,7 +170,7 @@ class SessionViewSet(
         return SessionSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer[Session]) -> None:
-        data = dict(serializer.validated_data)  # type: ignore[arg-type]
+        data = dict(serializer.validated_data)
         serializer.instance = services.session_add(
             course=data["course"],
             starts_at=data["starts_at"],
@@ -230,7 +234,7 @@ class SessionViewSet(
 
 
 class ClosureSerializer(serializers.ModelSerializer[Closure]):
-    centre = serializers.SlugRelatedField(
+    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
         slug_field="slug", queryset=Centre.objects.none(), allow_null=True, required=False
     )
 
@@ -282,12 +286,12 @@ class ClosureViewSet(viewsets.ModelViewSet[Closure]):
         return selectors.closures_managed_for_user(self.request.user).order_by("starts_on")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Closure]) -> None:
-        serializer.instance = services.closure_save(closure=Closure(**serializer.validated_data))  # type: ignore[arg-type]
+        serializer.instance = services.closure_save(closure=Closure(**serializer.validated_data))
 
     def perform_update(self, serializer: serializers.BaseSerializer[Closure]) -> None:
         closure = serializer.instance
         assert closure is not None  # noqa: S101 - narrowing
-        for name, value in serializer.validated_data.items():  # type: ignore[union-attr]
+        for name, value in serializer.validated_data.items():
             setattr(closure, name, value)
         serializer.instance = services.closure_save(closure=closure)
 

@@ -139,5 +139,5 @@ class Closure(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.centre.name if self.centre_id else _("all centres")
+        where = self.centre.name if self.centre is not None else _("all centres")
         return f"{where}: {self.starts_on}–{self.ends_on} {self.reason}".strip()

@@ -29,8 +29,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import recurrence
 from dateutil import rrule as du
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from recurrence import Recurrence, Rule
 from recurrence.exceptions import DeserializationError, SerializationError
 
@@ -76,7 +76,7 @@ class Schedule:
 
     @property
     def first_start(self) -> datetime:
-        return datetime.combine(self.start_date, self.start_time)  # noqa: DTZ001 - wall clock
+        return datetime.combine(self.start_date, self.start_time)
 
     @property
     def is_open_ended(self) -> bool:
@@ -98,7 +98,7 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
 
 def _to_local_naive(value: datetime | date, tz: tzinfo) -> datetime:
     if not isinstance(value, datetime):
-        return datetime.combine(value, time())  # noqa: DTZ001 - wall clock
+        return datetime.combine(value, time())
     if timezone.is_naive(value):
         return value
     return value.astimezone(tz).replace(tzinfo=None)
@@ -202,7 +202,7 @@ def _dateutil_rule(rule: Rule, dtstart: datetime, tz: tzinfo) -> du.rrule:
     if rule.until is not None:
         until = _to_local_naive(rule.until, tz)
         if until.time() == time():
-            until = datetime.combine(until.date(), time.max)  # noqa: DTZ001 - inclusive day
+            until = datetime.combine(until.date(), time.max)
     kwargs: dict[str, object] = {}
     for param in Rule.byparams:
         values = getattr(rule, param, None)
@@ -246,7 +246,7 @@ def _rule_starts(schedule: Schedule) -> Iterator[datetime]:
     for value in rec.rdates:
         local = _to_local_naive(value, tz)
         if local.time() == time():
-            local = datetime.combine(local.date(), schedule.start_time)  # noqa: DTZ001
+            local = datetime.combine(local.date(), schedule.start_time)
         if local >= first:
             rset.rdate(local)
     excluded_dates = {_to_local_naive(v, tz).date() for v in rec.exdates}
@@ -272,7 +272,7 @@ def validate(schedule: Schedule, *, max_sessions: int, horizon_end: date) -> Non
             % {"date": schedule.start_date.isoformat()},
             field="start_date",
         )
-    limit = datetime.combine(horizon_end, time.max)  # noqa: DTZ001 - wall clock
+    limit = datetime.combine(horizon_end, time.max)
     starts = _rule_starts(schedule)
     if schedule.is_open_ended:
         starts = itertools.takewhile(lambda s: s <= limit, starts)
@@ -300,7 +300,7 @@ def expand(
 
     `since` (aware) drops occurrences that start before it.
     """
-    limit = datetime.combine(until, time.max)  # noqa: DTZ001 - wall clock
+    limit = datetime.combine(until, time.max)
     out: list[Occurrence] = []
     for naive in _rule_starts(schedule):
         if naive > limit:

@@ -228,7 +228,7 @@ def session_move(
     session: Session,
     starts_at: datetime,
     ends_at: datetime,
-    venue: Venue | None | object = _UNSET,
+    venue: Venue | object | None = _UNSET,
     actor: Actor = None,
 ) -> Session:
     """Move one session to a new time (and place). It then survives re-generation."""
@@ -284,7 +284,7 @@ def session_add(
 
 
 def session_update_details(
-    *, session: Session, capacity: int | None | object = _UNSET, note: str | None = None
+    *, session: Session, capacity: int | object | None = _UNSET, note: str | None = None
 ) -> Session:
     """Change what is not time, place or status: the capacity override and the note."""
     with transaction.atomic():

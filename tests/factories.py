@@ -54,7 +54,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     centre = factory.SubFactory(CentreFactory)
     slug = factory.Sequence(lambda n: f"course-{n}")
     kind = CourseKind.POLISH_COURSE
-    title = factory.Sequence(lambda n: f"Kurs polskiego {n}")
+    title_pl = factory.Sequence(lambda n: f"Kurs polskiego {n}")
     booking_mode = BookingMode.COURSE
     capacity = 20
     published = True

@@ -43,13 +43,22 @@ def test_own_draft_course_is_visible_to_staff_but_not_to_the_public(staff_api, c
 def test_staff_cannot_change_another_centres_objects(staff_api, other_course) -> None:
     session = other_course.sessions.first()
     venue = VenueFactory(centre=other_course.centre)
-    assert staff_api.patch(
-        f"/api/v1/courses/{other_course.pk}/", {"capacity": 1}, format="json"
-    ).status_code == 404
+    assert (
+        staff_api.patch(
+            f"/api/v1/courses/{other_course.pk}/", {"capacity": 1}, format="json"
+        ).status_code
+        == 404
+    )
     assert staff_api.delete(f"/api/v1/courses/{other_course.pk}/").status_code == 404
     assert staff_api.post(f"/api/v1/sessions/{session.pk}/cancel/").status_code == 404
-    assert staff_api.patch(f"/api/v1/venues/{venue.pk}/", {"name": "X"}, format="json").status_code == 404
-    assert staff_api.patch("/api/v1/centres/cic-konin/", {"phone": "1"}, format="json").status_code == 404
+    assert (
+        staff_api.patch(f"/api/v1/venues/{venue.pk}/", {"name": "X"}, format="json").status_code
+        == 404
+    )
+    assert (
+        staff_api.patch("/api/v1/centres/cic-konin/", {"phone": "1"}, format="json").status_code
+        == 404
+    )
     other_course.refresh_from_db()
     session.refresh_from_db()
     assert other_course.capacity == 20
@@ -94,6 +103,8 @@ def test_only_superusers_create_centres(staff_api, api) -> None:
     created = api.post("/api/v1/centres/", data, format="json")
     assert created.status_code == 201
     assert api.get("/api/v1/centres/cic-pila/").json()["timezone"] == "Europe/Warsaw"
-    bad = api.post("/api/v1/centres/", {**data, "slug": "x", "timezone": "Mars/Olympus"}, format="json")
+    bad = api.post(
+        "/api/v1/centres/", {**data, "slug": "x", "timezone": "Mars/Olympus"}, format="json"
+    )
     assert bad.status_code == 400
     assert "timezone" in bad.json()

@@ -1,4 +1,4 @@
-"""/api/v1/courses/: creating or changing a course generates its sessions; bad rules save nothing."""
+"""/api/v1/courses/: a course generates its sessions on save; bad rules save nothing."""
 
 from __future__ import annotations
 

@@ -117,7 +117,12 @@ def test_anonymous_users_read_but_do_not_write(api, course) -> None:
 def test_closure_through_the_api_removes_sessions_on_those_days(staff_api, course) -> None:
     response = staff_api.post(
         "/api/v1/closures/",
-        {"centre": "cic-poznan", "starts_on": "2027-03-23", "ends_on": "2027-03-23", "reason": "Remont"},
+        {
+            "centre": "cic-poznan",
+            "starts_on": "2027-03-23",
+            "ends_on": "2027-03-23",
+            "reason": "Remont",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()

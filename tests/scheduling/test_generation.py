@@ -75,7 +75,9 @@ def test_centre_closure_and_global_closure_remove_sessions_other_centres_do_not(
 def test_saving_a_closure_removes_future_sessions_and_deleting_it_brings_them_back() -> None:
     course = CourseFactory(start_date=date(2027, 1, 5))
     closure = services.closure_save(
-        closure=Closure(centre=course.centre, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 12))
+        closure=Closure(
+            centre=course.centre, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 12)
+        )
     )
     assert date(2027, 1, 12) not in [s.date() for s in local_starts(course)]
     services.closure_delete(closure=closure)
@@ -98,7 +100,9 @@ def test_regenerating_with_no_change_writes_nothing() -> None:
         result = services.course_sessions_sync(course=course)
     assert not result.changed
     writes = [
-        q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")
     ]
     assert writes == []
 
@@ -115,7 +119,9 @@ def test_moved_and_cancelled_sessions_survive_a_rule_change() -> None:
     services.session_cancel(session=sessions[2])
 
     # Shorter sessions, and the course now ends after five weeks.
-    course_update(course=course, duration_minutes=60, recurrence_text="FREQ=WEEKLY;BYDAY=TU;COUNT=5")
+    course_update(
+        course=course, duration_minutes=60, recurrence_text="FREQ=WEEKLY;BYDAY=TU;COUNT=5"
+    )
 
     moved = Session.objects.get(pk=sessions[1].pk)
     assert (moved.starts_at, moved.ends_at, moved.venue) == (

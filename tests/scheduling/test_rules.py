@@ -116,7 +116,9 @@ def test_open_ended_rule_stops_at_the_given_date() -> None:
 
 
 def test_text_round_trips_in_local_time() -> None:
-    text = "RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20270330;BYDAY=TU,TH\nRDATE:20270405\nEXDATE:20270114"
+    text = (
+        "RRULE:FREQ=WEEKLY;INTERVAL=2;UNTIL=20270330;BYDAY=TU,TH\nRDATE:20270405\nEXDATE:20270114"
+    )
     rendered = rules.to_text(rules.parse(text, WARSAW), WARSAW)
     assert rendered == text
     assert rules.to_text(rules.parse(rendered, WARSAW), WARSAW) == rendered

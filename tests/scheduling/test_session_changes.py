@@ -85,7 +85,10 @@ def test_move_refuses_bad_times_other_centres_venues_and_cancelled_sessions(cour
         services.session_move(session=session, starts_at=start, ends_at=start + timedelta(days=2))
     with pytest.raises(WrongCentre):
         services.session_move(
-            session=session, starts_at=start, ends_at=start + timedelta(hours=1), venue=VenueFactory()
+            session=session,
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            venue=VenueFactory(),
         )
     services.session_cancel(session=session)
     with pytest.raises(SessionCancelled):

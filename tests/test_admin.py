@@ -1,0 +1,132 @@
+"""The back office: staff see only their centres; saving a course generates its sessions;
+cancel and move go through the same services as the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from courses.models import Course
+from scheduling.models import SessionStatus
+from tests.factories import CentreFactory, CourseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    staff_user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["courses", "scheduling"],
+            codename__regex=r"^(view|add|change|delete)_(course|session|closure|venue|centre)$",
+        )
+    )
+    client.force_login(staff_user)
+    return client
+
+
+def test_staff_see_only_their_centres_courses(staff_client, centre) -> None:
+    CourseFactory(centre=centre, title_pl="Nasz kurs")
+    CourseFactory(centre=CentreFactory(), title_pl="Cudzy kurs")
+    html = staff_client.get("/admin/courses/course/").content.decode()
+    assert "Nasz kurs" in html
+    assert "Cudzy kurs" not in html
+
+
+def test_another_centres_course_cannot_be_opened(staff_client) -> None:
+    other = CourseFactory(centre=CentreFactory())
+    response = staff_client.get(f"/admin/courses/course/{other.pk}/change/")
+    assert response.status_code == 302  # the admin redirects: "doesn't exist. Perhaps deleted?"
+    assert staff_client.get(response.url).status_code == 200
+
+
+def test_adding_a_course_in_the_admin_generates_its_sessions(staff_client, centre) -> None:
+    response = staff_client.post(
+        "/admin/courses/course/add/",
+        {
+            "centre": centre.pk,
+            "slug": "a2",
+            "kind": "polish_course",
+            "title_pl": "Język polski A2",
+            "audience": "adults",
+            "start_date": "2027-01-05",
+            "start_time": "17:30",
+            "duration_minutes": "90",
+            "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=8",
+            "skip_public_holidays": "on",
+            "booking_mode": "course",
+            "capacity": "15",
+            "waitlist_mode": "auto",
+            "offer_hours": "48",
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    course = Course.objects.get(slug="a2")
+    assert course.sessions.count() == 8
+
+
+def test_a_bad_rule_in_the_admin_shows_an_error_and_saves_nothing(staff_client, centre) -> None:
+    response = staff_client.post(
+        "/admin/courses/course/add/",
+        {
+            "centre": centre.pk,
+            "slug": "bad",
+            "kind": "workshop",
+            "title_pl": "Warsztat",
+            "audience": "all",
+            "start_date": "2027-01-04",
+            "start_time": "10:00",
+            "duration_minutes": "60",
+            "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3",
+            "booking_mode": "session",
+            "capacity": "10",
+            "waitlist_mode": "auto",
+            "offer_hours": "48",
+            "sessions-TOTAL_FORMS": "0",
+            "sessions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "2027-01-04" in response.content.decode()
+    assert not Course.objects.filter(slug="bad").exists()
+
+
+def test_cancel_action_and_moving_in_the_change_form(staff_client, centre) -> None:
+    course = CourseFactory(centre=centre, start_date=date(2027, 1, 5))
+    first, second = course.sessions.order_by("starts_at")[:2]
+    staff_client.post(
+        "/admin/scheduling/session/",
+        {"action": "cancel_sessions", "_selected_action": [first.pk]},
+    )
+    first.refresh_from_db()
+    assert first.status == SessionStatus.CANCELLED
+    response = staff_client.post(
+        f"/admin/scheduling/session/{second.pk}/change/",
+        {
+            "starts_at_0": "2027-01-13",
+            "starts_at_1": "10:00:00",
+            "ends_at_0": "2027-01-13",
+            "ends_at_1": "11:30:00",
+            "venue": "",
+            "status": "scheduled",
+            "capacity": "",
+            "note": "Przeniesione",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    second.refresh_from_db()
+    assert second.moved
+    assert second.note == "Przeniesione"
+    assert second.starts_at.isoformat() == "2027-01-13T09:00:00+00:00"
+
+
+def test_staff_without_a_centre_see_no_courses(client) -> None:
+    user = UserFactory(username="lonely", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_course"))
+    client.force_login(user)
+    CourseFactory(title_pl="Ukryty kurs")
+    assert "Ukryty kurs" not in client.get("/admin/courses/course/").content.decode()
