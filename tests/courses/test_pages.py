@@ -74,9 +74,9 @@ def test_unpublished_course_and_unknown_centre_are_404(client, centre) -> None:
 @pytest.mark.parametrize(
     ("language", "title", "ui_text"),
     [
-        ("uk", "Польська мова A1", "Наступні"),
-        ("pl", "Język polski A1", "Najbliższe"),
-        ("ru", "Język polski A1", "Ближайшие"),
+        ("uk", "Польська мова A1", "Найближчі заняття"),
+        ("pl", "Język polski A1", "Najbliższe zajęcia"),
+        ("ru", "Język polski A1", "Ближайшие занятия"),
     ],
 )
 def test_pages_speak_the_visitors_language(client, course, language, title, ui_text) -> None:
