@@ -174,7 +174,7 @@ def _centre_courses_resync(centre: Centre | None) -> None:
 
 def _locked_session(session: Session) -> Session:
     return (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
         .select_related("course__centre", "venue")
         .get(pk=session.pk)
     )
