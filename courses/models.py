@@ -122,6 +122,9 @@ class Venue(models.Model):
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         ordering = ["centre", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="venue_name_unique_in_centre"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"

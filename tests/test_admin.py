@@ -42,28 +42,31 @@ def test_another_centres_course_cannot_be_opened(staff_client) -> None:
     assert staff_client.get(response.url).status_code == 200
 
 
+def course_form(centre, **overrides: str) -> dict:
+    """What the admin's course form posts."""
+    return {
+        "centre": centre.pk,
+        "slug": "a2",
+        "kind": "polish_course",
+        "title_pl": "Język polski A2",
+        "audience": "adults",
+        "start_date": "2027-01-05",
+        "start_time": "17:30",
+        "duration_minutes": "90",
+        "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=8",
+        "skip_public_holidays": "on",
+        "booking_mode": "course",
+        "capacity": "15",
+        "waitlist_mode": "auto",
+        "offer_hours": "48",
+        "sessions-TOTAL_FORMS": "0",
+        "sessions-INITIAL_FORMS": "0",
+        **overrides,
+    }
+
+
 def test_adding_a_course_in_the_admin_generates_its_sessions(staff_client, centre) -> None:
-    response = staff_client.post(
-        "/admin/courses/course/add/",
-        {
-            "centre": centre.pk,
-            "slug": "a2",
-            "kind": "polish_course",
-            "title_pl": "Język polski A2",
-            "audience": "adults",
-            "start_date": "2027-01-05",
-            "start_time": "17:30",
-            "duration_minutes": "90",
-            "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=8",
-            "skip_public_holidays": "on",
-            "booking_mode": "course",
-            "capacity": "15",
-            "waitlist_mode": "auto",
-            "offer_hours": "48",
-            "sessions-TOTAL_FORMS": "0",
-            "sessions-INITIAL_FORMS": "0",
-        },
-    )
+    response = staff_client.post("/admin/courses/course/add/", course_form(centre))
     assert response.status_code == 302, response.content.decode()[:3000]
     course = Course.objects.get(slug="a2")
     assert course.sessions.count() == 8
@@ -72,27 +75,24 @@ def test_adding_a_course_in_the_admin_generates_its_sessions(staff_client, centr
 def test_a_bad_rule_in_the_admin_shows_an_error_and_saves_nothing(staff_client, centre) -> None:
     response = staff_client.post(
         "/admin/courses/course/add/",
-        {
-            "centre": centre.pk,
-            "slug": "bad",
-            "kind": "workshop",
-            "title_pl": "Warsztat",
-            "audience": "all",
-            "start_date": "2027-01-04",
-            "start_time": "10:00",
-            "duration_minutes": "60",
-            "recurrence": "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3",
-            "booking_mode": "session",
-            "capacity": "10",
-            "waitlist_mode": "auto",
-            "offer_hours": "48",
-            "sessions-TOTAL_FORMS": "0",
-            "sessions-INITIAL_FORMS": "0",
-        },
+        course_form(centre, start_date="2027-01-04"),  # a Monday
     )
     assert response.status_code == 200
     assert "2027-01-04" in response.content.decode()
-    assert not Course.objects.filter(slug="bad").exists()
+    assert not Course.objects.exists()
+
+
+def test_changing_the_rule_in_the_admin_regenerates_sessions(staff_client, centre) -> None:
+    staff_client.post("/admin/courses/course/add/", course_form(centre))
+    course = Course.objects.get(slug="a2")
+    response = staff_client.post(
+        f"/admin/courses/course/{course.pk}/change/",
+        course_form(centre, recurrence="RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=3"),
+    )
+    assert response.status_code == 302
+    assert course.sessions.count() == 3
+    form = staff_client.get(f"/admin/courses/course/{course.pk}/change/").content.decode()
+    assert "RRULE:FREQ=WEEKLY;COUNT=3;BYDAY=TU" in form
 
 
 def test_cancel_action_and_moving_in_the_change_form(staff_client, centre) -> None:
