@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+# Mozilla's ical.js (Thunderbird's parser) for the feed tests.
+NODE_STAMP := tests/js/node_modules/.installed
+$(NODE_STAMP): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 install: $(STAMP)
 
 # Compile translations with Babel: no system gettext needed.
@@ -33,7 +39,7 @@ demo: install translations
 run: demo
 	DEBUG=$${DEBUG:-1} bin/run
 
-test: install translations
+test: install translations $(NODE_STAMP)
 	TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -239,6 +239,12 @@ class Course(models.Model):
         default=True,
         help_text=_("No sessions on Polish public holidays."),
     )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Rises whenever the course or any of its sessions changes (iCal SEQUENCE)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

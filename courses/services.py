@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from courses.models import Centre, Course
 from scheduling import rules
-from scheduling.services import SyncResult, course_sessions_sync
+from scheduling.services import SyncResult, course_sessions_sync, course_touch
 
 
 def course_save(
@@ -29,7 +29,10 @@ def course_save(
         course.save()
         if trainers is not None:
             course.trainers.set(trainers)  # type: ignore[arg-type]
-        return course_sessions_sync(course=course, since=None if creating else timezone.now())
+        result = course_sessions_sync(course=course, since=None if creating else timezone.now())
+        course_touch(course.pk)
+        course.refresh_from_db(fields=["revision", "updated_at"])
+    return result
 
 
 def _apply(course: Course, fields: dict[str, Any]) -> Any:

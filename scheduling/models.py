@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Centre, Course, Venue
@@ -141,3 +145,39 @@ class Closure(models.Model):
     def __str__(self) -> str:
         where = self.centre.name if self.centre is not None else _("all centres")
         return f"{where}: {self.starts_on}–{self.ends_on} {self.reason}".strip()
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """An unguessable, revocable address of a person's own calendar feed.
+
+    For a trainer (`user`): the sessions of the courses they teach.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_tokens",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("private calendar link")
+        verbose_name_plural = _("private calendar links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("calendar-private", kwargs={"token": self.token})
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

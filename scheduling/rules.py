@@ -312,3 +312,35 @@ def expand(
             continue
         out.append(Occurrence(start, start, start + schedule.duration))
     return out
+
+
+def series_rule(schedule: Schedule) -> Rule | None:
+    """The course's rule when it is exactly one RRULE (and no EXRULE): publishable as a series."""
+    rec = schedule.recurrence
+    if len(rec.rrules) != 1 or rec.exrules:
+        return None
+    return rec.rrules[0]
+
+
+def series_rrule_text(rule: Rule, tz: tzinfo) -> str:
+    """The RRULE value without COUNT and UNTIL (a feed sets its own UNTIL)."""
+    parts = _format_rule(rule, tz).split(";")
+    return ";".join(p for p in parts if not p.startswith(("COUNT=", "UNTIL=")))
+
+
+def series_starts(
+    schedule: Schedule, rule: Rule, *, since: datetime, until: date
+) -> list[tuple[datetime, datetime]]:
+    """(wall, start) for each occurrence the single RRULE makes from `since` to the local date
+    `until`, before any EXDATE, RDATE, closure or holiday. `wall` is the rule's local time with
+    the zone attached as written (what an iCal EXDATE or RECURRENCE-ID names); `start` is the
+    real instant (see `localize`). They differ only for a time in the spring DST gap."""
+    limit = datetime.combine(until, time.max)
+    out = []
+    for naive in _dateutil_rule(rule, schedule.first_start, schedule.tz):
+        if naive > limit:
+            break
+        start = localize(naive, schedule.tz)
+        if start >= since:
+            out.append((naive.replace(tzinfo=schedule.tz), start))
+    return out

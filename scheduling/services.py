@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import holidays
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +40,14 @@ class ClosedDays:
         if self.public_holidays and day in _polish_holidays():
             return True
         return any(start <= day <= end for start, end in self.ranges)
+
+
+def course_touch(course_id: int) -> None:
+    """Record that a course's series changed: its revision (iCal SEQUENCE) rises, and
+    `updated_at` (LAST-MODIFIED, feed ETags) moves on."""
+    Course.objects.filter(pk=course_id).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
 
 
 def closures_for(centre: Centre) -> list[Closure]:
@@ -133,6 +141,8 @@ def course_sessions_sync(
             )
         if to_create:
             Session.objects.bulk_create(to_create, batch_size=500)
+        if to_delete or to_update or to_create:
+            course_touch(course.pk)
     return SyncResult(created=len(to_create), updated=len(to_update), deleted=len(to_delete))
 
 
@@ -189,6 +199,7 @@ def session_cancel(*, session: Session, actor: Actor = None) -> Session:
         session.status = SessionStatus.CANCELLED
         session.sequence += 1
         session.save(update_fields=["status", "sequence", "updated_at"])
+        course_touch(session.course_id)
         signals.session_cancelled.send(sender=Session, session=session, actor=actor)
     return session
 
@@ -202,6 +213,7 @@ def session_restore(*, session: Session, actor: Actor = None) -> Session:
         session.status = SessionStatus.SCHEDULED
         session.sequence += 1
         session.save(update_fields=["status", "sequence", "updated_at"])
+        course_touch(session.course_id)
         signals.session_restored.send(sender=Session, session=session, actor=actor)
     return session
 
@@ -249,6 +261,7 @@ def session_move(
         session.save(
             update_fields=["starts_at", "ends_at", "venue", "moved", "sequence", "updated_at"]
         )
+        course_touch(session.course_id)
         signals.session_moved.send(
             sender=Session,
             session=session,
@@ -273,7 +286,7 @@ def session_add(
     _check_times(starts_at, ends_at)
     _check_venue(venue, course)
     with transaction.atomic():
-        return Session.objects.create(
+        session = Session.objects.create(
             course=course,
             starts_at=starts_at,
             ends_at=ends_at,
@@ -281,6 +294,8 @@ def session_add(
             capacity=capacity,
             note=note,
         )
+        course_touch(course.pk)
+    return session
 
 
 def session_update_details(

@@ -27,6 +27,14 @@ def _english_polish_defaults(settings: object) -> None:
     settings.RECURRENCE_MAX_SESSIONS = 1000  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (rendered feeds are cached by ETag)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -1,0 +1,241 @@
+"""Calendar feeds from the database: which courses and sessions, and how they become series.
+
+A feed costs a constant number of queries whatever the number of courses and sessions. Its
+ETag comes from a cheap fingerprint (counts, revisions, modification times, today's date), so
+a conditional request is answered without building anything, and built bytes are cached under
+that ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import User as AuthUser
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from courses.models import Centre, Course, Venue
+from scheduling import ical, rules
+from scheduling.models import Session, SessionStatus
+
+FORMAT_VERSION = "1"
+
+
+def feed_host() -> str:
+    return urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+
+
+def feed_cutoff(tz: tzinfo, now: datetime | None = None) -> datetime:
+    """Local midnight CALENDAR_FEED_PAST_DAYS ago: older sessions are trimmed."""
+    now = now or timezone.now()
+    day = now.astimezone(tz).date() - timedelta(days=settings.CALENDAR_FEED_PAST_DAYS)
+    return rules.localize(datetime.combine(day, time()), tz)
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    courses: QuerySet[Course]
+    filename: str
+
+    def fingerprint(self, *, lang: str, now: datetime | None = None) -> tuple[str, datetime | None]:
+        """(ETag, Last-Modified) from a few aggregate queries; changes whenever the bytes would."""
+        now = now or timezone.now()
+        course_facts = self.courses.aggregate(
+            n=Count("id"),
+            revisions=Sum("revision"),
+            modified=Max("updated_at"),
+            centre_modified=Max("centre__updated_at"),
+        )
+        venue_modified = Venue.objects.filter(
+            Q(courses__in=self.courses) | Q(sessions__course__in=self.courses)
+        ).aggregate(m=Max("updated_at"))["m"]
+        key = "|".join(
+            str(v)
+            for v in (
+                FORMAT_VERSION,
+                self.name,
+                lang,
+                timezone.localdate(now),
+                settings.CALENDAR_FEED_PAST_DAYS,
+                settings.SESSION_HORIZON_DAYS,
+                settings.PUBLIC_BASE_URL,
+                *course_facts.values(),
+                venue_modified,
+            )
+        )
+        times = [
+            t
+            for t in (course_facts["modified"], course_facts["centre_modified"], venue_modified)
+            if t
+        ]
+        return hashlib.sha256(key.encode()).hexdigest()[:32], max(times) if times else None
+
+    def render(self, *, lang: str, now: datetime | None = None) -> bytes:
+        now = now or timezone.now()
+        with translation.override(lang):
+            courses = list(self.courses.select_related("centre", "venue").order_by("pk"))
+            by_course = _sessions_by_course(courses, now)
+            series: list[ical.Series] = []
+            events: list[ical.SingleEvent] = []
+            for course in courses:
+                more_series, more_events = course_components(
+                    course, by_course.get(course.pk, []), now=now
+                )
+                series += more_series
+                events += more_events
+            name = self.name
+            return ical.render(
+                name=name,
+                series=series,
+                events=events,
+                refresh=timedelta(minutes=settings.CALENDAR_FEED_REFRESH_MINUTES),
+            )
+
+    def cached_render(self, *, etag: str, lang: str) -> bytes:
+        key = f"feed:{etag}"
+        body = cache.get(key)
+        if body is None:
+            body = self.render(lang=lang)
+            cache.set(key, body, timeout=24 * 3600)
+        return body
+
+
+def _sessions_by_course(courses: list[Course], now: datetime) -> dict[int, list[Session]]:
+    if not courses:
+        return {}
+    cutoff = min(feed_cutoff(c.centre.tz, now) for c in courses)
+    sessions = (
+        Session.objects.filter(course__in=courses)
+        .filter(Q(ends_at__gte=cutoff) | Q(original_start__gte=cutoff))
+        .select_related("venue")
+        .order_by("starts_at", "pk")
+    )
+    grouped: dict[int, list[Session]] = defaultdict(list)
+    for session in sessions:
+        grouped[session.course_id].append(session)
+    return grouped
+
+
+def _location(venue: Venue | None) -> str:
+    return venue.full_address if venue is not None else ""
+
+
+def _text(course: Course, location: str) -> ical.Text:
+    url = settings.PUBLIC_BASE_URL + course.get_absolute_url()
+    parts = [course.description.strip(), f"{course.centre.name}", url]
+    return ical.Text(
+        summary=course.title,
+        description="\n\n".join(p for p in parts if p),
+        location=location,
+        url=url,
+    )
+
+
+def course_components(
+    course: Course, sessions: Iterable[Session], *, now: datetime
+) -> tuple[list[ical.Series], list[ical.SingleEvent]]:
+    """One series for the course's rule (when it is a single RRULE) plus single events for
+    sessions that are not instances of it. Cancelled sessions are left out (EXDATE)."""
+    host = feed_host()
+    tz = course.centre.tz
+    cutoff = feed_cutoff(tz, now)
+    schedule = course.schedule()
+    rule = rules.series_rule(schedule)
+    course_location = _location(course.venue)
+    by_original = {s.original_start: s for s in sessions if s.original_start is not None}
+    instances: set[datetime] = set()
+    series: list[ical.Series] = []
+    if rule is not None:
+        until = course.centre.horizon_end(now) if schedule.is_open_ended else date.max
+        occurrences = rules.series_starts(schedule, rule, since=cutoff, until=until)
+        if occurrences:
+            exdates, overrides = [], []
+            for wall, start in occurrences:
+                session = by_original.get(start)
+                if wall.replace(tzinfo=None) != start.replace(tzinfo=None):
+                    # In the spring DST gap: parsers disagree on such a time, so the rule's
+                    # instance is removed and the session published on its own.
+                    exdates.append(wall)
+                    continue
+                instances.add(start)
+                if session is None or session.status == SessionStatus.CANCELLED:
+                    exdates.append(wall)
+                elif (
+                    session.starts_at != start
+                    or session.ends_at != start + schedule.duration
+                    or _location(session.venue) != course_location
+                    or start.utcoffset() != session.ends_at.astimezone(tz).utcoffset()
+                ):
+                    # Moved, or spanning a DST switch (where parsers disagree on the end):
+                    # the instance gets explicit times.
+                    overrides.append(
+                        ical.Override(
+                            recurrence_id=start,
+                            start=session.starts_at.astimezone(tz),
+                            end=session.ends_at.astimezone(tz),
+                            location=_location(session.venue),
+                        )
+                    )
+            first_wall = occurrences[0][0]
+            series.append(
+                ical.Series(
+                    uid=f"course-{course.pk}@{host}",
+                    text=_text(course, course_location),
+                    start=first_wall,
+                    duration=schedule.duration,
+                    rrule=rules.series_rrule_text(rule, tz),
+                    until=occurrences[-1][1],
+                    sequence=course.revision,
+                    last_modified=course.updated_at,
+                    exdates=exdates,
+                    overrides=overrides,
+                )
+            )
+    events = [
+        ical.SingleEvent(
+            uid=f"session-{s.pk}@{host}",
+            text=_text(course, _location(s.venue)),
+            start=s.starts_at.astimezone(tz),
+            end=s.ends_at.astimezone(tz),
+            sequence=s.sequence,
+            last_modified=s.updated_at,
+        )
+        for s in sessions
+        if s.status == SessionStatus.SCHEDULED
+        and s.original_start not in instances
+        and s.ends_at >= cutoff
+    ]
+    return series, events
+
+
+def centre_feed(centre: Centre) -> Feed:
+    return Feed(
+        name=centre.name,
+        courses=Course.objects.filter(centre=centre, published=True),
+        filename=f"{centre.slug}.ics",
+    )
+
+
+def course_feed(course: Course) -> Feed:
+    return Feed(
+        name=f"{course.title} · {course.centre.name}",
+        courses=Course.objects.filter(pk=course.pk, published=True),
+        filename=f"{course.centre.slug}-{course.slug}.ics",
+    )
+
+
+def trainer_feed(user: AuthUser, display_name: str) -> Feed:
+    return Feed(
+        name=_("My sessions: %(name)s") % {"name": display_name},
+        courses=Course.objects.filter(trainers=user),
+        filename="my-sessions.ics",
+    )

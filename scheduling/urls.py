@@ -1,0 +1,11 @@
+from django.urls import path
+
+from scheduling import views
+
+urlpatterns = [
+    path("calendars/private/<str:token>.ics", views.private_calendar, name="calendar-private"),
+    path("calendars/<slug:centre>.ics", views.centre_calendar, name="calendar-centre"),
+    path(
+        "calendars/<slug:centre>/<slug:course>.ics", views.course_calendar, name="calendar-course"
+    ),
+]

@@ -1,0 +1,75 @@
+"""Calendar feeds over HTTP: text/calendar, ETag and Last-Modified, 304 without building."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from courses.models import Centre, Course
+from scheduling import feeds
+from scheduling.models import CalendarToken
+
+FEED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+
+def feed_language(request: HttpRequest) -> str:
+    """`?lang=uk` if given and known, else Polish: calendar clients send no language."""
+    lang = request.GET.get("lang", "")
+    return lang if lang in FEED_LANGUAGES else settings.LANGUAGE_CODE
+
+
+def feed_response(request: HttpRequest, feed: feeds.Feed) -> HttpResponse:
+    lang = feed_language(request)
+    etag, last_modified = feed.fingerprint(lang=lang)
+    quoted = f'"{etag}"'
+    modified_ts = int(last_modified.timestamp()) if last_modified else None
+    not_modified = get_conditional_response(
+        request, etag=quoted, last_modified=modified_ts, response=None
+    )
+    if not_modified is not None:
+        return not_modified
+    body = feed.cached_render(etag=etag, lang=lang)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = quoted
+    if modified_ts is not None:
+        response["Last-Modified"] = http_date(modified_ts)
+    response["Cache-Control"] = "public, max-age=300"
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{feed.filename}"'
+    return response
+
+
+@require_safe
+def centre_calendar(request: HttpRequest, centre: str) -> HttpResponse:
+    centre_obj = get_object_or_404(Centre, slug=centre)
+    return feed_response(request, feeds.centre_feed(centre_obj))
+
+
+@require_safe
+def course_calendar(request: HttpRequest, centre: str, course: str) -> HttpResponse:
+    course_obj: Course = get_object_or_404(
+        Course.objects.select_related("centre"), centre__slug=centre, slug=course, published=True
+    )
+    with translation.override(feed_language(request)):
+        feed = feeds.course_feed(course_obj)
+    return feed_response(request, feed)
+
+
+@require_safe
+def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    found = (
+        CalendarToken.objects.select_related("user")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    user = found.user
+    with translation.override(feed_language(request)):
+        feed = feeds.trainer_feed(user, user.get_full_name() or user.get_username())
+    return feed_response(request, feed)

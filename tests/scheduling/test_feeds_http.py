@@ -1,0 +1,159 @@
+"""Feeds over HTTP: content, languages, caching headers, 304s, trimming, private links."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import time_machine
+from django.utils import timezone
+
+from scheduling import feeds, services
+from scheduling.models import CalendarToken
+from tests.factories import CourseFactory, UserFactory
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(datetime(2027, 1, 2, 12, tzinfo=WARSAW), tick=False):
+        yield
+
+
+@pytest.fixture
+def course(centre):
+    return CourseFactory(
+        centre=centre,
+        slug="polski-a1",
+        title_pl="Język polski A1",
+        title_uk="Польська мова A1",
+        description_pl="Dla początkujących.",
+        start_date=date(2027, 1, 5),
+        rule="RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=10",
+    )
+
+
+def vevents(response) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(response.content).walk("VEVENT"))
+
+
+def test_course_feed_is_one_series_in_local_time_with_a_timezone(client, course) -> None:
+    response = client.get("/calendars/cic-poznan/polski-a1.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    text = response.content.decode()
+    assert "DTSTART;TZID=Europe/Warsaw:20270105T180000" in text
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270309T170000Z;BYDAY=TU" in text
+    assert "BEGIN:VTIMEZONE" in text
+    assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in text
+    assert "X-WR-CALNAME:" in text
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text
+    assert "X-PUBLISHED-TTL:PT1H" in text
+    [event] = vevents(response)
+    assert str(event["UID"]) == f"course-{course.pk}@127.0.0.1"
+    assert str(event["SUMMARY"]) == "Język polski A1"
+    assert str(event["URL"]).endswith("/centres/cic-poznan/courses/polski-a1/")
+    assert "ul. Nowowiejskiego 25" not in str(event.get("LOCATION", ""))  # no venue set
+
+
+def test_summary_follows_the_lang_parameter(client, course) -> None:
+    [event] = vevents(client.get("/calendars/cic-poznan/polski-a1.ics?lang=uk"))
+    assert str(event["SUMMARY"]) == "Польська мова A1"
+    [event] = vevents(client.get("/calendars/cic-poznan/polski-a1.ics?lang=xx"))
+    assert str(event["SUMMARY"]) == "Język polski A1"
+
+
+def test_identical_data_gives_identical_bytes_and_etag(client, course) -> None:
+    first = client.get("/calendars/cic-poznan.ics")
+    with time_machine.travel(datetime(2027, 1, 2, 18, tzinfo=WARSAW), tick=False):
+        second = client.get("/calendars/cic-poznan.ics")
+    assert first.content == second.content
+    assert first["ETag"] == second["ETag"]
+    assert first["Last-Modified"] == second["Last-Modified"]
+
+
+def test_conditional_requests_get_304_without_building_the_feed(
+    client, course, django_assert_max_num_queries
+) -> None:
+    first = client.get("/calendars/cic-poznan.ics")
+    with mock.patch.object(feeds.Feed, "render", side_effect=AssertionError("built")):
+        with django_assert_max_num_queries(3):
+            by_etag = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+        with django_assert_max_num_queries(3):
+            by_date = client.get(
+                "/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+            )
+    assert by_etag.status_code == 304
+    assert by_date.status_code == 304
+
+
+def test_a_change_gives_a_new_etag_a_higher_sequence_and_an_override(client, course) -> None:
+    first = client.get("/calendars/cic-poznan/polski-a1.ics")
+    [master] = vevents(first)
+    session = course.sessions.order_by("starts_at")[1]
+    services.session_move(
+        session=session,
+        starts_at=session.starts_at + timedelta(hours=1),
+        ends_at=session.ends_at + timedelta(hours=1),
+    )
+    second = client.get("/calendars/cic-poznan/polski-a1.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    new_master, override = vevents(second)
+    assert new_master["SEQUENCE"] > master["SEQUENCE"]
+    assert str(override["UID"]) == str(master["UID"])
+    assert override.decoded("RECURRENCE-ID") == datetime(2027, 1, 12, 18, tzinfo=WARSAW)
+    assert override.decoded("DTSTART") == datetime(2027, 1, 12, 19, tzinfo=WARSAW)
+
+
+def test_cancelled_sessions_become_exdates(client, course) -> None:
+    services.session_cancel(session=course.sessions.order_by("starts_at")[2])
+    text = client.get("/calendars/cic-poznan/polski-a1.ics").content.decode()
+    assert "EXDATE;TZID=Europe/Warsaw:20270119T180000" in text
+
+
+def test_unpublished_courses_never_appear_in_public_feeds(client, centre, course) -> None:
+    CourseFactory(centre=centre, slug="draft", title_pl="Szkic", published=False)
+    assert "Szkic" not in client.get("/calendars/cic-poznan.ics").content.decode()
+    assert client.get("/calendars/cic-poznan/draft.ics").status_code == 404
+    assert client.get("/calendars/nowhere.ics").status_code == 404
+
+
+def test_old_past_sessions_are_trimmed(client, course, settings) -> None:
+    settings.CALENDAR_FEED_PAST_DAYS = 15
+    with time_machine.travel(datetime(2027, 2, 10, 12, tzinfo=WARSAW), tick=False):
+        [event] = vevents(client.get("/calendars/cic-poznan/polski-a1.ics"))
+    # Sessions that ended before 26 January (15 days before 10 February) are left out.
+    assert event.decoded("DTSTART") == datetime(2027, 1, 26, 18, tzinfo=WARSAW)
+
+
+def test_download_link_is_an_attachment(client, course) -> None:
+    response = client.get("/calendars/cic-poznan.ics?download=1")
+    assert response["Content-Disposition"] == 'attachment; filename="cic-poznan.ics"'
+
+
+def test_feeds_accept_get_and_head_only(client, course) -> None:
+    assert client.head("/calendars/cic-poznan.ics").status_code == 200
+    assert client.post("/calendars/cic-poznan.ics").status_code == 405
+
+
+def test_trainer_private_feed_shows_their_courses_and_a_revoked_link_is_404(client, centre) -> None:
+    trainer = UserFactory(username="anna", first_name="Anna", last_name="Nowak")
+    CourseFactory(centre=centre, title_pl="Kurs Anny", published=False, trainers=[trainer])
+    CourseFactory(centre=centre, title_pl="Kurs innej osoby")
+    token = CalendarToken.objects.create(user=trainer)
+    response = client.get(f"/calendars/private/{token.token}.ics")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Kurs Anny" in text
+    assert "Kurs innej osoby" not in text
+    token.revoked_at = timezone.now()
+    token.save()
+    assert client.get(f"/calendars/private/{token.token}.ics").status_code == 404
+    assert client.get("/calendars/private/guess.ics").status_code == 404
+    assert len(token.token) >= 40
