@@ -9,12 +9,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from courses import selectors, services
 from courses.models import Centre, Course, Venue
-from scheduling import rules
+from scheduling import calendar, rules
 from scheduling.models import Session
 
 
@@ -56,7 +57,29 @@ class CentreAdmin(TranslationAdmin):
         return bool(request.user.is_superuser)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if request.user.is_superuser else ("slug", "staff")
+        fields = ("embed_snippet", "feed_address")
+        return fields if request.user.is_superuser else (*fields, "slug", "staff")
+
+    @admin.display(description=_("Calendar for your website (copy into the page's HTML)"))
+    def embed_snippet(self, obj: Centre) -> str:
+        if not obj.pk:
+            return "-"
+        snippet = calendar.embed_snippet(obj)
+        return format_html(
+            '<textarea readonly rows="3" cols="80" onfocus="this.select()">{}</textarea>'
+            '<p class="help">{}</p>',
+            snippet,
+            _(
+                "Options in the address: lang (pl, uk, en, ru), weeks (1-12), kind, audience, "
+                "level, course (slug), view (list or week)."
+            ),
+        )
+
+    @admin.display(description=_("Calendar feed (iCal)"))
+    def feed_address(self, obj: Centre) -> str:
+        if not obj.pk:
+            return "-"
+        return calendar.subscribe_links(obj).https
 
 
 @admin.register(Venue)

@@ -4,6 +4,5 @@ from courses import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("centres/<slug:centre>/", views.centre_detail, name="centre-detail"),
     path("centres/<slug:centre>/courses/<slug:course>/", views.course_detail, name="course-detail"),
 ]

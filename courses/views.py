@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Centre, Course
 from scheduling import selectors as session_selectors
+from scheduling.calendar import subscribe_links
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,22 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
     upcoming = session_selectors.next_public_sessions_by_centre(centres)
     rows = [(centre, upcoming[centre.pk]) for centre in centres]
     return render(request, "courses/home.html", {"rows": rows})
-
-
-def centre_detail(request: HttpRequest, centre: str) -> HttpResponse:
-    centre_obj = get_object_or_404(Centre, slug=centre)
-    courses = list(Course.objects.filter(centre=centre_obj, published=True).select_related("venue"))
-    sessions = list(session_selectors.upcoming_public_sessions(centres=[centre_obj]))
-    tz = centre_obj.tz
-    days = [
-        (day, list(items))
-        for day, items in groupby(sessions, key=lambda s: s.starts_at.astimezone(tz).date())
-    ]
-    return render(
-        request,
-        "courses/centre_detail.html",
-        {"centre": centre_obj, "courses": courses, "days": days},
-    )
 
 
 def course_detail(request: HttpRequest, centre: str, course: str) -> HttpResponse:
@@ -51,5 +34,8 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
             "course": course_obj,
             "sessions": sessions,
             "now": timezone.now(),
+            "subscribe": subscribe_links(
+                course_obj.centre, course_obj, lang=translation.get_language() or ""
+            ),
         },
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -14,7 +17,7 @@ from courses import selectors
 from courses.admin import CentreScopedAdmin
 from courses.errors import DomainError
 from scheduling import services
-from scheduling.models import Closure, Session, SessionStatus
+from scheduling.models import CalendarToken, Closure, Session, SessionStatus
 
 
 @admin.register(Session)
@@ -130,3 +133,40 @@ class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):
         if not request.user.is_superuser:
             form.base_fields["centre"].required = True
         return form
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """Private calendar links of trainers: create one for a person, revoke it when it leaks."""
+
+    list_display = ["user", "created_at", "revoked_at", "address"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    fields = ["user", "address", "created_at", "revoked_at"]
+    readonly_fields = ["address", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarToken]:
+        qs = super().get_queryset(request).select_related("user")
+        if request.user.is_superuser:
+            return qs
+        managed = selectors.centres_managed_for_user(request.user)
+        return qs.filter(user__courses__centre__in=managed).distinct()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user" and not request.user.is_superuser:
+            managed = selectors.centres_managed_for_user(request.user)
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(courses__centre__in=managed).distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("address"))
+    def address(self, obj: CalendarToken) -> str:
+        if not obj.pk:
+            return "-"
+        return settings.PUBLIC_BASE_URL + obj.get_absolute_url()
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[CalendarToken]) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("Revoked: %(n)s.") % {"n": count})

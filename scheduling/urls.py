@@ -3,6 +3,8 @@ from django.urls import path
 from scheduling import views
 
 urlpatterns = [
+    path("centres/<slug:centre>/", views.centre_page, name="centre-detail"),
+    path("embed/<slug:centre>/", views.embed, name="embed"),
     path("calendars/private/<str:token>.ics", views.private_calendar, name="calendar-private"),
     path("calendars/<slug:centre>.ics", views.centre_calendar, name="calendar-centre"),
     path(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from courses.models import Centre, Course
-from scheduling import feeds
+from scheduling import calendar, feeds
 from scheduling.models import CalendarToken
 
 FEED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -73,3 +74,48 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(feed_language(request)):
         feed = feeds.trainer_feed(user, user.get_full_name() or user.get_username())
     return feed_response(request, feed)
+
+
+def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
+    """A centre: contact, its calendar (list or week, filtered) and subscribe links."""
+    centre_obj = get_object_or_404(Centre, slug=centre)
+    page = calendar.calendar_page(centre_obj, request.GET)
+    courses = Course.objects.filter(centre=centre_obj, published=True).select_related(
+        "centre", "venue"
+    )
+    return render(
+        request,
+        "scheduling/centre.html",
+        {
+            "centre": centre_obj,
+            "page": page,
+            "form": calendar.CalendarFilterForm(request.GET or None),
+            "courses": courses,
+            "subscribe": calendar.subscribe_links(centre_obj, lang=translation.get_language()),
+        },
+    )
+
+
+@xframe_options_exempt
+def embed(request: HttpRequest, centre: str) -> HttpResponse:
+    """The centre's calendar for an iframe on the centre's own website.
+
+    Query string: `kind`, `audience`, `level`, `course` (slug), `lang`, `weeks` (1-12), `view`.
+    """
+    centre_obj = get_object_or_404(Centre, slug=centre)
+    lang = request.GET.get("lang", "")
+    lang = lang if lang in FEED_LANGUAGES else translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(lang):
+        page = calendar.calendar_page(centre_obj, request.GET)
+        response = render(
+            request,
+            "scheduling/embed.html",
+            {
+                "centre": centre_obj,
+                "page": page,
+                "subscribe": calendar.subscribe_links(centre_obj, lang=lang),
+                "embed_lang": lang,
+            },
+        )
+    response["Content-Security-Policy"] = "frame-ancestors *"
+    return response
