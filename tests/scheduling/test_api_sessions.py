@@ -148,3 +148,17 @@ def test_staff_may_not_close_every_centre(staff_api, course) -> None:
     )
     assert response.status_code == 400
     assert Session.objects.count() == 4
+
+
+def test_websites_may_read_sessions_from_another_origin_but_not_write(api, course) -> None:
+    response = api.get(
+        "/api/v1/sessions/", {"centre": "cic-poznan"}, HTTP_ORIGIN="https://centrum.example.org"
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    preflight = api.options(
+        "/api/v1/sessions/",
+        HTTP_ORIGIN="https://centrum.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert "POST" not in preflight.get("Access-Control-Allow-Methods", "")
