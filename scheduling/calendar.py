@@ -48,6 +48,10 @@ class CalendarFilterForm(forms.Form):
         label=_("Weeks"), min_value=1, max_value=MAX_WEEKS, required=False, widget=forms.HiddenInput
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean_view(self) -> str:
         return self.cleaned_data.get("view") or "list"
 
@@ -61,6 +65,10 @@ class CalendarPage:
     days: list[tuple[date, list[Session]]]
     filters: dict[str, Any]
     errors: list[str]
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
 
     @property
     def previous_week(self) -> str:
