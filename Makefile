@@ -23,6 +23,11 @@ $(NODE_STAMP): tests/js/package.json tests/js/package-lock.json
 
 install: $(STAMP)
 
+# Debian's Chromium for the browser tests: Playwright drives it and downloads no browser itself.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 # Compile translations with Babel: no system gettext needed.
 translations: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
@@ -39,7 +44,7 @@ demo: install translations
 run: demo
 	DEBUG=$${DEBUG:-1} bin/run
 
-test: install translations $(NODE_STAMP)
+test: install translations $(NODE_STAMP) $(CHROMIUM)
 	TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

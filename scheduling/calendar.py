@@ -41,7 +41,7 @@ class CalendarFilterForm(forms.Form):
         label=_("For"), choices=[("", _("Everyone")), *Audience.choices[1:]], required=False
     )
     level = forms.ChoiceField(
-        label=_("Polish level"), choices=[("", _("Any level")), *Level.choices], required=False
+        label=_("Level of Polish"), choices=[("", _("Any level")), *Level.choices], required=False
     )
     course = forms.SlugField(required=False, widget=forms.HiddenInput)
     weeks = forms.IntegerField(
