@@ -164,6 +164,13 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
         (_("Booking"), {"fields": ["booking_mode", "capacity", "waitlist_mode", "offer_hours"]}),
     ]
 
+    def delete_model(self, request: HttpRequest, obj: Course) -> None:
+        services.course_delete(course=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        for course in queryset:
+            services.course_delete(course=course)
+
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
         """Save through the services so the course's sessions follow its rule."""
         result = services.course_save(course=obj)

@@ -236,3 +236,6 @@ class CourseViewSet(viewsets.ModelViewSet[Course]):
             course=serializer.instance, **CourseSerializer.service_fields(attrs, creating=False)
         )
         serializer.instance = course
+
+    def perform_destroy(self, instance: Course) -> None:
+        services.course_delete(course=instance)

@@ -3,13 +3,16 @@ from __future__ import annotations
 import zoneinfo
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import now as current_time
 from django.utils.translation import gettext_lazy as _
 from recurrence.fields import RecurrenceField
 
@@ -71,6 +74,13 @@ class Centre(models.Model):
         blank=True,
         help_text=_("People who manage this centre's courses, sessions and closures."),
     )
+    calendar_revision = models.PositiveBigIntegerField(
+        _("calendar revision"),
+        default=0,
+        editable=False,
+        help_text=_("Rises whenever anything its calendar feeds show changes."),
+    )
+    calendar_changed_at = models.DateTimeField(_("calendar changed"), default=current_time)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,8 +92,21 @@ class Centre(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Centre.calendar_touch(centre_ids=[self.pk])
+
     def get_absolute_url(self) -> str:
         return reverse("centre-detail", kwargs={"centre": self.slug})
+
+    @staticmethod
+    def calendar_touch(*, centre_ids: Any) -> None:
+        """Record that what the centres' feeds show changed (their ETags change with it).
+
+        `centre_ids` may be a list or a subquery of ids."""
+        Centre.objects.filter(pk__in=centre_ids).update(
+            calendar_revision=F("calendar_revision") + 1, calendar_changed_at=timezone.now()
+        )
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -128,6 +151,10 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        Centre.calendar_touch(centre_ids=[self.centre_id])  # its address is in the feeds
 
     @property
     def full_address(self) -> str:

@@ -35,6 +35,13 @@ def course_save(
     return result
 
 
+def course_delete(*, course: Course) -> None:
+    """Delete a course with its sessions; its centre's feeds change with it."""
+    with transaction.atomic():
+        Centre.calendar_touch(centre_ids=[course.centre_id])
+        course.delete()
+
+
 def _apply(course: Course, fields: dict[str, Any]) -> Any:
     trainers = fields.pop("trainers", None)
     recurrence_text = fields.pop("recurrence_text", None)

@@ -49,6 +49,9 @@ class SessionAdmin(CentreScopedAdmin):
     readonly_fields = ["original_start", "moved", "sequence"]
     actions = ["cancel_sessions", "restore_sessions"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # sessions are cancelled, not deleted: feeds, registers and reports keep them
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return [*self.readonly_fields, "status"]

@@ -1,23 +1,24 @@
 """Calendar feeds from the database: which courses and sessions, and how they become series.
 
 A feed costs a constant number of queries whatever the number of courses and sessions. Its
-ETag comes from a cheap fingerprint (counts, revisions, modification times, today's date), so
-a conditional request is answered without building anything, and built bytes are cached under
-that ETag.
+ETag comes from one row (the centre's calendar revision) and today's date, so a conditional
+request is answered after one small query without building anything, and built bytes are
+cached under that ETag.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,43 +42,34 @@ def feed_cutoff(tz: tzinfo, now: datetime | None = None) -> datetime:
 
 
 @dataclass(frozen=True)
+class FeedVersion:
+    """What identifies a feed's content without building it: read from one row or aggregate.
+
+    `key` changes whenever anything the feed shows changes (the centre's calendar revision
+    rises with every change of its courses, sessions, venues and itself)."""
+
+    key: str
+    modified: datetime | None
+    filename: str
+
+    def etag(self, *, lang: str, now: datetime | None = None) -> str:
+        parts = (
+            FORMAT_VERSION,
+            self.key,
+            lang,
+            timezone.localdate(now or timezone.now()),  # trimming and horizon move daily
+            settings.CALENDAR_FEED_PAST_DAYS,
+            settings.CALENDAR_FEED_REFRESH_MINUTES,
+            settings.SESSION_HORIZON_DAYS,
+            settings.PUBLIC_BASE_URL,
+        )
+        return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
 class Feed:
     name: str
     courses: QuerySet[Course]
-    filename: str
-
-    def fingerprint(self, *, lang: str, now: datetime | None = None) -> tuple[str, datetime | None]:
-        """(ETag, Last-Modified) from a few aggregate queries; changes whenever the bytes would."""
-        now = now or timezone.now()
-        course_facts = self.courses.aggregate(
-            n=Count("id"),
-            revisions=Sum("revision"),
-            modified=Max("updated_at"),
-            centre_modified=Max("centre__updated_at"),
-        )
-        venue_modified = Venue.objects.filter(
-            Q(courses__in=self.courses) | Q(sessions__course__in=self.courses)
-        ).aggregate(m=Max("updated_at"))["m"]
-        key = "|".join(
-            str(v)
-            for v in (
-                FORMAT_VERSION,
-                self.name,
-                lang,
-                timezone.localdate(now),
-                settings.CALENDAR_FEED_PAST_DAYS,
-                settings.SESSION_HORIZON_DAYS,
-                settings.PUBLIC_BASE_URL,
-                *course_facts.values(),
-                venue_modified,
-            )
-        )
-        times = [
-            t
-            for t in (course_facts["modified"], course_facts["centre_modified"], venue_modified)
-            if t
-        ]
-        return hashlib.sha256(key.encode()).hexdigest()[:32], max(times) if times else None
 
     def render(self, *, lang: str, now: datetime | None = None) -> bytes:
         now = now or timezone.now()
@@ -92,21 +84,22 @@ class Feed:
                 )
                 series += more_series
                 events += more_events
-            name = self.name
             return ical.render(
-                name=name,
+                name=self.name,
                 series=series,
                 events=events,
                 refresh=timedelta(minutes=settings.CALENDAR_FEED_REFRESH_MINUTES),
             )
 
-    def cached_render(self, *, etag: str, lang: str) -> bytes:
-        key = f"feed:{etag}"
-        body = cache.get(key)
-        if body is None:
-            body = self.render(lang=lang)
-            cache.set(key, body, timeout=24 * 3600)
-        return body
+
+def cached_render(etag: str, make_feed: Callable[[], Feed], *, lang: str) -> bytes:
+    """The feed's bytes from the cache under its ETag, built (and kept for a day) on a miss."""
+    key = f"feed:{etag}"
+    body = cache.get(key)
+    if body is None:
+        body = make_feed().render(lang=lang)
+        cache.set(key, body, timeout=24 * 3600)
+    return body
 
 
 def _sessions_by_course(courses: list[Course], now: datetime) -> dict[int, list[Session]]:
@@ -217,25 +210,77 @@ def course_components(
     return series, events
 
 
-def centre_feed(centre: Centre) -> Feed:
-    return Feed(
-        name=centre.name,
-        courses=Course.objects.filter(centre=centre, published=True),
-        filename=f"{centre.slug}.ics",
+def _aware(value: datetime | str | None) -> datetime | None:
+    if isinstance(value, str):  # SQLite hands raw timestamps back as text
+        value = datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def centre_version(centre_slug: str) -> FeedVersion | None:
+    """One indexed row, read with plain SQL: this runs for every feed request, 304s and cached
+    answers included, so it builds no queryset and no model instance."""
+    table = connection.ops.quote_name(Centre._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, calendar_revision, calendar_changed_at FROM {table} WHERE slug = %s",  # noqa: S608 - the table name is ours
+            [centre_slug],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    centre_id, revision, changed_at = row
+    return FeedVersion(
+        key=f"centre:{centre_id}:{revision}",
+        modified=_aware(changed_at),
+        filename=f"{centre_slug}.ics",
     )
+
+
+def course_version(centre_slug: str, course_slug: str) -> tuple[int, FeedVersion] | None:
+    row = (
+        Course.objects.filter(centre__slug=centre_slug, slug=course_slug, published=True)
+        .values("pk", "centre__calendar_revision", "centre__calendar_changed_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return row["pk"], FeedVersion(
+        key=f"course:{row['pk']}:{row['centre__calendar_revision']}",
+        modified=row["centre__calendar_changed_at"],
+        filename=f"{centre_slug}-{course_slug}.ics",
+    )
+
+
+def trainer_version(user_id: int) -> FeedVersion:
+    facts = Course.objects.filter(trainers=user_id).aggregate(
+        n=Count("id"),
+        ids=Sum("id"),
+        revisions=Sum("centre__calendar_revision"),
+        modified=Max("centre__calendar_changed_at"),
+    )
+    return FeedVersion(
+        key=f"trainer:{user_id}:{facts['n']}:{facts['ids']}:{facts['revisions']}",
+        modified=facts["modified"],
+        filename="my-sessions.ics",
+    )
+
+
+def centre_feed(centre: Centre) -> Feed:
+    return Feed(name=centre.name, courses=Course.objects.filter(centre=centre, published=True))
 
 
 def course_feed(course: Course) -> Feed:
     return Feed(
         name=f"{course.title} · {course.centre.name}",
         courses=Course.objects.filter(pk=course.pk, published=True),
-        filename=f"{course.centre.slug}-{course.slug}.ics",
     )
 
 
-def trainer_feed(user: AuthUser, display_name: str) -> Feed:
+def trainer_feed(user: AuthUser) -> Feed:
+    display_name = user.get_full_name() or user.get_username()
     return Feed(
         name=_("My sessions: %(name)s") % {"name": display_name},
         courses=Course.objects.filter(trainers=user),
-        filename="my-sessions.ics",
     )

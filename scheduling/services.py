@@ -48,6 +48,7 @@ def course_touch(course_id: int) -> None:
     Course.objects.filter(pk=course_id).update(
         revision=F("revision") + 1, updated_at=timezone.now()
     )
+    Centre.calendar_touch(centre_ids=Course.objects.filter(pk=course_id).values("centre_id"))
 
 
 def closures_for(centre: Centre) -> list[Closure]:

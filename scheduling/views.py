@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,41 +26,54 @@ def feed_language(request: HttpRequest) -> str:
     return lang if lang in FEED_LANGUAGES else settings.LANGUAGE_CODE
 
 
-def feed_response(request: HttpRequest, feed: feeds.Feed) -> HttpResponse:
+def feed_response(
+    request: HttpRequest, version: feeds.FeedVersion, make_feed: Callable[[], feeds.Feed]
+) -> HttpResponse:
     lang = feed_language(request)
-    etag, last_modified = feed.fingerprint(lang=lang)
+    etag = version.etag(lang=lang)
     quoted = f'"{etag}"'
-    modified_ts = int(last_modified.timestamp()) if last_modified else None
+    modified_ts = int(version.modified.timestamp()) if version.modified else None
     not_modified = get_conditional_response(
         request, etag=quoted, last_modified=modified_ts, response=None
     )
     if not_modified is not None:
         return not_modified
-    body = feed.cached_render(etag=etag, lang=lang)
+    body = feeds.cached_render(etag, make_feed, lang=lang)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = quoted
     if modified_ts is not None:
         response["Last-Modified"] = http_date(modified_ts)
     response["Cache-Control"] = "public, max-age=300"
     disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{feed.filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response
 
 
 @require_safe
 def centre_calendar(request: HttpRequest, centre: str) -> HttpResponse:
-    centre_obj = get_object_or_404(Centre, slug=centre)
-    return feed_response(request, feeds.centre_feed(centre_obj))
+    version = feeds.centre_version(centre)
+    if version is None:
+        raise Http404
+
+    def make_feed() -> feeds.Feed:
+        return feeds.centre_feed(Centre.objects.get(slug=centre))
+
+    return feed_response(request, version, make_feed)
 
 
 @require_safe
 def course_calendar(request: HttpRequest, centre: str, course: str) -> HttpResponse:
-    course_obj: Course = get_object_or_404(
-        Course.objects.select_related("centre"), centre__slug=centre, slug=course, published=True
-    )
-    with translation.override(feed_language(request)):
-        feed = feeds.course_feed(course_obj)
-    return feed_response(request, feed)
+    found = feeds.course_version(centre, course)
+    if found is None:
+        raise Http404
+    course_id, version = found
+
+    def make_feed() -> feeds.Feed:
+        course_obj = Course.objects.select_related("centre").get(pk=course_id)
+        with translation.override(feed_language(request)):
+            return feeds.course_feed(course_obj)
+
+    return feed_response(request, version, make_feed)
 
 
 @require_safe
@@ -71,9 +86,12 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         raise Http404
     user = found.user
-    with translation.override(feed_language(request)):
-        feed = feeds.trainer_feed(user, user.get_full_name() or user.get_username())
-    return feed_response(request, feed)
+
+    def make_feed() -> feeds.Feed:
+        with translation.override(feed_language(request)):
+            return feeds.trainer_feed(user)
+
+    return feed_response(request, feeds.trainer_version(user.pk), make_feed)
 
 
 def centre_page(request: HttpRequest, centre: str) -> HttpResponse:

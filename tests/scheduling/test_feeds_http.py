@@ -11,9 +11,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from courses.models import Venue
+from courses.services import course_save
 from scheduling import feeds, services
-from scheduling.models import CalendarToken
-from tests.factories import CourseFactory, UserFactory
+from scheduling.models import CalendarToken, Closure
+from tests.factories import CourseFactory, UserFactory, VenueFactory
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 pytestmark = pytest.mark.django_db
@@ -82,9 +84,9 @@ def test_conditional_requests_get_304_without_building_the_feed(
 ) -> None:
     first = client.get("/calendars/cic-poznan.ics")
     with mock.patch.object(feeds.Feed, "render", side_effect=AssertionError("built")):
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(1):
             by_etag = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(1):
             by_date = client.get(
                 "/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
             )
@@ -157,3 +159,45 @@ def test_trainer_private_feed_shows_their_courses_and_a_revoked_link_is_404(clie
     assert client.get(f"/calendars/private/{token.token}.ics").status_code == 404
     assert client.get("/calendars/private/guess.ics").status_code == 404
     assert len(token.token) >= 40
+
+
+def test_a_cached_feed_costs_one_query(client, course, django_assert_num_queries) -> None:
+    first = client.get("/calendars/cic-poznan.ics")
+    with django_assert_num_queries(1):
+        again = client.get("/calendars/cic-poznan.ics")
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["venue address", "centre name", "course unpublished", "course deleted", "closure"],
+)
+def test_every_change_a_feed_shows_gives_it_a_new_etag(client, api, staff_user, course, change):
+    venue = VenueFactory(centre=course.centre, name="Sala A", address="ul. Stara 1")
+    course.venue = venue
+    course_save(course=course)
+    before = client.get("/calendars/cic-poznan.ics")
+    api.force_authenticate(staff_user)
+    if change == "venue address":
+        assert (
+            api.patch(f"/api/v1/venues/{venue.pk}/", {"address": "ul. Nowa 2"}).status_code == 200
+        )
+    elif change == "centre name":
+        centre = course.centre
+        centre.name = "CIC Poznań (nowa siedziba)"
+        centre.save()
+    elif change == "course unpublished":
+        assert api.patch(f"/api/v1/courses/{course.pk}/", {"published": False}).status_code == 200
+    elif change == "course deleted":
+        assert api.delete(f"/api/v1/courses/{course.pk}/").status_code == 204
+    else:
+        services.closure_save(
+            closure=Closure(
+                centre=course.centre, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 12)
+            )
+        )
+    after = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert after.content != before.content
+    assert Venue.objects.filter(pk=venue.pk).exists()
