@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SESSION_HORIZON_DAYS = env.int("SESSION_HORIZON_DAYS", default=365)
 RECURRENCE_MAX_SESSIONS = env.int("RECURRENCE_MAX_SESSIONS", default=1000)
 
+# Enrolment: how long to wait for a course's (or session's) row lock before answering "busy,
+# try again", and how many enrolment attempts one client may make (form and anonymous API).
+ENROLMENT_LOCK_TIMEOUT_SECONDS = env.float("ENROLMENT_LOCK_TIMEOUT_SECONDS", default=10.0)
+ENROLMENT_RATE = env.str("ENROLMENT_RATE", default="20/hour")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -28,3 +28,38 @@ class InvalidSessionTime(DomainError):
 
 class WrongCentre(DomainError):
     code = "wrong_centre"
+
+
+class AlreadyEnrolled(DomainError):
+    status_code = 409
+    code = "already_enrolled"
+
+
+class EnrolmentClosed(DomainError):
+    """Course not published, finished, closed for enrolment, or with no booking at all."""
+
+    status_code = 409
+    code = "enrolment_closed"
+
+
+class SessionUnavailable(DomainError):
+    status_code = 409
+    code = "session_unavailable"
+
+
+class ConsentRequired(DomainError):
+    code = "consent_required"
+
+
+class InvalidTransition(DomainError):
+    """The enrolment is not in a state that allows this (e.g. accepting an expired offer)."""
+
+    status_code = 409
+    code = "invalid_transition"
+
+
+class Busy(DomainError):
+    """The course is locked by others for too long: nothing changed, try again."""
+
+    status_code = 503
+    code = "busy"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from courses.enrolment import waitlist_promote
 from courses.models import Centre, Course
 from scheduling import rules
 from scheduling.services import SyncResult, course_sessions_sync, course_touch
@@ -25,6 +26,11 @@ def course_save(
     """
     creating = course.pk is None
     course.full_clean()
+    previous_capacity = (
+        None
+        if creating
+        else Course.objects.filter(pk=course.pk).values_list("capacity", flat=True).first()
+    )
     with transaction.atomic():
         course.save()
         if trainers is not None:
@@ -32,6 +38,8 @@ def course_save(
         result = course_sessions_sync(course=course, since=None if creating else timezone.now())
         course_touch(course.pk)
         course.refresh_from_db(fields=["revision", "updated_at"])
+    if previous_capacity is not None and course.capacity > previous_capacity:
+        waitlist_promote(course=course)
     return result
 
 

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.enrolment import waitlist_promote
 from courses.errors import InvalidSessionTime, SessionCancelled, WrongCentre
 from courses.models import Centre, Course, Venue
 from scheduling import rules, signals
@@ -314,6 +315,8 @@ def session_update_details(
             fields.append("note")
         if fields:
             session.save(update_fields=[*fields, "updated_at"])
+        if "capacity" in fields:
+            waitlist_promote(course=session.course, session=session)
     return session
 
 
