@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from courses.api import CentreViewSet, CourseViewSet, VenueViewSet
+from courses.api_enrolments import EnrolmentViewSet
 from scheduling.api import ClosureViewSet, SessionViewSet
 
 router = DefaultRouter()
@@ -11,3 +12,4 @@ router.register("venues", VenueViewSet, basename="venue")
 router.register("courses", CourseViewSet, basename="course")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("closures", ClosureViewSet, basename="closure")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")

@@ -11,6 +11,7 @@ app = Celery("integra")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
+    "offers-expire": {"task": "courses.tasks.offers_expire", "schedule": 60.0},
     "sessions-extend-horizon": {
         "task": "scheduling.tasks.sessions_extend_horizon",
         "schedule": crontab(minute=17, hour=3),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,8 +14,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses import selectors, services
-from courses.models import Centre, Course, Venue
+from courses import enrolment, selectors, services
+from courses.errors import DomainError
+from courses.models import (
+    Centre,
+    Course,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentSource,
+    Language,
+    Participant,
+    Venue,
+)
+from courses.phones import country_choices
 from scheduling import calendar, rules
 from scheduling.models import Session
 
@@ -181,3 +193,150 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
                 % {"created": result.created, "updated": result.updated, "deleted": result.deleted},
                 messages.INFO,
             )
+
+
+@admin.register(Participant)
+class ParticipantAdmin(CentreScopedAdmin):
+    list_display = ["name", "phone", "centre", "language", "sms_consent", "created_at"]
+    list_filter = ["centre", "language", "sms_consent"]
+    search_fields = ["name", "phone"]
+    readonly_fields = ["personal_link", "sms_consent_at", "created_at"]
+    actions = ["new_personal_link"]
+
+    @admin.display(description=_("personal link"))
+    def personal_link(self, obj: Participant) -> str:
+        if not obj.pk:
+            return "-"
+        return settings.PUBLIC_BASE_URL + obj.get_absolute_url()
+
+    @admin.action(description=_("Make a new personal link (the old one stops working)"))
+    def new_personal_link(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
+        for participant in queryset:
+            enrolment.participant_new_token(participant=participant)
+        self.message_user(request, _("New links made: %(n)s.") % {"n": queryset.count()})
+
+
+class EnrolmentEventInline(admin.TabularInline):
+    model = EnrolmentEvent
+    extra = 0
+    can_delete = False
+    max_num = 0
+    fields = ("at", "from_status", "to_status", "actor_kind", "actor")
+    readonly_fields = fields
+
+
+class DeskEnrolmentForm(forms.ModelForm):
+    """Staff enrol a person at the desk: found by phone, or added."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country of the phone number"), initial="PL")
+    phone = forms.CharField(label=_("mobile phone"), max_length=40)
+    language = forms.ChoiceField(label=_("language"), choices=Language.choices, initial="pl")
+    sms_consent = forms.BooleanField(label=_("agrees to SMS"), required=False)
+    walk_in = forms.BooleanField(label=_("walk-in"), required=False)
+
+    class Meta:
+        model = Enrolment
+        fields = ["course", "session", "priority"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
+        country.choices = country_choices("pl")
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(CentreScopedAdmin):
+    centre_path = "course__centre"
+    list_display = [
+        "participant",
+        "course",
+        "session",
+        "status",
+        "priority",
+        "source",
+        "created_at",
+    ]
+    list_filter = ["course__centre", "status", "source", "course"]
+    search_fields = ["participant__name", "participant__phone", "course__title"]
+    list_select_related = ["participant", "course", "session"]
+    inlines = [EnrolmentEventInline]
+    actions = ["cancel_enrolments"]
+    readonly_fields = [
+        "participant",
+        "course",
+        "session",
+        "status",
+        "source",
+        "offer_expires_at",
+        "created_at",
+    ]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = DeskEnrolmentForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return [
+                "course",
+                "session",
+                "name",
+                "country",
+                "phone",
+                "language",
+                "sms_consent",
+                "priority",
+                "walk_in",
+            ]
+        return [*self.readonly_fields, "priority"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "course" and not request.user.is_superuser:
+            kwargs["queryset"] = selectors.courses_managed_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Enrolment, form: Any, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["priority", "updated_at"])
+            return
+        data = form.cleaned_data
+        try:
+            participant = enrolment.participant_upsert(
+                centre=data["course"].centre,
+                data=enrolment.ParticipantData(
+                    name=data["name"],
+                    phone=data["phone"],
+                    country=data["country"],
+                    language=data["language"],
+                    sms_consent=data["sms_consent"],
+                ),
+            )
+            created = enrolment.enrolment_create(
+                course=data["course"],
+                session=data.get("session"),
+                participant=participant,
+                source=EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF,
+                actor=request.user,
+                priority=data.get("priority") or 0,
+            )
+        except DomainError as exc:
+            self.message_user(request, str(exc.message), messages.ERROR)
+            return
+        obj.pk = created.pk
+        self.message_user(
+            request, _("Status: %(status)s.") % {"status": created.get_status_display()}
+        )
+
+    @admin.action(description=_("Cancel the selected enrolments (seats go to the waitlist)"))
+    def cancel_enrolments(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
+        for item in queryset:
+            enrolment.enrolment_cancel(enrolment=item, actor=request.user)
+        self.message_user(request, _("Cancelled: %(n)s.") % {"n": queryset.count()})

@@ -46,6 +46,7 @@ from courses.models import (
     Participant,
     WaitlistMode,
 )
+from courses.models import new_participant_token as _new_participant_token
 from courses.phones import normalise_mobile
 from scheduling.models import Session, SessionStatus
 
@@ -100,6 +101,13 @@ def participant_upsert(*, centre: Centre, data: ParticipantData) -> Participant:
                 changed.append("language")
             if changed:
                 participant.save(update_fields=[*changed, "updated_at"])
+    return participant
+
+
+def participant_new_token(*, participant: Participant) -> Participant:
+    """A new personal link; the old one (page and calendar feed) stops working at once."""
+    participant.token = _new_participant_token()
+    participant.save(update_fields=["token", "updated_at"])
     return participant
 
 

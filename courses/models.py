@@ -343,7 +343,7 @@ class Sex(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _participant_token() -> str:
+def new_participant_token() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -375,7 +375,9 @@ class Participant(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
-    token = models.CharField(max_length=64, unique=True, default=_participant_token, editable=False)
+    token = models.CharField(
+        max_length=64, unique=True, default=new_participant_token, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 
 from courses.models import Centre, Course
+from courses.selectors import seats_by_session, seats_left
 from scheduling import selectors as session_selectors
 from scheduling.calendar import subscribe_links
 
@@ -34,6 +35,8 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
             "course": course_obj,
             "sessions": sessions,
             "now": timezone.now(),
+            "seats": seats_left(course_obj),
+            "session_seats": seats_by_session(sessions),
             "subscribe": subscribe_links(
                 course_obj.centre, course_obj, lang=translation.get_language() or ""
             ),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Audience, Centre, Course, CourseKind, Level
+from courses.models import Audience, Centre, Course, CourseKind, Level, Participant
 from scheduling import rules
 from scheduling.models import Session
 
@@ -141,9 +141,15 @@ class SubscribeLinks:
 
 
 def subscribe_links(
-    centre: Centre, course: Course | None = None, *, lang: str = ""
+    centre: Centre,
+    course: Course | None = None,
+    *,
+    lang: str = "",
+    participant: Participant | None = None,
 ) -> SubscribeLinks:
-    if course is None:
+    if participant is not None:
+        path = reverse("calendar-private", kwargs={"token": participant.token})
+    elif course is None:
         path = reverse("calendar-centre", kwargs={"centre": centre.slug})
     else:
         path = reverse("calendar-course", kwargs={"centre": centre.slug, "course": course.slug})

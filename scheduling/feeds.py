@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from courses.models import Centre, Course, Venue
+from courses.models import Centre, Course, EnrolmentStatus, Participant, Venue
 from scheduling import ical, rules
 from scheduling.models import Session, SessionStatus
 
@@ -70,6 +70,8 @@ class FeedVersion:
 class Feed:
     name: str
     courses: QuerySet[Course]
+    # For courses booked per session: only these sessions (a participant's bookings).
+    only_sessions: dict[int, set[int]] | None = None
 
     def render(self, *, lang: str, now: datetime | None = None) -> bytes:
         now = now or timezone.now()
@@ -79,9 +81,15 @@ class Feed:
             series: list[ical.Series] = []
             events: list[ical.SingleEvent] = []
             for course in courses:
-                more_series, more_events = course_components(
-                    course, by_course.get(course.pk, []), now=now
-                )
+                sessions = by_course.get(course.pk, [])
+                if self.only_sessions is not None and course.pk in self.only_sessions:
+                    chosen = self.only_sessions[course.pk]
+                    more_series: list[ical.Series] = []
+                    more_events = single_events(
+                        course, [s for s in sessions if s.pk in chosen], now=now
+                    )
+                else:
+                    more_series, more_events = course_components(course, sessions, now=now)
                 series += more_series
                 events += more_events
             return ical.render(
@@ -193,7 +201,18 @@ def course_components(
                     overrides=overrides,
                 )
             )
-    events = [
+    return series, single_events(
+        course, [s for s in sessions if s.original_start not in instances], now=now
+    )
+
+
+def single_events(
+    course: Course, sessions: Iterable[Session], *, now: datetime
+) -> list[ical.SingleEvent]:
+    """Scheduled sessions as VEVENTs of their own."""
+    host, tz = feed_host(), course.centre.tz
+    cutoff = feed_cutoff(tz, now)
+    return [
         ical.SingleEvent(
             uid=f"session-{s.pk}@{host}",
             text=_text(course, _location(s.venue)),
@@ -203,11 +222,8 @@ def course_components(
             last_modified=s.updated_at,
         )
         for s in sessions
-        if s.status == SessionStatus.SCHEDULED
-        and s.original_start not in instances
-        and s.ends_at >= cutoff
+        if s.status == SessionStatus.SCHEDULED and s.ends_at >= cutoff
     ]
-    return series, events
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -283,4 +299,34 @@ def trainer_feed(user: AuthUser) -> Feed:
     return Feed(
         name=_("My sessions: %(name)s") % {"name": display_name},
         courses=Course.objects.filter(trainers=user),
+    )
+
+
+def participant_version(participant: Participant) -> FeedVersion:
+    facts = participant.enrolments.aggregate(
+        n=Count("id"), modified=Max("updated_at"), revision=Max("course__centre__calendar_revision")
+    )
+    return FeedVersion(
+        key=(
+            f"participant:{participant.pk}:{participant.language}:{facts['n']}:"
+            f"{facts['modified']}:{facts['revision']}"
+        ),
+        modified=facts["modified"],
+        filename="my-sessions.ics",
+    )
+
+
+def participant_feed(participant: Participant) -> Feed:
+    """The courses a person has a confirmed place in; for per-session courses, only the
+    sessions they booked."""
+    confirmed = participant.enrolments.filter(status=EnrolmentStatus.CONFIRMED)
+    only: dict[int, set[int]] = defaultdict(set)
+    for course_id, session_id in confirmed.filter(session__isnull=False).values_list(
+        "course_id", "session_id"
+    ):
+        only[course_id].add(session_id)
+    return Feed(
+        name=_("My sessions: %(name)s") % {"name": participant.centre.name},
+        courses=Course.objects.filter(pk__in=confirmed.values("course_id")),
+        only_sessions=dict(only),
     )

@@ -13,7 +13,7 @@ from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from courses.models import Centre, Course
+from courses.models import Centre, Course, Participant
 from scheduling import calendar, feeds
 from scheduling.models import CalendarToken
 
@@ -84,7 +84,16 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if found is None:
-        raise Http404
+        participant = Participant.objects.select_related("centre").filter(token=token).first()
+        if participant is None:
+            raise Http404
+        lang = feed_language(request) if "lang" in request.GET else participant.language
+
+        def make_participant_feed() -> feeds.Feed:
+            with translation.override(lang):
+                return feeds.participant_feed(participant)
+
+        return feed_response(request, feeds.participant_version(participant), make_participant_feed)
     user = found.user
 
     def make_feed() -> feeds.Feed:

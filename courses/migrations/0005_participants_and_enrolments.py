@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('country_of_origin', models.CharField(blank=True, help_text='ISO code, e.g. UA.', max_length=2, verbose_name='country of origin')),
                 ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='year of birth')),
                 ('sex', models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other')], max_length=8, verbose_name='sex')),
-                ('token', models.CharField(default=courses.models._participant_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=courses.models.new_participant_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='courses.centre', verbose_name='centre')),

@@ -1,0 +1,243 @@
+"""REST API for enrolments: anyone may enrol (throttled); staff list, enrol at the desk, cancel."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import django_filters
+import phonenumbers
+from django.conf import settings
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+
+from courses import enrolment as services
+from courses import selectors
+from courses.models import (
+    Course,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    Language,
+)
+from courses.selectors import is_centre_staff
+from scheduling.models import Session
+
+
+class EnrolmentThrottle(SimpleRateThrottle):
+    """Self-enrolment attempts per client (ENROLMENT_RATE); centre staff are not throttled."""
+
+    scope = "enrol"
+
+    def get_rate(self) -> str:
+        return settings.ENROLMENT_RATE
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        if is_centre_staff(request.user):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ParticipantInputSerializer(serializers.Serializer[dict[str, Any]]):
+    name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(
+        max_length=40, help_text="Mobile number; with +country code, or national with `country`."
+    )
+    country = serializers.ChoiceField(
+        choices=sorted(phonenumbers.SUPPORTED_REGIONS),
+        default="PL",
+        help_text="ISO code of the phone's country when the number has no +.",
+    )
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.PL)
+    sms_consent = serializers.BooleanField(default=False)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
+class EnrolmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    course: serializers.PrimaryKeyRelatedField[Course] = serializers.PrimaryKeyRelatedField(
+        queryset=Course.objects.select_related("centre")
+    )
+    session = serializers.PrimaryKeyRelatedField(
+        queryset=Session.objects.all(), required=False, allow_null=True
+    )
+    participant = ParticipantInputSerializer()
+    priority = serializers.IntegerField(
+        required=False, default=0, min_value=-100, max_value=100, help_text="Staff only."
+    )
+    walk_in = serializers.BooleanField(required=False, default=False, help_text="Staff only.")
+
+
+class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
+    participant = serializers.SerializerMethodField()
+    position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "course",
+            "session",
+            "participant",
+            "status",
+            "position",
+            "priority",
+            "source",
+            "offer_expires_at",
+            "created_at",
+        ]
+
+    def get_participant(self, enrolment: Enrolment) -> dict[str, Any]:
+        p = enrolment.participant
+        return {"id": p.pk, "name": p.name, "phone": p.phone, "language": p.language}
+
+    def get_position(self, enrolment: Enrolment) -> int | None:
+        positions = self.context.get("positions")
+        if positions is not None:
+            return positions.get(enrolment.pk)
+        return services.waitlist_position(enrolment)
+
+
+class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    position = serializers.IntegerField(allow_null=True)
+    personal_url = serializers.URLField()
+
+
+def waitlist_positions(enrolments: list[Enrolment]) -> dict[int, int]:
+    """Positions of the waitlisted ones among `enrolments`, in one query."""
+    targets = {
+        (e.course_id, e.session_id) for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
+    }
+    if not targets:
+        return {}
+    waiting = (
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.WAITLISTED, course_id__in={c for c, _s in targets}
+        )
+        .order_by("-priority", "created_at", "id")
+        .values_list("pk", "course_id", "session_id")
+    )
+    counters: dict[tuple[int, int | None], int] = defaultdict(int)
+    positions = {}
+    for pk, course_id, session_id in waiting:
+        counters[(course_id, session_id)] += 1
+        positions[pk] = counters[(course_id, session_id)]
+    return positions
+
+
+class EnrolmentFilter(django_filters.FilterSet):
+    course = django_filters.NumberFilter(field_name="course_id")
+    session = django_filters.NumberFilter(field_name="session_id")
+    status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices)
+
+    class Meta:
+        model = Enrolment
+        fields = ["course", "session", "status"]
+
+
+class CanEnrolOrIsStaff(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return view.action == "create" or is_centre_staff(request.user)
+
+
+class EnrolmentViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Enrolment],
+):
+    """Enrolments. POST is open to anyone (self-enrolment, throttled per client; SMS consent
+    required) and to staff (at the desk; `priority` and `walk_in` allowed; not throttled).
+    Listing, reading and cancelling are for the centre's staff.
+    Answers: 201 with `status` (`confirmed` | `waitlisted`) and `position` when waitlisted."""
+
+    serializer_class = EnrolmentSerializer
+    filterset_class = EnrolmentFilter
+    permission_classes = [CanEnrolOrIsStaff]
+
+    def get_throttles(self) -> list[Any]:
+        return [EnrolmentThrottle()] if self.action == "create" else []
+
+    def get_permissions(self) -> Any:
+        if self.action == "create":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_queryset(self) -> QuerySet[Enrolment]:
+        managed = selectors.centres_managed_for_user(self.request.user)
+        return (
+            Enrolment.objects.filter(course__centre__in=managed)
+            .select_related("participant", "course", "session")
+            .order_by("course_id", "session_id", "-priority", "created_at", "id")
+        )
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return EnrolmentCreateSerializer if self.action == "create" else EnrolmentSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        items = list(page if page is not None else queryset)
+        context = {**self.get_serializer_context(), "positions": waitlist_positions(items)}
+        data = EnrolmentSerializer(items, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    @extend_schema(request=EnrolmentCreateSerializer, responses={201: CreatedSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = EnrolmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        course: Course = data["course"]
+        staff = (
+            is_centre_staff(request.user)
+            and selectors.centres_managed_for_user(request.user)
+            .filter(pk=course.centre_id)
+            .exists()
+        )
+        if not staff and not course.published:
+            raise serializers.ValidationError({"course": ["Invalid pk - object does not exist."]})
+        person = data["participant"]
+        participant = services.participant_upsert(
+            centre=course.centre,
+            data=services.ParticipantData(
+                name=person["name"],
+                phone=person["phone"],
+                country=person["country"],
+                language=person["language"],
+                sms_consent=person["sms_consent"],
+                email=person.get("email", ""),
+            ),
+        )
+        if staff:
+            source = EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF
+        else:
+            source = EnrolmentSource.API
+        enrolment = services.enrolment_create(
+            course=course,
+            session=data.get("session"),
+            participant=participant,
+            source=source,
+            actor=request.user if staff else None,
+            priority=data["priority"] if staff else 0,
+        )
+        body = {
+            "id": enrolment.pk,
+            "status": enrolment.status,
+            "position": services.waitlist_position(enrolment),
+            "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=EnrolmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        enrolment = services.enrolment_cancel(enrolment=self.get_object(), actor=request.user)
+        fresh = self.get_queryset().get(pk=enrolment.pk)
+        return Response(EnrolmentSerializer(fresh, context=self.get_serializer_context()).data)

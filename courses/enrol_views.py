@@ -1,0 +1,228 @@
+"""Public enrolment from a phone, and the participant's own page (/me/<token>/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from courses import enrolment as services
+from courses.api_enrolments import EnrolmentThrottle
+from courses.errors import Busy, DomainError
+from courses.models import BookingMode, Course, Enrolment, EnrolmentStatus, Language, Participant
+from courses.phones import country_choices
+from courses.selectors import seats_left
+from scheduling.calendar import subscribe_links
+from scheduling.models import Session, SessionStatus
+
+
+class EnrolForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    country = forms.ChoiceField(label=_("Country of your phone number"))
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel-national"}
+        ),
+        help_text=_("We send your place and reminders by SMS."),
+    )
+    language = forms.ChoiceField(label=_("Language of your SMS"), choices=Language.choices)
+    session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False)
+    sms_consent = forms.BooleanField(
+        label=_("I agree to receive SMS about my enrolment and the sessions."), required=False
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, course: Course, sessions: list[Session], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = translation.get_language() or "pl"
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
+        country.choices = country_choices(lang)
+        country.initial = "PL"
+        self.fields["language"].initial = lang if lang in dict(Language.choices) else "pl"
+        if course.booking_mode == BookingMode.SESSION:
+            tz = course.centre.tz
+            session = self.fields["session"]
+            assert isinstance(session, forms.ChoiceField)  # noqa: S101 - narrowing
+            session.required = True
+            session.choices = [
+                (s.pk, f"{s.starts_at.astimezone(tz):%d.%m.%Y %H:%M}") for s in sessions
+            ]
+        else:
+            del self.fields["session"]
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
+
+def _enrolable_course(centre: str, course: str) -> Course:
+    return get_object_or_404(
+        Course.objects.select_related("centre", "venue"),
+        centre__slug=centre,
+        slug=course,
+        published=True,
+    )
+
+
+def _upcoming_sessions(course: Course) -> list[Session]:
+    return list(
+        course.sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
+        .select_related("course__centre")
+        .order_by("starts_at")[:60]
+    )
+
+
+def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
+    """The enrolment form: name, phone (with its country), SMS language, consent; then the
+    person's page, which says confirmed or waitlisted (with the position)."""
+    course_obj = _enrolable_course(centre, course)
+    sessions = (
+        _upcoming_sessions(course_obj) if course_obj.booking_mode == BookingMode.SESSION else []
+    )
+    initial = {"session": request.GET.get("session")} if request.GET.get("session") else None
+    form = EnrolForm(request.POST or None, initial=initial, course=course_obj, sessions=sessions)
+    status = 200
+    if request.method == "POST":
+        throttle = EnrolmentThrottle()
+        if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+            form.add_error(None, _("Too many attempts from this device. Please try again later."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                participant = services.participant_upsert(
+                    centre=course_obj.centre,
+                    data=services.ParticipantData(
+                        name=data["name"],
+                        phone=data["phone"],
+                        country=data["country"],
+                        language=data["language"],
+                        sms_consent=data["sms_consent"],
+                    ),
+                )
+                session = next((s for s in sessions if s.pk == data.get("session")), None)
+                enrolment = services.enrolment_create(
+                    course=course_obj, session=session, participant=participant
+                )
+            except Busy as exc:
+                form.add_error(None, str(exc.message))
+                status = 503
+            except DomainError as exc:
+                field = exc.field if exc.field in form.fields else None
+                form.add_error(field, str(exc.message))
+                status = 409 if exc.status_code == 409 else 400
+            else:
+                return redirect(
+                    participant.get_absolute_url()
+                    + f"?enrolled={enrolment.pk}#enrolment-{enrolment.pk}"
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "courses/enrol.html",
+        {
+            "centre": course_obj.centre,
+            "course": course_obj,
+            "form": form,
+            "seats": seats_left(course_obj),
+        },
+        status=status,
+    )
+
+
+def _participant(token: str) -> Participant:
+    participant = Participant.objects.select_related("centre").filter(token=token).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def me(request: HttpRequest, token: str) -> HttpResponse:
+    """A participant's own page: enrolments and waitlist places with positions, cancel, accept
+    or decline an offer, the calendar link; in the participant's language."""
+    participant = _participant(token)
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
+    enrolments = list(
+        participant.enrolments.select_related(
+            "course__centre", "course__venue", "session"
+        ).order_by("-created_at")
+    )
+    positions = {
+        e.pk: services.waitlist_position(e)
+        for e in enrolments
+        if e.status == EnrolmentStatus.WAITLISTED
+    }
+    just_enrolled = request.GET.get("enrolled")
+    with translation.override(lang):
+        response = render(
+            request,
+            "courses/me.html",
+            {
+                "participant": participant,
+                "enrolments": enrolments,
+                "positions": positions,
+                "just_enrolled": int(just_enrolled)
+                if just_enrolled and just_enrolled.isdigit()
+                else None,
+                "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
+                "subscribe": subscribe_links(
+                    participant.centre, participant=participant, lang=lang
+                ),
+                "now": timezone.now(),
+                "LANGUAGE_CODE": lang,
+            },
+        )
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+ACTIONS = {
+    "cancel": services.enrolment_cancel,
+    "accept": services.offer_accept,
+    "decline": services.offer_decline,
+}
+DONE = {
+    "cancel": _("Done: your place is given up."),
+    "accept": _("Your place is confirmed."),
+    "decline": _("You declined the offer."),
+}
+
+
+@require_POST
+def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) -> HttpResponse:
+    participant = _participant(token)
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_id, participant=participant)
+    if action not in ACTIONS:
+        raise Http404
+    with translation.override(
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
+    ):
+        try:
+            ACTIONS[action](enrolment=enrolment)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, str(DONE[action]))
+    return redirect(participant.get_absolute_url() + f"#enrolment-{enrolment.pk}")
