@@ -27,9 +27,13 @@ def feed_language(request: HttpRequest) -> str:
 
 
 def feed_response(
-    request: HttpRequest, version: feeds.FeedVersion, make_feed: Callable[[], feeds.Feed]
+    request: HttpRequest,
+    version: feeds.FeedVersion,
+    make_feed: Callable[[], feeds.Feed],
+    *,
+    lang: str | None = None,
 ) -> HttpResponse:
-    lang = feed_language(request)
+    lang = lang or feed_language(request)
     etag = version.etag(lang=lang)
     quoted = f'"{etag}"'
     modified_ts = int(version.modified.timestamp()) if version.modified else None
@@ -87,13 +91,16 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
         participant = Participant.objects.select_related("centre").filter(token=token).first()
         if participant is None:
             raise Http404
+        # A person's own feed speaks their language unless the address asks for another.
         lang = feed_language(request) if "lang" in request.GET else participant.language
 
         def make_participant_feed() -> feeds.Feed:
             with translation.override(lang):
                 return feeds.participant_feed(participant)
 
-        return feed_response(request, feeds.participant_version(participant), make_participant_feed)
+        return feed_response(
+            request, feeds.participant_version(participant), make_participant_feed, lang=lang
+        )
     user = found.user
 
     def make_feed() -> feeds.Feed:

@@ -1,0 +1,235 @@
+"""Enrolment and the waitlist: confirmed while seats last, then FIFO with staff priority;
+a freed seat moves the list by itself (at once, or as an offer that can expire)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from courses import enrolment as services
+from courses.errors import (
+    DomainError,
+    AlreadyEnrolled,
+    ConsentRequired,
+    EnrolmentClosed,
+    InvalidTransition,
+    SessionUnavailable,
+)
+from courses.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Participant
+from courses.phones import InvalidPhone
+from courses.services import course_update
+from scheduling.services import session_cancel, session_update_details
+from tests.factories import CourseFactory, UserFactory
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+pytestmark = pytest.mark.django_db
+
+
+def person(centre, n: int, **kwargs) -> Participant:
+    data = services.ParticipantData(
+        name=f"Osoba {n}", phone=f"+4860100{n:04d}", sms_consent=True, **kwargs
+    )
+    return services.participant_upsert(centre=centre, data=data)
+
+
+def enrol(course, n: int, **kwargs) -> Enrolment:
+    return services.enrolment_create(course=course, participant=person(course.centre, n), **kwargs)
+
+
+@pytest.fixture
+def course(centre):
+    return CourseFactory(centre=centre, capacity=2, start_date=date(2027, 1, 5))
+
+
+def test_seats_are_confirmed_then_people_wait_in_arrival_order(course) -> None:
+    results = [enrol(course, n) for n in range(5)]
+    assert [e.status for e in results] == ["confirmed"] * 2 + ["waitlisted"] * 3
+    assert [services.waitlist_position(e) for e in results] == [None, None, 1, 2, 3]
+
+
+def test_staff_priority_goes_first_on_the_waitlist(course) -> None:
+    staff = UserFactory(username="desk")
+    course.centre.staff.add(staff)
+    for n in range(4):
+        enrol(course, n)
+    urgent = enrol(course, 9, source="staff", actor=staff, priority=5)
+    assert services.waitlist_position(urgent) == 1
+    anonymous_priority = enrol(course, 10, priority=5)  # ignored without staff
+    assert services.waitlist_position(anonymous_priority) == 4
+
+
+def test_cancelling_a_seat_confirms_the_head_of_the_list_at_once(course) -> None:
+    first, _second, head, next_one = (enrol(course, n) for n in range(4))
+    services.enrolment_cancel(enrolment=first)
+    head.refresh_from_db()
+    next_one.refresh_from_db()
+    assert head.status == EnrolmentStatus.CONFIRMED
+    assert services.waitlist_position(next_one) == 1
+    kinds = list(
+        EnrolmentEvent.objects.filter(enrolment=head).values_list("to_status", "actor_kind")
+    )
+    assert kinds == [("waitlisted", "participant"), ("confirmed", "system")]
+
+
+@time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=WARSAW), tick=False)
+def test_offer_mode_holds_the_seat_until_accepted_declined_or_expired(centre) -> None:
+    course = CourseFactory(
+        centre=centre,
+        capacity=1,
+        waitlist_mode="offer",
+        offer_hours=24,
+        start_date=date(2027, 1, 5),
+    )
+    first, second, third, fourth = (enrol(course, n) for n in range(4))
+    services.enrolment_cancel(enrolment=first)
+    second.refresh_from_db()
+    assert second.status == EnrolmentStatus.OFFERED
+    assert second.offer_expires_at == datetime(2026, 12, 2, 12, tzinfo=WARSAW)
+    assert services.enrolment_create(course=course, participant=person(centre, 8)).status == (
+        "waitlisted"
+    )  # the offered seat is held
+
+    services.offer_decline(enrolment=second)
+    third.refresh_from_db()
+    assert third.status == EnrolmentStatus.OFFERED
+
+    with time_machine.travel(datetime(2026, 12, 2, 13, tzinfo=WARSAW), tick=False):
+        with pytest.raises(InvalidTransition):
+            services.offer_accept(enrolment=third)  # too late: passes on
+        third.refresh_from_db()
+        fourth.refresh_from_db()
+        assert third.status == EnrolmentStatus.EXPIRED
+        assert fourth.status == EnrolmentStatus.OFFERED
+        services.offer_accept(enrolment=fourth)
+    fourth.refresh_from_db()
+    assert fourth.status == EnrolmentStatus.CONFIRMED
+
+
+@time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=WARSAW), tick=False)
+def test_the_periodic_task_expires_offers_and_passes_them_on(centre) -> None:
+    course = CourseFactory(
+        centre=centre, capacity=1, waitlist_mode="offer", offer_hours=2, start_date=date(2027, 1, 5)
+    )
+    first, second, third = (enrol(course, n) for n in range(3))
+    services.enrolment_cancel(enrolment=first)
+    assert services.offers_expire() == 0
+    with time_machine.travel(datetime(2026, 12, 1, 14, 1, tzinfo=WARSAW), tick=False):
+        assert services.offers_expire() == 1
+        assert services.offers_expire() == 0
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.status, third.status) == ("expired", "offered")
+
+
+def test_leaving_the_waitlist_moves_the_others_up(course) -> None:
+    entries = [enrol(course, n) for n in range(5)]
+    services.enrolment_cancel(enrolment=entries[2])
+    assert [services.waitlist_position(Enrolment.objects.get(pk=e.pk)) for e in entries[3:]] == [
+        1,
+        2,
+    ]
+    assert Enrolment.objects.filter(status="confirmed").count() == 2
+
+
+def test_raising_capacity_promotes_as_many_as_fit(course) -> None:
+    entries = [enrol(course, n) for n in range(6)]
+    course_update(course=course, capacity=4)
+    statuses = [Enrolment.objects.get(pk=e.pk).status for e in entries]
+    assert statuses == ["confirmed"] * 4 + ["waitlisted"] * 2
+
+
+def test_per_session_booking_has_its_own_seats(centre) -> None:
+    course = CourseFactory(
+        centre=centre, booking_mode="session", capacity=1, start_date=date(2027, 1, 5)
+    )
+    first, second = course.sessions.order_by("starts_at")[:2]
+    assert enrol(course, 1, session=first).status == "confirmed"
+    assert enrol(course, 2, session=first).status == "waitlisted"
+    assert enrol(course, 2, session=second).status == "confirmed"
+    session_update_details(session=first, capacity=2)
+    assert Enrolment.objects.filter(session=first, status="confirmed").count() == 2
+    with pytest.raises(DomainError, match="session"):
+        enrol(course, 3)
+
+
+def test_refusals_change_nothing(centre, course) -> None:
+    enrol(course, 1)
+    with pytest.raises(AlreadyEnrolled):
+        enrol(course, 1)
+    draft = CourseFactory(centre=centre, published=False, start_date=date(2027, 1, 5))
+    with pytest.raises(EnrolmentClosed):
+        enrol(draft, 2)
+    closed = CourseFactory(centre=centre, enrolment_open=False, start_date=date(2027, 1, 5))
+    with pytest.raises(EnrolmentClosed):
+        enrol(closed, 2)
+    drop_in = CourseFactory(centre=centre, booking_mode="open", start_date=date(2027, 1, 5))
+    with pytest.raises(EnrolmentClosed):
+        enrol(drop_in, 2)
+    finished = CourseFactory(centre=centre, start_date=date(2026, 1, 6))
+    with pytest.raises(EnrolmentClosed):
+        enrol(finished, 2)
+    per_session = CourseFactory(centre=centre, booking_mode="session", start_date=date(2027, 1, 5))
+    cancelled = per_session.sessions.order_by("starts_at").first()
+    session_cancel(session=cancelled)
+    with pytest.raises(SessionUnavailable):
+        enrol(per_session, 2, session=cancelled)
+    no_consent = services.participant_upsert(
+        centre=centre, data=services.ParticipantData(name="X", phone="+48601999999")
+    )
+    with pytest.raises(ConsentRequired):
+        services.enrolment_create(course=course, participant=no_consent)
+    assert Enrolment.objects.count() == 1
+
+
+def test_staff_may_enrol_without_consent_into_a_closed_course(centre) -> None:
+    staff = UserFactory(username="desk")
+    closed = CourseFactory(centre=centre, enrolment_open=False, start_date=date(2027, 1, 5))
+    walk_in = services.participant_upsert(
+        centre=centre, data=services.ParticipantData(name="Walk In", phone="601 555 444")
+    )
+    made = services.enrolment_create(
+        course=closed, participant=walk_in, source="walk_in", actor=staff
+    )
+    assert made.status == "confirmed"
+    assert made.events.get().actor == staff
+
+
+def test_the_same_phone_in_the_same_centre_is_the_same_person(centre) -> None:
+    first = services.participant_upsert(
+        centre=centre,
+        data=services.ParticipantData(name="Olena", phone="050 123 4567", country="UA"),
+    )
+    again = services.participant_upsert(
+        centre=centre,
+        data=services.ParticipantData(
+            name="Olena K.", phone="+380501234567", language="uk", sms_consent=True
+        ),
+    )
+    assert again.pk == first.pk
+    assert again.phone == "+380501234567"
+    assert (again.name, again.language, again.sms_consent) == ("Olena", "uk", True)
+    assert again.sms_consent_at is not None
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"),
+    [("050 123 4567", "PL"), ("22 123 45 67", "PL"), ("hello", "PL"), ("+48 12", "PL")],
+)
+def test_invalid_or_landline_numbers_are_refused(centre, phone: str, country: str) -> None:
+    with pytest.raises(InvalidPhone):
+        services.participant_upsert(
+            centre=centre,
+            data=services.ParticipantData(name="X", phone=phone, country=country),
+        )
+    assert not Participant.objects.exists()
+
+
+def test_new_personal_link_replaces_the_old_one(centre) -> None:
+    participant = person(centre, 1)
+    old = participant.token
+    services.participant_new_token(participant=participant)
+    assert participant.token != old
+    assert not Participant.objects.filter(token=old).exists()
