@@ -263,10 +263,10 @@ def enrolment_create(
         )
     if course.booking_mode != BookingMode.SESSION:
         session = None
-    now = timezone.now()
     try:
         with transaction.atomic(), _lock_timeout():
             course, session = _lock_target(course, session)
+            now = timezone.now()  # after the wait for the lock
             _check_open(course, session, public=public, now=now)
             if (
                 _enrolments(course, session)
@@ -319,9 +319,9 @@ def _locked_enrolment(enrolment: Enrolment) -> tuple[Enrolment, Course, Session 
 def enrolment_cancel(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
     """Give up a seat or a waitlist place (the person, or staff). A freed seat goes to the head
     of the waitlist in the same transaction. Cancelling what is no longer active changes nothing."""
-    now = timezone.now()
     with transaction.atomic(), _lock_timeout():
         enrolment, course, session = _locked_enrolment(enrolment)
+        now = timezone.now()  # after the wait for the lock
         if not enrolment.is_active:
             return enrolment
         held_seat = enrolment.status in SEAT_STATUSES
@@ -335,9 +335,9 @@ def enrolment_cancel(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
 
 
 def offer_accept(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
-    now = timezone.now()
     with transaction.atomic(), _lock_timeout():
         enrolment, course, session = _locked_enrolment(enrolment)
+        now = timezone.now()  # after the wait for the lock
         if enrolment.status != EnrolmentStatus.OFFERED:
             raise InvalidTransition(_("There is no open offer to accept."))
         if enrolment.offer_expires_at and enrolment.offer_expires_at <= now:
@@ -352,9 +352,9 @@ def offer_accept(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
 
 
 def offer_decline(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
-    now = timezone.now()
     with transaction.atomic(), _lock_timeout():
         enrolment, course, session = _locked_enrolment(enrolment)
+        now = timezone.now()  # after the wait for the lock
         if enrolment.status != EnrolmentStatus.OFFERED:
             raise InvalidTransition(_("There is no open offer to decline."))
         _move(enrolment, EnrolmentStatus.DECLINED, actor, "participant", offer_expires_at=None)
