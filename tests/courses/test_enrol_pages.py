@@ -189,4 +189,4 @@ def test_personal_calendar_has_my_confirmed_sessions(client, centre, course) -> 
     events = list(icalendar.Calendar.from_ical(feed.content).walk("VEVENT"))
     summaries = sorted(str(e["SUMMARY"]) for e in events)
     assert summaries == sorted([per_session.title_pl, "Польська мова A1"])
-    assert [e for e in events if "RRULE" not in e][0].decoded("DTSTART") == chosen.starts_at
+    assert next(e for e in events if "RRULE" not in e).decoded("DTSTART") == chosen.starts_at

@@ -3,7 +3,7 @@ a freed seat moves the list by itself (at once, or as an offer that can expire).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,9 +11,9 @@ import time_machine
 
 from courses import enrolment as services
 from courses.errors import (
-    DomainError,
     AlreadyEnrolled,
     ConsentRequired,
+    DomainError,
     EnrolmentClosed,
     InvalidTransition,
     SessionUnavailable,
