@@ -193,7 +193,9 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "LANGUAGE_CODE": lang,
             },
         )
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+    # The token is in the address: other sites never see it ("no-referrer" would make browsers
+    # send "Origin: null" with the page's own forms, which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -216,6 +218,7 @@ def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) 
     enrolment = get_object_or_404(Enrolment, pk=enrolment_id, participant=participant)
     if action not in ACTIONS:
         raise Http404
+    was_waiting = enrolment.status == EnrolmentStatus.WAITLISTED
     with translation.override(
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
     ):
@@ -224,5 +227,6 @@ def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) 
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, str(DONE[action]))
+            done = _("You left the waitlist.") if was_waiting else DONE[action]
+            messages.success(request, str(done))
     return redirect(participant.get_absolute_url() + f"#enrolment-{enrolment.pk}")

@@ -45,6 +45,21 @@ def normalise_mobile(raw: str, country: str = "PL") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+ALPHABETS = {
+    "pl": "AĄBCĆDEĘFGHIJKLŁMNŃOÓPQRSŚTUVWXYZŹŻ",
+    "uk": "АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ",
+    "ru": "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ",
+}
+
+
+def collation_key(text: str, language: str) -> tuple[int, ...]:
+    """Dictionary order in `language` (Python's default puts Є, І after Я in Ukrainian)."""
+    alphabet = ALPHABETS.get(language, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return tuple(
+        alphabet.index(ch) if ch in alphabet else len(alphabet) + ord(ch) for ch in text.upper()
+    )
+
+
 @functools.cache
 def country_choices(language: str) -> list[tuple[str, str]]:
     """(ISO code, "Name (+code)") for every country with phone numbers, in `language`."""
@@ -58,6 +73,6 @@ def country_choices(language: str) -> list[tuple[str, str]]:
 
     others = sorted(
         (c for c in phonenumbers.SUPPORTED_REGIONS if c not in FIRST_COUNTRIES),
-        key=lambda c: names.get(c, c),
+        key=lambda c: collation_key(names.get(c, c), language),
     )
     return [(code, label(code)) for code in (*FIRST_COUNTRIES, *others)]

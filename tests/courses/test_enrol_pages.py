@@ -171,7 +171,7 @@ def test_personal_page_is_private(client, course) -> None:
     client.post(URL, form())
     token = Participant.objects.get().token
     response = client.get(f"/me/{token}/")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
@@ -190,3 +190,14 @@ def test_personal_calendar_has_my_confirmed_sessions(client, centre, course) -> 
     summaries = sorted(str(e["SUMMARY"]) for e in events)
     assert summaries == sorted([per_session.title_pl, "Польська мова A1"])
     assert next(e for e in events if "RRULE" not in e).decoded("DTSTART") == chosen.starts_at
+
+
+def test_countries_are_listed_in_the_readers_alphabetical_order(client, course) -> None:
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert html.index("Україна") < html.index("Австралія")  # the usual countries come first
+    assert (
+        html.index("Австралія")
+        < html.index("Єгипет")
+        < html.index("Ізраїль")
+        < html.index("Японія")
+    )

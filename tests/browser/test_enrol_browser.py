@@ -1,0 +1,207 @@
+"""Enrolling from a phone in Ukrainian: the course page, the form (with a mistake first), the
+personal page with the waitlist position, leaving the waitlist; and the form by keyboard alone.
+
+Interface texts are looked up through the same catalogue the server uses, so the locators follow
+locale/uk as its translations are completed (an untranslated text is still the English one)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Page, expect
+
+from courses import enrolment as services
+from courses.models import Course, Enrolment, EnrolmentStatus, Participant
+from tests.factories import CentreFactory, CourseFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OpenPage = Callable[..., Page]
+UKRAINE = "Україна (+380)"  # Babel's name of the country in Ukrainian, with its calling code
+PHONE = "050 123 4567"
+PHONE_E164 = "+380501234567"
+
+
+def uk(text: str) -> str:
+    """What the Ukrainian page shows for an interface text."""
+    with translation.override("uk"):
+        return translation.gettext(text)
+
+
+@pytest.fixture
+def centre(transactional_db: None):
+    return CentreFactory(slug="cic-poznan", name="CIC Poznań")
+
+
+@pytest.fixture
+def full_course(centre) -> Course:
+    """One seat, already taken by somebody else: the next person joins the waitlist."""
+    course = CourseFactory(
+        centre=centre,
+        slug="polski-a1",
+        title_pl="Język polski A1",
+        title_uk="Польська мова A1",
+        capacity=1,
+        start_date=date(2027, 1, 5),
+    )
+    first = services.participant_upsert(
+        centre=centre,
+        data=services.ParticipantData(
+            name="Marta Nowak", phone="601 000 001", language="pl", sms_consent=True
+        ),
+    )
+    seat = services.enrolment_create(course=course, participant=first)
+    assert seat.status == EnrolmentStatus.CONFIRMED
+    return course
+
+
+def enrol_url(live_server) -> str:
+    return f"{live_server.url}/centres/cic-poznan/courses/polski-a1/enrol/"
+
+
+def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
+    live_server, open_page: OpenPage, full_course: Course
+) -> None:
+    page = open_page("uk")
+    page.goto(f"{live_server.url}/centres/cic-poznan/courses/polski-a1/")
+
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Польська мова A1")
+    join = page.get_by_role("link", name=uk("Join the waitlist"), exact=True)
+    expect(join).to_have_attribute("href", "/centres/cic-poznan/courses/polski-a1/enrol/")
+    join.click()
+
+    expect(page).to_have_url(enrol_url(live_server))
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Польська мова A1")
+    name = page.get_by_label(uk("Your name"), exact=True)
+    country = page.get_by_label(uk("Country of your phone number"), exact=True)
+    phone = page.get_by_label(uk("Mobile phone"), exact=True)
+    language = page.get_by_label(uk("Language of your SMS"), exact=True)
+    consent = page.get_by_label(
+        uk("I agree to receive SMS about my enrolment and the sessions."), exact=True
+    )
+    submit = page.get_by_role("button", name=uk("Join the waitlist"), exact=True)  # it is full
+    expect(country).to_have_value("PL")
+    expect(country.locator('option[value="UA"]')).to_have_text(UKRAINE)
+    expect(language).to_have_value("uk")
+    expect(page.locator('input[name="website"]')).not_to_be_in_viewport()  # the bots' field
+
+    # A mistake first: a phone number far too short.
+    name.fill("Олена Коваленко")
+    country.select_option(label=UKRAINE)
+    phone.fill("12")
+    consent.check()
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        submit.click()
+
+    assert posted.value.status == 400
+    expect(page).to_have_url(enrol_url(live_server))
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("alert")).to_have_text(uk("Please correct the fields marked below."))
+    phone_error = page.locator("#id_phone_error")
+    expect(phone_error).to_be_visible()
+    expect(phone_error).to_have_text(
+        uk("Enter a mobile phone number, e.g. 601 234 567, or +380 50 123 4567.")
+    )
+    assert Participant.objects.count() == 1
+    assert Enrolment.objects.count() == 1
+    # What was typed is kept; only the phone needs correcting.
+    expect(name).to_have_value("Олена Коваленко")
+    expect(country).to_have_value("UA")
+    expect(consent).to_be_checked()
+
+    phone.fill(PHONE)
+    submit.click()
+
+    expect(page).to_have_url(re.compile(r"/me/[^/]+/\?enrolled=\d+#enrolment-\d+$"))
+    participant = Participant.objects.get(phone=PHONE_E164)
+    enrolment = Enrolment.objects.get(participant=participant)
+    assert enrolment.status == EnrolmentStatus.WAITLISTED
+    assert participant.language == "uk"
+    assert participant.sms_consent
+    me = participant.get_absolute_url()
+    expect(page).to_have_url(
+        f"{live_server.url}{me}?enrolled={enrolment.pk}#enrolment-{enrolment.pk}"
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    card = page.locator(f"#enrolment-{enrolment.pk}")
+    expect(card.get_by_role("heading", level=2)).to_have_text("Польська мова A1")
+    status = card.locator(".status")
+    expect(status).to_have_class(re.compile(r"\bstatus--waitlisted\b"))
+    expect(status).to_have_text(uk("On the waitlist: number %(position)s") % {"position": 1})
+    expect(status).to_contain_text("1")
+    # The personal link to keep.
+    expect(page.locator(f'.notice a[href$="{me}"]')).to_be_visible()
+
+    cancel_url = reverse(
+        "me-action",
+        kwargs={"token": participant.token, "enrolment_id": enrolment.pk, "action": "cancel"},
+    )
+    leave = card.locator(f'form[action="{cancel_url}"]').get_by_role("button")
+    expect(leave).to_have_text(uk("Leave the waitlist"))
+    with page.expect_response(lambda r: r.request.method == "POST") as left:
+        leave.click()
+    assert left.value.status == 302  # the page's own form passes the CSRF check
+
+    expect(page).to_have_url(f"{live_server.url}{me}#enrolment-{enrolment.pk}")
+    expect(status).to_have_class(re.compile(r"\bstatus--cancelled\b"))
+    expect(status).to_have_text(uk("Cancelled"))
+    expect(page.get_by_role("status")).to_have_text(uk("You left the waitlist."))
+    expect(card.get_by_role("button")).to_have_count(0)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.CANCELLED
+
+
+def test_the_form_can_be_filled_and_sent_with_the_keyboard_alone(
+    live_server, open_page: OpenPage, full_course: Course
+) -> None:
+    page = open_page("uk")
+    page.goto(enrol_url(live_server))
+    name = page.get_by_label(uk("Your name"), exact=True)
+    country = page.get_by_label(uk("Country of your phone number"), exact=True)
+    phone = page.get_by_label(uk("Mobile phone"), exact=True)
+    language = page.get_by_label(uk("Language of your SMS"), exact=True)
+    consent = page.get_by_label(
+        uk("I agree to receive SMS about my enrolment and the sessions."), exact=True
+    )
+    submit = page.get_by_role("button", name=uk("Join the waitlist"), exact=True)  # it is full
+
+    # Past the skip link, the header and the breadcrumb to the first field.
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if name.evaluate("field => field === document.activeElement"):
+            break
+    expect(name).to_be_focused()
+    page.keyboard.type("Олена Коваленко")
+    page.keyboard.press("Tab")
+    expect(country).to_be_focused()
+    page.keyboard.press("ArrowDown")  # Poland, then Ukraine: the countries most people come from
+    expect(country).to_have_value("UA")
+    page.keyboard.press("Tab")
+    expect(phone).to_be_focused()
+    page.keyboard.type(PHONE)
+    page.keyboard.press("Tab")
+    expect(language).to_be_focused()
+    expect(language).to_have_value("uk")
+    page.keyboard.press("Tab")
+    expect(consent).to_be_focused()
+    page.keyboard.press("Space")
+    expect(consent).to_be_checked()
+    page.keyboard.press("Tab")  # the hidden honeypot field is skipped
+    expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/me/[^/]+/\?enrolled=\d+#enrolment-\d+$"))
+    participant = Participant.objects.get(phone=PHONE_E164)
+    assert participant.name == "Олена Коваленко"
+    enrolment = Enrolment.objects.get(participant=participant)
+    assert enrolment.status == EnrolmentStatus.WAITLISTED
+    expect(page.locator(f"#enrolment-{enrolment.pk} .status")).to_have_class(
+        re.compile(r"\bstatus--waitlisted\b")
+    )
