@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -239,11 +240,44 @@ class DeskEnrolmentForm(forms.ModelForm):
         model = Enrolment
         fields = ["course", "session", "priority"]
 
+    request: HttpRequest | None = None  # set by EnrolmentAdmin.get_form
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
         country.choices = country_choices("pl")
+        self.created: Enrolment | None = None
+
+    def clean(self) -> dict[str, Any]:
+        """Enrol through the services; a refusal becomes a form error and nothing is saved."""
+        data = super().clean() or {}
+        if self.errors or "course" not in data:
+            return data
+        try:
+            with transaction.atomic():
+                participant = enrolment.participant_upsert(
+                    centre=data["course"].centre,
+                    data=enrolment.ParticipantData(
+                        name=data["name"],
+                        phone=data["phone"],
+                        country=data["country"],
+                        language=data["language"],
+                        sms_consent=data["sms_consent"],
+                    ),
+                )
+                self.created = enrolment.enrolment_create(
+                    course=data["course"],
+                    session=data.get("session"),
+                    participant=participant,
+                    source=EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF,
+                    actor=self.request.user if self.request else None,
+                    priority=data.get("priority") or 0,
+                )
+        except DomainError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, str(exc.message))
+        return data
 
 
 @admin.register(Enrolment)
@@ -277,7 +311,7 @@ class EnrolmentAdmin(CentreScopedAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         if obj is None:
-            kwargs["form"] = DeskEnrolmentForm
+            kwargs["form"] = type("DeskEnrolmentForm", (DeskEnrolmentForm,), {"request": request})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -303,37 +337,22 @@ class EnrolmentAdmin(CentreScopedAdmin):
             kwargs["queryset"] = selectors.courses_managed_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
+        if change:
+            return super().save_form(request, form, change)
+        return form.created  # made by the services while the form was validated
+
     def save_model(self, request: HttpRequest, obj: Enrolment, form: Any, change: bool) -> None:
         if change:
             obj.save(update_fields=["priority", "updated_at"])
-            return
-        data = form.cleaned_data
-        try:
-            participant = enrolment.participant_upsert(
-                centre=data["course"].centre,
-                data=enrolment.ParticipantData(
-                    name=data["name"],
-                    phone=data["phone"],
-                    country=data["country"],
-                    language=data["language"],
-                    sms_consent=data["sms_consent"],
-                ),
+        else:
+            self.message_user(
+                request, _("Status: %(status)s.") % {"status": obj.get_status_display()}
             )
-            created = enrolment.enrolment_create(
-                course=data["course"],
-                session=data.get("session"),
-                participant=participant,
-                source=EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF,
-                actor=request.user,
-                priority=data.get("priority") or 0,
-            )
-        except DomainError as exc:
-            self.message_user(request, str(exc.message), messages.ERROR)
-            return
-        obj.pk = created.pk
-        self.message_user(
-            request, _("Status: %(status)s.") % {"status": created.get_status_display()}
-        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        if change:
+            super().save_related(request, form, formsets, change)
 
     @admin.action(description=_("Cancel the selected enrolments (seats go to the waitlist)"))
     def cancel_enrolments(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:

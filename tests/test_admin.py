@@ -20,7 +20,10 @@ def staff_client(client, staff_user):
     staff_user.user_permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=["courses", "scheduling"],
-            codename__regex=r"^(view|add|change|delete)_(course|session|closure|venue|centre)$",
+            codename__regex=(
+                r"^(view|add|change|delete)_"
+                r"(course|session|closure|venue|centre|enrolment|participant)$"
+            ),
         )
     )
     client.force_login(staff_user)
@@ -130,3 +133,74 @@ def test_staff_without_a_centre_see_no_courses(client) -> None:
     client.force_login(user)
     CourseFactory(title_pl="Ukryty kurs")
     assert "Ukryty kurs" not in client.get("/admin/courses/course/").content.decode()
+
+
+def test_staff_enrol_a_walk_in_at_the_desk_and_cancel_from_the_list(staff_client, centre) -> None:
+    from courses.models import Enrolment
+
+    course = CourseFactory(centre=centre, capacity=1, start_date=date(2027, 1, 5))
+    staff_client.post(
+        "/admin/courses/enrolment/add/",
+        {
+            "course": course.pk,
+            "name": "Iryna",
+            "country": "UA",
+            "phone": "050 123 4567",
+            "language": "uk",
+            "priority": "0",
+            "walk_in": "on",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    first = Enrolment.objects.get()
+    assert (first.status, first.source, first.participant.phone) == (
+        "confirmed",
+        "walk_in",
+        "+380501234567",
+    )
+    staff_client.post(
+        "/admin/courses/enrolment/add/",
+        {
+            "course": course.pk,
+            "name": "Petro",
+            "country": "PL",
+            "phone": "601 000 002",
+            "language": "uk",
+            "priority": "3",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    second = Enrolment.objects.get(participant__name="Petro")
+    assert (second.status, second.priority, second.source) == ("waitlisted", 3, "staff")
+    staff_client.post(
+        "/admin/courses/enrolment/",
+        {"action": "cancel_enrolments", "_selected_action": [first.pk]},
+    )
+    second.refresh_from_db()
+    assert second.status == "confirmed"
+    assert second.events.last().actor_kind == "system"
+
+
+def test_a_bad_phone_at_the_desk_is_reported_and_saves_nothing(staff_client, centre) -> None:
+    from courses.models import Enrolment, Participant
+
+    course = CourseFactory(centre=centre, start_date=date(2027, 1, 5))
+    response = staff_client.post(
+        "/admin/courses/enrolment/add/",
+        {
+            "course": course.pk,
+            "name": "X",
+            "country": "PL",
+            "phone": "22 123 45 67",
+            "language": "pl",
+            "priority": "0",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+        follow=True,
+    )
+    assert "SMS" in response.content.decode() or "SMS" in str(list(response.context["messages"]))
+    assert not Enrolment.objects.exists()
+    assert not Participant.objects.exists()
