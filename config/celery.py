@@ -11,6 +11,8 @@ app = Celery("integra")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
+    "sms-dispatch": {"task": "notifications.tasks.dispatch", "schedule": 60.0},
+    "sms-reminders-plan": {"task": "notifications.tasks.reminders_plan", "schedule": 300.0},
     "offers-expire": {"task": "courses.tasks.offers_expire", "schedule": 60.0},
     "sessions-extend-horizon": {
         "task": "scheduling.tasks.sessions_extend_horizon",

@@ -236,3 +236,14 @@ LOGGING = {
 # calendar clients are asked to refresh.
 CALENDAR_FEED_PAST_DAYS = env.int("CALENDAR_FEED_PAST_DAYS", default=60)
 CALENDAR_FEED_REFRESH_MINUTES = env.int("CALENDAR_FEED_REFRESH_MINUTES", default=60)
+
+# SMS. SMS_BACKEND: "console" (prints, keeps the outbox), "memory" (tests) or "twilio".
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+# Reminders are sent only inside this local window ("08:00-21:00"); empty: any time.
+SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="08:00-21:00")
+SMS_DISPATCH_BATCH = env.int("SMS_DISPATCH_BATCH", default=200)
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+TWILIO_FROM = env.str("TWILIO_FROM", default="")
+TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -262,6 +262,27 @@ class Course(models.Model):
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
     )
+    reminder_hours = models.CharField(
+        _("SMS reminders (hours before)"),
+        max_length=40,
+        default="24,2",
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\s*(\d{1,3}\s*(,\s*\d{1,3}\s*)*)?$",
+                _("Hours before the session, separated by commas, e.g. 24,2."),
+            )
+        ],
+        help_text=_("Hours before each session, e.g. 24,2. Empty: no reminders."),
+    )
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_(
+            "SMS never name the topic (e.g. psychologist, violence prevention): they say only "
+            "'your appointment at the centre'."
+        ),
+    )
     enrolment_open = models.BooleanField(
         _("enrolment open"),
         default=True,
@@ -323,6 +344,12 @@ class Course(models.Model):
             duration_minutes=self.duration_minutes,
             tz=self.centre.tz,
         )
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """Hours before a session at which to remind, largest first."""
+        hours = {int(h) for h in self.reminder_hours.replace(" ", "").split(",") if h}
+        return sorted((h for h in hours if 0 < h <= 24 * 14), reverse=True)
 
     @property
     def recurrence_text(self) -> str:

@@ -1,1 +1,132 @@
-"""The outbound message outbox lives here (SMS notifications issue)."""
+"""The outbox: every SMS is a row written in the same transaction as the change that causes it,
+sent later by the dispatcher (`notifications.dispatch`)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Enrolment, Participant
+from scheduling.models import Session
+
+
+class MessageKind(models.TextChoices):
+    ENROLMENT_CONFIRMED = "enrolment_confirmed", _("Enrolment confirmed")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    PROMOTED = "promoted", _("Promoted from the waitlist")
+    OFFER_MADE = "offer_made", _("Seat offered")
+    OFFER_EXPIRED = "offer_expired", _("Offer expired")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+    SESSION_MOVED = "session_moved", _("Session moved")
+    REMINDER = "reminder", _("Reminder")
+
+
+NOTICE_KINDS = [k for k in MessageKind if k != MessageKind.REMINDER]
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    CLAIMED = "claimed", _("Taken by a dispatcher")
+    SENDING = "sending", _("Being handed to the provider")
+    SENT = "sent", _("Sent")
+    DELIVERED = "delivered", _("Delivered")
+    UNDELIVERED = "undelivered", _("Not delivered")
+    FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Unknown: the provider did not answer")
+    CANCELLED = "cancelled", _("No longer needed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+# A delivery status only moves forward: a late or repeated callback never moves it back.
+STATUS_RANK: dict[str, int] = {
+    MessageStatus.SENDING: 1,
+    MessageStatus.UNKNOWN: 1,
+    MessageStatus.SENT: 2,
+    MessageStatus.DELIVERED: 3,
+    MessageStatus.UNDELIVERED: 3,
+    MessageStatus.FAILED: 3,
+}
+
+
+class OutboundMessage(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=MessageKind.choices)
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    enrolment = models.ForeignKey(
+        Enrolment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    # What makes a message unique: kind, enrolment or participant, session, and a variant (the
+    # reminder's offset, the revision of a moved session).
+    dedupe_key = models.CharField(max_length=200, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MessageStatus.choices, default=MessageStatus.PENDING
+    )
+    due_at = models.DateTimeField(_("send at"))
+    expires_at = models.DateTimeField(_("pointless after"), null=True, blank=True)
+    context = models.JSONField(default=dict, blank=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    segments = models.PositiveSmallIntegerField(_("segments"), default=0)
+    encoding = models.CharField(_("encoding"), max_length=8, blank=True)
+    provider_id = models.CharField(_("provider id"), max_length=64, blank=True, db_index=True)
+    error_code = models.CharField(_("error"), max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("planned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS")
+        verbose_name_plural = _("SMS messages")
+        ordering = ["-due_at", "-id"]
+        indexes = [
+            # The dispatcher reads only what is due: cost independent of future messages.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status="pending"),
+                name="outbox_due",
+            ),
+            models.Index(fields=["status", "claimed_at"], name="outbox_in_flight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.participant.phone} ({self.get_status_display()})"
+
+
+class PhoneOptOut(models.Model):
+    """A phone number that gets no SMS: it said STOP, or the provider called it unreachable."""
+
+    phone = models.CharField(_("phone"), max_length=20, unique=True)
+    reason = models.CharField(
+        _("reason"),
+        max_length=16,
+        choices=[("stop", _("Asked to stop")), ("invalid", _("Not a reachable mobile"))],
+    )
+    detail = models.CharField(_("detail"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS opt-out")
+        verbose_name_plural = _("SMS opt-outs")
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.get_reason_display()}"

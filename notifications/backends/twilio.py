@@ -1,0 +1,65 @@
+"""Twilio through its SDK. TWILIO_API_BASE_URL points the SDK at another host (a test double)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from django.conf import settings
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from notifications.backends.base import (
+    AmbiguousError,
+    Backend,
+    PermanentError,
+    SendResult,
+    TransientError,
+)
+
+# Twilio error codes: never retry these; the number is flagged.
+PERMANENT_CODES = {21211, 21214, 21217, 21408, 21610, 21612, 21614, 30004, 30005, 30006, 30007}
+TRANSIENT_CODES = {20429, 30001, 30002, 30003, 30008, 30017, 30022}
+MAX_VALIDITY = 36000  # Twilio's ValidityPeriod is 1 s .. 36,000 s
+
+
+class TwilioBackend(Backend):
+    def __init__(self) -> None:
+        if not (settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN):
+            raise ValueError("SMS_BACKEND=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")
+        if not (settings.TWILIO_MESSAGING_SERVICE_SID or settings.TWILIO_FROM):
+            raise ValueError("SMS_BACKEND=twilio needs TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM")
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=15),
+        )
+        if settings.TWILIO_API_BASE_URL:
+            self.client.api.base_url = settings.TWILIO_API_BASE_URL.rstrip("/")
+
+    def send(
+        self, *, to: str, body: str, validity_seconds: int | None, status_callback: str
+    ) -> SendResult:
+        params: dict[str, Any] = {"to": to, "body": body, "status_callback": status_callback}
+        if settings.TWILIO_MESSAGING_SERVICE_SID:
+            params["messaging_service_sid"] = settings.TWILIO_MESSAGING_SERVICE_SID
+        else:
+            params["from_"] = settings.TWILIO_FROM
+        if validity_seconds is not None:
+            params["validity_period"] = max(1, min(validity_seconds, MAX_VALIDITY))
+        try:
+            message = self.client.messages.create(**params)
+        except TwilioRestException as exc:
+            code = int(exc.code) if exc.code else 0
+            if code in PERMANENT_CODES:
+                raise PermanentError(str(code), str(exc.msg)) from exc
+            if exc.status == 429 or exc.status >= 500 or code in TRANSIENT_CODES:
+                raise TransientError(str(code or exc.status), str(exc.msg)) from exc
+            raise PermanentError(str(code or exc.status), str(exc.msg)) from exc
+        except requests.exceptions.ConnectionError as exc:
+            # Refused before anything was sent (ConnectTimeout is a ConnectionError too).
+            raise TransientError("network", str(exc)) from exc
+        except requests.exceptions.Timeout as exc:
+            raise AmbiguousError("timeout", str(exc)) from exc
+        return SendResult(message.sid, message.status or "queued")

@@ -1,0 +1,84 @@
+"""Every event the core announces that someone should hear about, in one place. Each receiver
+runs inside the transaction of the change, so its outbox rows commit (or not) with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from courses import signals as enrolment_signals
+from courses.models import Enrolment
+from notifications import services
+from notifications.models import MessageKind
+from scheduling import signals as session_signals
+from scheduling.models import Session
+
+
+@receiver(enrolment_signals.enrolment_confirmed)
+def on_confirmed(sender: Any, enrolment: Enrolment, promoted: bool = False, **kwargs: Any) -> None:
+    kind = MessageKind.PROMOTED if promoted else MessageKind.ENROLMENT_CONFIRMED
+    services.notice_plan(kind=kind, enrolment=enrolment)
+    services.enrolment_reminders_plan(enrolment)
+
+
+@receiver(enrolment_signals.enrolment_waitlisted)
+def on_waitlisted(
+    sender: Any, enrolment: Enrolment, position: int | None = None, **kwargs: Any
+) -> None:
+    services.notice_plan(kind=MessageKind.WAITLISTED, enrolment=enrolment, position=position)
+
+
+@receiver(enrolment_signals.offer_made)
+def on_offer_made(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
+    services.notice_plan(
+        kind=MessageKind.OFFER_MADE,
+        enrolment=enrolment,
+        variant=enrolment.offer_expires_at.isoformat() if enrolment.offer_expires_at else "",
+        expires_at=enrolment.offer_expires_at,
+        offer_until=enrolment.offer_expires_at,
+    )
+
+
+@receiver(enrolment_signals.offer_expired)
+def on_offer_expired(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
+    services.notice_plan(kind=MessageKind.OFFER_EXPIRED, enrolment=enrolment)
+
+
+@receiver(enrolment_signals.enrolment_cancelled)
+def on_cancelled(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
+    services.pending_cancel(enrolment=enrolment)
+
+
+@receiver(session_signals.session_cancelled)
+def on_session_cancelled(sender: Any, session: Session, **kwargs: Any) -> None:
+    services.pending_cancel(session=session)
+    for enrolment in services.confirmed_for(session):
+        services.notice_plan(
+            kind=MessageKind.SESSION_CANCELLED,
+            enrolment=enrolment,
+            session=session,
+            variant=str(session.sequence),
+            expires_at=session.starts_at,
+        )
+
+
+@receiver(session_signals.session_moved)
+def on_session_moved(
+    sender: Any, session: Session, previous_starts_at: Any = None, **kwargs: Any
+) -> None:
+    services.session_reminders_replan(session)
+    for enrolment in services.confirmed_for(session):
+        services.notice_plan(
+            kind=MessageKind.SESSION_MOVED,
+            enrolment=enrolment,
+            session=session,
+            variant=str(session.sequence),
+            expires_at=session.starts_at,
+            previous_start=previous_starts_at,
+        )
+
+
+@receiver(session_signals.session_restored)
+def on_session_restored(sender: Any, session: Session, **kwargs: Any) -> None:
+    services.reminders_plan(sessions=[session])
