@@ -194,10 +194,21 @@ def reminders_plan(
     for session in sessions:
         for enrolment in confirmed_for(session):
             rows += _reminder_rows(enrolment, session, now)
+    return _create_new(rows)
+
+
+def _create_new(rows: list[OutboundMessage]) -> int:
+    """Insert the rows whose key is not planned yet; the unique key backs it under races."""
     if not rows:
         return 0
-    created = OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    return len(created)
+    known = set(
+        OutboundMessage.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new = [r for r in rows if r.dedupe_key not in known]
+    OutboundMessage.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
 
 
 def enrolment_reminders_plan(enrolment: Enrolment, *, now: datetime | None = None) -> None:
@@ -210,8 +221,7 @@ def enrolment_reminders_plan(enrolment: Enrolment, *, now: datetime | None = Non
     ).select_related("course__centre", "course__venue", "venue")
     if enrolment.session_id:
         sessions = sessions.filter(pk=enrolment.session_id)
-    rows = [r for s in sessions for r in _reminder_rows(enrolment, s, now)]
-    OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    _create_new([r for s in sessions for r in _reminder_rows(enrolment, s, now)])
 
 
 def pending_cancel(*, enrolment: Enrolment | None = None, session: Session | None = None) -> int:

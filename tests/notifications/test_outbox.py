@@ -1,0 +1,233 @@
+"""The outbox: what is planned by which change, and what the dispatcher sends (memory backend)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from courses import enrolment as enrolments
+from courses.models import Enrolment
+from notifications import services
+from notifications.backends import memory
+from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from scheduling import services as sessions
+from tests.factories import CourseFactory, UserFactory
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+NOW = datetime(2027, 1, 1, 12, tzinfo=WARSAW)  # the course starts on Tuesday 5 January, 18:00
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _memory_backend(settings):
+    settings.SMS_BACKEND = "memory"
+    settings.SMS_QUIET_HOURS = "08:00-21:00"
+    memory.outbox.clear()
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def course(centre):
+    return CourseFactory(
+        centre=centre, capacity=1, start_date=date(2027, 1, 5), title_uk="Польська A1"
+    )
+
+
+def enrol(course, n: int, language: str = "uk", consent: bool = True) -> Enrolment:
+    """Self-enrolment with SMS consent; without consent, staff enrol the person at the desk."""
+    person = enrolments.participant_upsert(
+        centre=course.centre,
+        data=enrolments.ParticipantData(
+            name=f"Osoba {n}", phone=f"+4860100{n:04d}", language=language, sms_consent=consent
+        ),
+    )
+    if consent:
+        return enrolments.enrolment_create(course=course, participant=person)
+    desk = UserFactory(username=f"desk{n}")
+    course.centre.staff.add(desk)
+    return enrolments.enrolment_create(
+        course=course, participant=person, source="staff", actor=desk
+    )
+
+
+def kinds(enrolment: Enrolment) -> list[str]:
+    return sorted(
+        OutboundMessage.objects.filter(enrolment=enrolment)
+        .exclude(kind=MessageKind.REMINDER)
+        .values_list("kind", flat=True)
+    )
+
+
+def test_each_enrolment_change_plans_exactly_one_notice(course) -> None:
+    first, second = enrol(course, 1), enrol(course, 2)
+    assert kinds(first) == ["enrolment_confirmed"]
+    assert kinds(second) == ["waitlisted"]
+    assert OutboundMessage.objects.get(enrolment=second).context["position"] == 1
+    enrolments.enrolment_cancel(enrolment=first)
+    assert kinds(second) == ["promoted", "waitlisted"]
+
+
+def test_notices_are_written_in_the_same_transaction_as_the_change(course) -> None:
+    def enrol_then_fail() -> None:
+        with transaction.atomic():
+            enrol(course, 1)
+            raise RuntimeError("the request failed after enrolling")
+
+    with pytest.raises(RuntimeError):
+        enrol_then_fail()
+    assert not Enrolment.objects.exists()
+    assert not OutboundMessage.objects.exists()
+
+
+def test_reminders_24h_and_2h_before_each_coming_session(course) -> None:
+    made = enrol(course, 1)
+    reminders = OutboundMessage.objects.filter(enrolment=made, kind=MessageKind.REMINDER).order_by(
+        "due_at"
+    )
+    first_session = course.sessions.order_by("starts_at").first()
+    assert [r.due_at for r in reminders[:2]] == [
+        first_session.starts_at - timedelta(hours=24),
+        first_session.starts_at - timedelta(hours=2),
+    ]
+    assert {r.expires_at for r in reminders if r.session == first_session} == {
+        first_session.starts_at
+    }
+    assert services.reminders_plan() == 0  # already planned: nothing twice
+
+
+def test_quiet_hours_move_an_early_reminder_earlier_into_the_window(centre) -> None:
+    early = CourseFactory(
+        centre=centre,
+        start_date=date(2027, 1, 5),
+        start_time=datetime(2027, 1, 1, 9).time(),
+        reminder_hours="2",
+    )
+    made = enrol(early, 1)
+    reminder = (
+        OutboundMessage.objects.filter(enrolment=made, kind=MessageKind.REMINDER)
+        .order_by("due_at")
+        .first()
+    )
+    assert reminder.due_at == datetime(2027, 1, 4, 20, 59, tzinfo=WARSAW)  # not 07:00
+
+
+def test_no_reminders_for_drop_in_courses_or_people_without_consent(centre) -> None:
+    drop_in = CourseFactory(centre=centre, booking_mode="open", start_date=date(2027, 1, 5))
+    assert services.reminders_plan() == 0
+    assert not OutboundMessage.objects.filter(session__course=drop_in).exists()
+    course = CourseFactory(centre=centre, start_date=date(2027, 1, 5))
+    silent = enrol(course, 5, consent=False)
+    assert not OutboundMessage.objects.filter(enrolment=silent).exists()
+
+
+def test_moving_a_session_replans_its_reminders_and_tells_people(course) -> None:
+    made = enrol(course, 1)
+    session = course.sessions.order_by("starts_at").first()
+    new_start = session.starts_at + timedelta(days=1)
+    sessions.session_move(
+        session=session, starts_at=new_start, ends_at=new_start + timedelta(hours=1)
+    )
+    reminders = OutboundMessage.objects.filter(
+        enrolment=made, session=session, kind=MessageKind.REMINDER
+    )
+    assert sorted(r.due_at for r in reminders) == [
+        new_start - timedelta(hours=24),
+        new_start - timedelta(hours=2),
+    ]
+    assert kinds(made) == ["enrolment_confirmed", "session_moved"]
+
+
+def test_cancelling_a_session_cancels_its_reminders_and_tells_people(course) -> None:
+    made = enrol(course, 1)
+    session = course.sessions.order_by("starts_at").first()
+    sessions.session_cancel(session=session)
+    statuses = set(
+        OutboundMessage.objects.filter(session=session, kind=MessageKind.REMINDER).values_list(
+            "status", flat=True
+        )
+    )
+    assert statuses == {MessageStatus.CANCELLED}
+    assert "session_cancelled" in kinds(made)
+
+
+def test_the_dispatcher_sends_what_is_due_once_in_the_persons_language(course) -> None:
+    enrol(course, 1, language="uk")
+    result = services.dispatch_pass()
+    assert result.sent == 1
+    [sms] = memory.outbox
+    assert sms.to == "+48601000001"
+    assert "Польська A1" in sms.body
+    message = OutboundMessage.objects.get(kind=MessageKind.ENROLMENT_CONFIRMED)
+    assert (message.status, message.encoding, message.segments) == (
+        "sent",
+        "UCS-2",
+        message.segments,
+    )
+    assert message.segments >= 1
+    assert services.dispatch_pass().sent == 0
+    assert len(memory.outbox) == 1
+
+
+def test_only_the_latest_overdue_reminder_goes(course) -> None:
+    enrol(course, 1)
+    first = course.sessions.order_by("starts_at").first()
+    memory.outbox.clear()
+    with time_machine.travel(first.starts_at - timedelta(hours=1), tick=False):
+        result = services.dispatch_pass()
+    reminders = OutboundMessage.objects.filter(session=first, kind=MessageKind.REMINDER)
+    assert sorted(reminders.values_list("status", flat=True)) == ["sent", "skipped"]
+    assert reminders.get(status="skipped").error_code == "a later reminder is due"
+    assert result.sent == 2  # the confirmation notice and one reminder
+
+
+def test_nothing_goes_to_an_opted_out_phone_or_after_the_session_started(course) -> None:
+    made = enrol(course, 1)
+    services.phone_opt_out(phone=made.participant.phone)
+    assert services.dispatch_pass().skipped == 1
+    assert memory.outbox == []
+    services.phone_opt_in(phone=made.participant.phone)
+    first = course.sessions.order_by("starts_at").first()
+    with time_machine.travel(first.starts_at + timedelta(minutes=5), tick=False):
+        services.dispatch_pass()
+    assert not OutboundMessage.objects.filter(session=first, status="sent").exists()
+
+
+def test_messages_stuck_in_flight_are_recovered_without_blind_resends(course) -> None:
+    enrol(course, 1)
+    message = OutboundMessage.objects.get(kind=MessageKind.ENROLMENT_CONFIRMED)
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="claimed", claimed_at=NOW - timedelta(hours=1)
+    )
+    assert services.recover_stuck() == 1
+    message.refresh_from_db()
+    assert message.status == "pending"
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        status="sending", claimed_at=NOW - timedelta(hours=1)
+    )
+    services.dispatch_pass()
+    message.refresh_from_db()
+    assert message.status == "unknown"
+    assert memory.outbox == []
+
+
+def test_sensitive_courses_are_never_named(centre) -> None:
+    course = CourseFactory(
+        centre=centre, title_pl="Dyżur psychologa", sensitive=True, start_date=date(2027, 1, 5)
+    )
+    enrol(course, 1, language="pl")
+    services.dispatch_pass()
+    assert memory.outbox
+    assert all("psycholog" not in sms.body.lower() for sms in memory.outbox)
+
+
+def test_dispatch_command_runs_one_pass(course, capsys) -> None:
+    from django.core.management import call_command
+
+    enrol(course, 1)
+    call_command("dispatch_notifications")
+    assert "sent 1" in capsys.readouterr().out
