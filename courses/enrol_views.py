@@ -230,3 +230,20 @@ def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) 
             done = _("You left the waitlist.") if was_waiting else DONE[action]
             messages.success(request, str(done))
     return redirect(participant.get_absolute_url() + f"#enrolment-{enrolment.pk}")
+
+
+@require_POST
+def me_sms(request: HttpRequest, token: str, action: str) -> HttpResponse:
+    """Stop or restart SMS from the personal page (alphanumeric senders cannot receive STOP)."""
+    participant = _participant(token)
+    if action not in ("stop", "start"):
+        raise Http404
+    with translation.override(
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
+    ):
+        services.participant_sms_consent(participant=participant, given=action == "start")
+        if action == "stop":
+            messages.success(request, str(_("You will get no more SMS from us.")))
+        else:
+            messages.success(request, str(_("SMS are on again.")))
+    return redirect(participant.get_absolute_url())

@@ -104,6 +104,17 @@ def participant_upsert(*, centre: Centre, data: ParticipantData) -> Participant:
     return participant
 
 
+def participant_sms_consent(*, participant: Participant, given: bool) -> Participant:
+    """Give or withdraw SMS consent (as easy to withdraw as to give); announced so the outbox
+    can lift a STOP given by SMS too."""
+    with transaction.atomic():
+        participant.sms_consent = given
+        participant.sms_consent_at = timezone.now() if given else None
+        participant.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
+        signals.sms_consent_changed.send(sender=Participant, participant=participant, given=given)
+    return participant
+
+
 def participant_new_token(*, participant: Participant) -> Participant:
     """A new personal link; the old one (page and calendar feed) stops working at once."""
     participant.token = _new_participant_token()

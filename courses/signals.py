@@ -16,3 +16,5 @@ enrolment_waitlisted = Signal()
 offer_made = Signal()
 offer_expired = Signal()
 enrolment_cancelled = Signal()
+# A person gave or withdrew SMS consent on their page (`participant`, `given`).
+sms_consent_changed = Signal()

@@ -8,7 +8,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from courses import signals as enrolment_signals
-from courses.models import Enrolment
+from courses.models import Enrolment, Participant
 from notifications import services
 from notifications.models import MessageKind
 from scheduling import signals as session_signals
@@ -82,3 +82,11 @@ def on_session_moved(
 @receiver(session_signals.session_restored)
 def on_session_restored(sender: Any, session: Session, **kwargs: Any) -> None:
     services.reminders_plan(sessions=[session])
+
+
+@receiver(enrolment_signals.sms_consent_changed)
+def on_sms_consent_changed(
+    sender: Any, participant: Participant, given: bool, **kwargs: Any
+) -> None:
+    if given:
+        services.phone_opt_in(phone=participant.phone)
