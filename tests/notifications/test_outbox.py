@@ -231,3 +231,27 @@ def test_dispatch_command_runs_one_pass(course, capsys) -> None:
     enrol(course, 1)
     call_command("dispatch_notifications")
     assert "sent 1" in capsys.readouterr().out
+
+
+def test_the_personal_page_stops_and_restarts_sms(client, course) -> None:
+    made = enrol(course, 1)
+    token = made.participant.token
+    client.post(f"/me/{token}/sms/stop/")
+    made.participant.refresh_from_db()
+    assert made.participant.sms_consent is False
+    assert services.dispatch_pass().sent == 0
+    services.phone_opt_out(phone=made.participant.phone)  # also said STOP by SMS
+    client.post(f"/me/{token}/sms/start/")
+    made.participant.refresh_from_db()
+    assert made.participant.sms_consent is True
+    assert not services.is_opted_out(made.participant.phone)
+
+
+def test_staff_see_each_texts_encoding_and_segments(client, staff_user) -> None:
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    html = client.get("/admin/notifications/outboundmessage/texts/").content.decode()
+    assert html.count("<tr>") == 1 + len(MessageKind) * 4
+    assert "UCS-2" in html
+    assert "Нагадування" in html
