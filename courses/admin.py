@@ -177,6 +177,13 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
         (_("Booking"), {"fields": ["booking_mode", "capacity", "waitlist_mode", "offer_hours"]}),
     ]
 
+    actions = ["cancel_courses"]
+
+    @admin.action(description=_("Cancel the selected courses (every session to come)"))
+    def cancel_courses(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        cancelled = sum(services.course_cancel(course=c, actor=request.user) for c in queryset)
+        self.message_user(request, _("Sessions cancelled: %(n)s.") % {"n": cancelled})
+
     def delete_model(self, request: HttpRequest, obj: Course) -> None:
         services.course_delete(course=obj)
 

@@ -8,8 +8,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from courses import selectors, services
 from courses.models import Centre, Course, CourseKind, Venue
@@ -239,3 +243,11 @@ class CourseViewSet(viewsets.ModelViewSet[Course]):
 
     def perform_destroy(self, instance: Course) -> None:
         services.course_delete(course=instance)
+
+    @extend_schema(request=None, responses=CourseSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        """Cancel every session still to come and close enrolment; people hear it once."""
+        course = self.get_object()
+        services.course_cancel(course=course, actor=request.user)
+        return Response(CourseSerializer(course, context=self.get_serializer_context()).data)

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from courses import signals
 from courses.enrolment import waitlist_promote
 from courses.models import Centre, Course
 from scheduling import rules
-from scheduling.services import SyncResult, course_sessions_sync, course_touch
+from scheduling.models import SessionStatus
+from scheduling.services import SyncResult, course_sessions_sync, course_touch, session_cancel
 
 
 def course_save(
@@ -41,6 +43,23 @@ def course_save(
     if previous_capacity is not None and course.capacity > previous_capacity:
         waitlist_promote(course=course)
     return result
+
+
+def course_cancel(*, course: Course, actor: Any = None) -> int:
+    """Cancel every session still to come and close enrolment; everyone enrolled or waiting
+    hears it once (not once per session). Returns the number of sessions cancelled."""
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        upcoming = list(
+            locked.sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
+        )
+        for session in upcoming:
+            session_cancel(session=session, actor=actor, quiet=True)
+        locked.enrolment_open = False
+        locked.save(update_fields=["enrolment_open", "updated_at"])
+        signals.course_cancelled.send(sender=Course, course=locked, actor=actor)
+    course.refresh_from_db()
+    return len(upcoming)
 
 
 def course_delete(*, course: Course) -> None:

@@ -16,5 +16,7 @@ enrolment_waitlisted = Signal()
 offer_made = Signal()
 offer_expired = Signal()
 enrolment_cancelled = Signal()
+# A whole course is cancelled (`course`, `actor`): its sessions were cancelled quietly.
+course_cancelled = Signal()
 # A person gave or withdrew SMS consent on their page (`participant`, `given`).
 sms_consent_changed = Signal()

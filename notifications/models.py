@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     OFFER_EXPIRED = "offer_expired", _("Offer expired")
     SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
     SESSION_MOVED = "session_moved", _("Session moved")
+    COURSE_CANCELLED = "course_cancelled", _("Course cancelled")
     REMINDER = "reminder", _("Reminder")
 
 

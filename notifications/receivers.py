@@ -8,7 +8,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from courses import signals as enrolment_signals
-from courses.models import Enrolment, Participant
+from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant
 from notifications import services
 from notifications.models import MessageKind
 from scheduling import signals as session_signals
@@ -51,8 +51,10 @@ def on_cancelled(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
 
 
 @receiver(session_signals.session_cancelled)
-def on_session_cancelled(sender: Any, session: Session, **kwargs: Any) -> None:
+def on_session_cancelled(sender: Any, session: Session, quiet: bool = False, **kwargs: Any) -> None:
     services.pending_cancel(session=session)
+    if quiet:
+        return
     for enrolment in services.confirmed_for(session):
         services.notice_plan(
             kind=MessageKind.SESSION_CANCELLED,
@@ -90,3 +92,11 @@ def on_sms_consent_changed(
 ) -> None:
     if given:
         services.phone_opt_in(phone=participant.phone)
+
+
+@receiver(enrolment_signals.course_cancelled)
+def on_course_cancelled(sender: Any, course: Course, **kwargs: Any) -> None:
+    for enrolment in course.enrolments.filter(status__in=ACTIVE_STATUSES).select_related(
+        "participant", "course__centre", "course__venue"
+    ):
+        services.notice_plan(kind=MessageKind.COURSE_CANCELLED, enrolment=enrolment)

@@ -102,6 +102,8 @@ def render(kind: str, context: dict[str, Any], language: str) -> str:
             return _("The offered place has passed to the next person: %(title)s.") % values
         if kind == MessageKind.SESSION_CANCELLED:
             return _("Cancelled: %(title)s on %(date)s at %(time)s. %(link)s") % values
+        if kind == MessageKind.COURSE_CANCELLED:
+            return _("Cancelled: %(title)s will not take place. We are sorry. %(link)s") % values
         if kind == MessageKind.SESSION_MOVED:
             return _("Changed: %(title)s is now on %(date)s at %(time)s, %(place)s.") % values
     raise ValueError(f"no text for {kind}")

@@ -192,8 +192,9 @@ def _locked_session(session: Session) -> Session:
     )
 
 
-def session_cancel(*, session: Session, actor: Actor = None) -> Session:
-    """Cancel one session. Cancelling a cancelled session changes nothing."""
+def session_cancel(*, session: Session, actor: Actor = None, quiet: bool = False) -> Session:
+    """Cancel one session. Cancelling a cancelled session changes nothing. `quiet`: part of a
+    whole course's cancellation, which people hear about once."""
     with transaction.atomic():
         session = _locked_session(session)
         if session.status == SessionStatus.CANCELLED:
@@ -202,7 +203,7 @@ def session_cancel(*, session: Session, actor: Actor = None) -> Session:
         session.sequence += 1
         session.save(update_fields=["status", "sequence", "updated_at"])
         course_touch(session.course_id)
-        signals.session_cancelled.send(sender=Session, session=session, actor=actor)
+        signals.session_cancelled.send(sender=Session, session=session, actor=actor, quiet=quiet)
     return session
 
 

@@ -255,3 +255,16 @@ def test_staff_see_each_texts_encoding_and_segments(client, staff_user) -> None:
     assert html.count('<tr class="sms-text">') == len(MessageKind) * 4
     assert "UCS-2" in html
     assert "Нагадування" in html
+
+
+def test_cancelling_a_course_tells_everyone_once(staff_api, course) -> None:
+    confirmed, waiting = enrol(course, 1), enrol(course, 2)
+    response = staff_api.post(f"/api/v1/courses/{course.pk}/cancel/")
+    assert response.status_code == 200
+    assert course.sessions.filter(status="scheduled").count() == 0
+    for enrolment in (confirmed, waiting):
+        assert kinds(enrolment).count("course_cancelled") == 1
+        assert "session_cancelled" not in kinds(enrolment)
+    assert not OutboundMessage.objects.filter(kind=MessageKind.REMINDER, status="pending").exists()
+    course.refresh_from_db()
+    assert course.enrolment_open is False
