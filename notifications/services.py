@@ -376,7 +376,10 @@ def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> No
         )
     except PermanentError as exc:
         _finish(message, MessageStatus.FAILED, now, error_code=exc.code)
-        phone_opt_out(phone=message.phone, reason="invalid", detail=f"provider error {exc.code}")
+        if exc.recipient:
+            phone_opt_out(
+                phone=message.phone, reason="invalid", detail=f"provider error {exc.code}"
+            )
         result.failed += 1
     except TransientError as exc:
         if message.attempts >= MAX_ATTEMPTS:

@@ -17,7 +17,12 @@ class SendError(Exception):
 
 
 class PermanentError(SendError):
-    """Never retry (invalid number, landline, opted out): the phone is flagged."""
+    """Never retry. `recipient`: the number itself is the problem (invalid, landline, opted
+    out) and is flagged; otherwise it is the account or the request (nobody is flagged)."""
+
+    def __init__(self, code: str, detail: str = "", *, recipient: bool = True) -> None:
+        super().__init__(code, detail)
+        self.recipient = recipient
 
 
 class TransientError(SendError):

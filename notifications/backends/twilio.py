@@ -9,6 +9,7 @@ from django.conf import settings
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from notifications.backends.base import (
     AmbiguousError,
@@ -56,10 +57,22 @@ class TwilioBackend(Backend):
                 raise PermanentError(str(code), str(exc.msg)) from exc
             if exc.status == 429 or exc.status >= 500 or code in TRANSIENT_CODES:
                 raise TransientError(str(code or exc.status), str(exc.msg)) from exc
-            raise PermanentError(str(code or exc.status), str(exc.msg)) from exc
+            # The account or the request (credentials, sender, service): not the recipient.
+            raise PermanentError(str(code or exc.status), str(exc.msg), recipient=False) from exc
         except requests.exceptions.ConnectionError as exc:
-            # Refused before anything was sent (ConnectTimeout is a ConnectionError too).
-            raise TransientError("network", str(exc)) from exc
+            if _never_sent(exc):
+                raise TransientError("network", str(exc)) from exc
+            # Aborted after the request went out: Twilio may have the message.
+            raise AmbiguousError("connection aborted", str(exc)) from exc
         except requests.exceptions.Timeout as exc:
             raise AmbiguousError("timeout", str(exc)) from exc
         return SendResult(message.sid, message.status or "queued")
+
+
+def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:
+    """True only when no connection was made, so the request cannot have reached Twilio."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    inner = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return isinstance(inner, NewConnectionError | NameResolutionError)
