@@ -5,12 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from config.api import router
 
 urlpatterns = [
+    # Calendar feeds first: calendar clients poll them all day, so they resolve quickest.
+    path("", include("scheduling.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(router.urls)),
     path("", include("notifications.urls")),
-    path("", include("scheduling.urls")),
     path("", include("courses.urls")),
 ]
