@@ -4,7 +4,6 @@ sent later by the dispatcher (`notifications.dispatch`)."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Enrolment, Participant
@@ -101,11 +100,8 @@ class OutboundMessage(models.Model):
         ordering = ["-due_at", "-id"]
         indexes = [
             # The dispatcher reads only what is due: cost independent of future messages.
-            models.Index(
-                fields=["due_at"],
-                condition=Q(status="pending"),
-                name="outbox_due",
-            ),
+            # A plain composite index (not a partial one) so SQLite's planner uses it too.
+            models.Index(fields=["status", "due_at"], name="outbox_due"),
             models.Index(fields=["status", "claimed_at"], name="outbox_in_flight"),
         ]
 

@@ -86,7 +86,6 @@ class Race:
         self.inside = threading.Barrier(2, timeout=WAIT)
         self.met: list[bool] = []
         self.claims: list[tuple[str, list[int]]] = []
-        self.passes: Counter[str] = Counter()
         self.errors: list[BaseException] = []
 
     def hold_first_lock(self) -> Callable[..., Any]:
@@ -104,14 +103,13 @@ class Race:
 
         return wrapper
 
-    def dispatcher(self, name: str) -> None:
+    def dispatcher(self) -> None:
         try:
             connection.ensure_connection()  # connected first: the start is really together
             self.start.wait()
             with connection.execute_wrapper(self.hold_first_lock()):
                 while True:
                     result = services.dispatch_pass(batch=BATCH)
-                    self.passes[name] += 1
                     handled = result.sent + result.skipped + result.failed + result.retried
                     if not handled + result.unknown:
                         break
@@ -130,8 +128,7 @@ class Race:
 
         monkeypatch.setattr(services, "_claim", recorded)
         threads = [
-            threading.Thread(target=self.dispatcher, args=(name,), name=name)
-            for name in ("first", "second")
+            threading.Thread(target=self.dispatcher, name=name) for name in ("first", "second")
         ]
         for thread in threads:
             thread.start()
