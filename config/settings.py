@@ -230,6 +230,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The Twilio SDK logs every request, with the recipient's number and the text, at INFO:
+    # personal data stays out of the logs.
+    "loggers": {"twilio.http_client": {"level": "WARNING"}},
 }
 
 # Calendar feeds: sessions that ended more than this many days ago are left out, and how often
