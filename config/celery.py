@@ -18,4 +18,12 @@ app.conf.beat_schedule = {
         "task": "scheduling.tasks.sessions_extend_horizon",
         "schedule": crontab(minute=17, hour=3),
     },
+    "privacy-retention": {
+        "task": "courses.tasks.participants_retention",
+        "schedule": crontab(minute=43, hour=3),
+    },
+    "sms-bodies-retention": {
+        "task": "notifications.tasks.bodies_retention",
+        "schedule": crontab(minute=47, hour=3),
+    },
 }

@@ -250,3 +250,13 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
 TWILIO_FROM = env.str("TWILIO_FROM", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")
+
+# Attendance and reports. A participant has completed a course at this share of its sessions
+# attended; funders' reports show any count below REPORT_MIN_COUNT (but above 0) as "<N".
+ATTENDANCE_COMPLETION_PERCENT = env.int("ATTENDANCE_COMPLETION_PERCENT", default=80)
+REPORT_MIN_COUNT = env.int("REPORT_MIN_COUNT", default=5)
+
+# Privacy: participants with no activity for this many months are anonymised (0: never), and
+# the texts of SMS older than this many days are deleted from the outbox (0: never).
+PRIVACY_RETENTION_MONTHS = env.int("PRIVACY_RETENTION_MONTHS", default=24)
+SMS_BODY_RETENTION_DAYS = env.int("SMS_BODY_RETENTION_DAYS", default=90)

@@ -405,6 +405,13 @@ class Participant(models.Model):
     token = models.CharField(
         max_length=64, unique=True, default=new_participant_token, editable=False
     )
+    erased_at = models.DateTimeField(
+        _("erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Personal data removed; only anonymous counts remain."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -413,8 +420,11 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         ordering = ["name"]
         constraints = [
+            # Erased people have no phone any more; the rest are one per number and centre.
             models.UniqueConstraint(
-                fields=["centre", "phone"], name="participant_phone_per_centre"
+                fields=["centre", "phone"],
+                condition=~models.Q(phone=""),
+                name="participant_phone_per_centre",
             ),
         ]
 
@@ -546,3 +556,112 @@ class EnrolmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class Attendance(models.Model):
+    """One person's mark on the register of one session. A walk-in came without a booking."""
+
+    session = models.ForeignKey(
+        "scheduling.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
+    )
+    status = models.CharField(_("attendance"), max_length=8, choices=AttendanceStatus.choices)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    # When the mark was made on the trainer's phone (a mark queued offline keeps its time, so
+    # an older mark arriving late never overwrites a newer one).
+    marked_at = models.DateTimeField(_("marked at"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance mark")
+        verbose_name_plural = _("attendance")
+        ordering = ["session", "participant__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"], name="attendance_one_per_session"
+            ),
+        ]
+        indexes = [models.Index(fields=["participant", "status"], name="attendance_person")]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.get_status_display()}"
+
+
+class AuditAction(models.TextChoices):
+    ATTENDANCE_MARKED = "attendance.marked", _("Attendance marked")
+    ATTENDANCE_WALK_IN = "attendance.walk_in", _("Walk-in added")
+    REGISTER_NOTE = "register.note", _("Register note changed")
+    PARTICIPANT_CREATED = "participant.created", _("Participant added")
+    PARTICIPANT_CHANGED = "participant.changed", _("Participant changed")
+    PARTICIPANT_EXPORTED = "participant.exported", _("Participant's data exported")
+    PARTICIPANT_ERASED = "participant.erased", _("Participant erased")
+    ENROLMENT_CREATED = "enrolment.created", _("Enrolled by staff")
+    ENROLMENT_CHANGED = "enrolment.changed", _("Enrolment changed by staff")
+    REPORT_EXPORTED = "report.exported", _("Report exported")
+
+
+class AuditEntry(models.Model):
+    """Who on the staff did what to whose data, and when. Holds ids and field names, never the
+    personal data itself, so it may outlive an erasure."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    centre = models.ForeignKey(
+        Centre,
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    target_type = models.CharField(_("object type"), max_length=32)
+    target_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["participant", "at"], name="audit_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'}: {self.get_action_display()}"

@@ -67,6 +67,11 @@ class Session(models.Model):
         help_text=_("Leave empty to use the course's capacity."),
     )
     note = models.TextField(_("note"), blank=True)
+    register_note = models.TextField(
+        _("register note"),
+        blank=True,
+        help_text=_("The trainer's note on the register; not public."),
+    )
     sequence = models.PositiveIntegerField(
         _("revision"),
         default=0,

@@ -1,0 +1,43 @@
+"""The audit log: staff actions on participants, enrolments and attendance (who, what, when).
+
+Entries hold ids, field names and statuses, never names, phones or texts, so the log can be
+kept after a person is erased."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User as AuthUser
+from django.db import models
+
+from courses.models import AuditEntry, Centre, Participant
+
+
+def _user(actor: Any) -> AuthUser | None:
+    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    centre: Centre | None = None,
+    participant: Participant | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record what a staff member or trainer did; does nothing for anonymous or system actors
+    (participants' own actions are recorded as enrolment changes)."""
+    user = _user(actor)
+    if user is None:
+        return None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_name=user.get_username(),
+        centre=centre,
+        action=action,
+        target_type=target._meta.model_name or "",
+        target_id=target.pk,
+        participant=participant,
+        detail=detail or {},
+    )

@@ -1,0 +1,3 @@
+"""The trainers' register: /register/ (my sessions), /register/<session id>/ and its parts."""
+
+urlpatterns: list = []
