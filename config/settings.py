@@ -260,3 +260,8 @@ REPORT_MIN_COUNT = env.int("REPORT_MIN_COUNT", default=5)
 # the texts of SMS older than this many days are deleted from the outbox (0: never).
 PRIVACY_RETENTION_MONTHS = env.int("PRIVACY_RETENTION_MONTHS", default=24)
 SMS_BODY_RETENTION_DAYS = env.int("SMS_BODY_RETENTION_DAYS", default=90)
+
+# Trainers and staff log in at /accounts/login/ and land on their sessions.
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/register/"
+LOGOUT_REDIRECT_URL = "/"

@@ -66,19 +66,21 @@ def is_register_user(user: User) -> bool:
     if account is None:
         return False
     return (
-        account.is_superuser
-        or account.staff_centres.exists()
-        or account.courses.exists()  # type: ignore[attr-defined]
+        account.is_superuser or account.staff_centres.exists() or account.courses.exists()
     )
 
 
 def trainer_sessions(user: User, *, day: date, days: int) -> QuerySet[Session]:
     """The user's sessions from local `day` for `days` days, earliest first."""
     start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    return register_sessions_for_user(user).filter(
-        starts_at__gte=start - timedelta(hours=14),  # zones east of the server's
-        starts_at__lt=start + timedelta(days=days, hours=14),
-    ).order_by("starts_at", "id")
+    return (
+        register_sessions_for_user(user)
+        .filter(
+            starts_at__gte=start - timedelta(hours=14),  # zones east of the server's
+            starts_at__lt=start + timedelta(days=days, hours=14),
+        )
+        .order_by("starts_at", "id")
+    )
 
 
 def _expected(session: Session) -> QuerySet[Enrolment]:
@@ -121,14 +123,13 @@ def register_for(session: Session) -> Register:
     """Everyone expected at the session plus everyone marked on it, by name; three queries."""
     expected = {
         e.participant_id: e.participant
-        for e in _expected(session).select_related("participant").filter(
-            participant__erased_at__isnull=True
-        )
+        for e in _expected(session)
+        .select_related("participant")
+        .filter(participant__erased_at__isnull=True)
     }
     marks = {
-        a.participant_id: a for a in Attendance.objects.filter(session=session).select_related(
-            "participant"
-        )
+        a.participant_id: a
+        for a in Attendance.objects.filter(session=session).select_related("participant")
     }
     rows = [
         RegisterRow(person, marks[pk].status if pk in marks else "", False, True)
@@ -288,8 +289,7 @@ def attendance_note(*, session: Session, note: str, actor: Any) -> Session:
 def attendance_set(*, session: Session, entries: list[dict[str, Any]], actor: Any) -> Register:
     """Several marks at once (the API's PUT): all or nothing."""
     people = {
-        p.pk: p
-        for p in Participant.objects.filter(pk__in=[e["participant"] for e in entries])
+        p.pk: p for p in Participant.objects.filter(pk__in=[e["participant"] for e in entries])
     }
     with transaction.atomic():
         for entry in entries:

@@ -1,0 +1,82 @@
+"""The register through the API: GET and PUT /api/v1/sessions/<id>/attendance/.
+
+Only the session's trainers, its centre's staff and superusers; anyone else gets 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from courses import attendance as services
+from courses.models import AttendanceStatus
+from scheduling.models import Session
+
+
+class AttendanceEntrySerializer(serializers.Serializer[dict[str, Any]]):
+    participant = serializers.IntegerField(min_value=1)
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    at = serializers.DateTimeField(
+        required=False, help_text="When the mark was made (an older mark never wins)."
+    )
+
+
+class AttendanceRowSerializer(serializers.Serializer[Any]):
+    participant = serializers.IntegerField(source="participant.pk")
+    name = serializers.SerializerMethodField()
+    status = serializers.CharField(allow_blank=True, help_text="Empty when not marked yet.")
+    walk_in = serializers.BooleanField()
+    expected = serializers.BooleanField(help_text="Holds a confirmed place.")
+
+    def get_name(self, row: services.RegisterRow) -> str:
+        return "" if row.participant.erased_at else row.participant.name
+
+
+class AttendanceSerializer(serializers.Serializer[Any]):
+    session = serializers.IntegerField(source="session.pk")
+    note = serializers.CharField(source="session.register_note")
+    totals = serializers.DictField(child=serializers.IntegerField())
+    attendance = AttendanceRowSerializer(source="rows", many=True)
+
+
+class AttendanceInputSerializer(serializers.ListSerializer[dict[str, Any]]):
+    child = AttendanceEntrySerializer()
+
+    def validate(self, attrs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        people = [entry["participant"] for entry in attrs]
+        if len(people) != len(set(people)):
+            raise serializers.ValidationError(_("Each person may appear only once."))
+        return attrs
+
+
+def register_session(request: Request, pk: Any) -> Session:
+    try:
+        session = services.register_sessions_for_user(request.user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        session = None
+    if session is None:
+        raise Http404
+    return session
+
+
+def attendance_view(request: Request, pk: Any) -> Response:
+    """GET: the register (everyone expected or marked, with totals). PUT: a list of
+    `{participant, status}` (optionally `at`); each listed person is marked, the others keep
+    their marks; all or nothing; sending the same list twice changes nothing."""
+    session = register_session(request, pk)
+    if request.method == "PUT":
+        data = request.data
+        if isinstance(data, dict) and "attendance" in data:
+            data = data["attendance"]
+        entries = AttendanceInputSerializer(data=data)
+        entries.is_valid(raise_exception=True)
+        register = services.attendance_set(
+            session=session, entries=list(entries.validated_data), actor=request.user
+        )
+    else:
+        register = services.register_for(session)
+    return Response(AttendanceSerializer(register).data)

@@ -1,0 +1,204 @@
+"""The trainers' register on a phone: my sessions, the register of a session (each tap saved at
+once; queued on the phone while offline, see static/js/register.js), and a printable sheet.
+
+Trainers see only their own sessions and staff only their centres'; any other session is 404.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from courses import attendance as services
+from courses.errors import DomainError
+from courses.models import AttendanceStatus, Participant
+from courses.phones import country_choices
+from scheduling.models import Session
+
+WEEK = 7
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country of the phone number"))
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
+        country.choices = country_choices(translation.get_language() or "pl")
+        country.initial = "PL"
+
+
+def _session_for(request: HttpRequest, session_id: int) -> Session:
+    session = services.register_sessions_for_user(request.user).filter(pk=session_id).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+@login_required
+@require_GET
+def my_sessions(request: HttpRequest) -> HttpResponse:
+    """Today's sessions and the rest of the week's, with links to their registers."""
+    if not services.is_register_user(request.user):
+        raise Http404
+    today = timezone.localdate()
+    sessions = list(services.trainer_sessions(request.user, day=today, days=WEEK))
+    todays: list[Session] = []
+    later: list[Session] = []
+    for session in sessions:
+        local_day = session.starts_at.astimezone(session.course.centre.tz).date()
+        if local_day < today or local_day >= today + timedelta(days=WEEK):
+            continue
+        (todays if local_day == today else later).append(session)
+    return render(
+        request, "courses/register/sessions.html", {"today": todays, "later": later, "day": today}
+    )
+
+
+def _context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, Any]:
+    register = services.register_for(session)
+    return {
+        "session": session,
+        "register": register,
+        "totals": register.totals,
+        "statuses": AttendanceStatus.choices,
+        "walk_in_form": extra.pop("walk_in_form", None) or WalkInForm(),
+        "tz": session.course.centre.timezone,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session_for(request, session_id)
+    return render(request, "courses/register/register.html", _context(request, session))
+
+
+def _apply(request: HttpRequest, session: Session, op: dict[str, Any]) -> dict[str, Any]:
+    """One change from the page: a mark, a walk-in or the note. Returns what the page shows."""
+    kind = op.get("type") or "mark"
+    at = parse_datetime(str(op.get("at") or "")) if op.get("at") else None
+    if kind == "mark":
+        try:
+            participant = Participant.objects.get(pk=int(op.get("participant") or 0))
+        except (Participant.DoesNotExist, ValueError, TypeError):
+            raise services.NotOnRegister(
+                _("This person is not on the register of this session."), field="participant"
+            ) from None
+        mark = services.attendance_mark(
+            session=session,
+            participant=participant,
+            status=str(op.get("status") or ""),
+            actor=request.user,
+            at=at,
+        )
+        return {"participant": mark.participant_id, "status": mark.status}
+    if kind == "walk_in":
+        form = WalkInForm(
+            {"name": op.get("name"), "phone": op.get("phone"), "country": op.get("country") or "PL"}
+        )
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            raise DomainError(str(errors[0]), field=field)
+        data = form.cleaned_data
+        mark = services.attendance_walk_in(
+            session=session,
+            name=data["name"],
+            phone=data["phone"],
+            country=data["country"],
+            actor=request.user,
+            at=at,
+        )
+        return {"participant": mark.participant_id, "status": mark.status, "walk_in": True}
+    if kind == "note":
+        services.attendance_note(
+            session=session, note=str(op.get("note") or ""), actor=request.user
+        )
+        return {"note": session.register_note}
+    raise DomainError(_("Unknown change."))
+
+
+@login_required
+@require_POST
+def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Saves one change. JSON in, JSON out for the page's script (the rows and totals, freshly
+    rendered); a plain form post (no script) redirects back to the register."""
+    session = _session_for(request, session_id)
+    wants_json = request.content_type == "application/json"
+    if wants_json:
+        try:
+            op = json.loads(request.body or b"{}")
+            if not isinstance(op, dict):
+                raise ValueError
+        except ValueError:
+            return JsonResponse({"detail": str(_("The change could not be read."))}, status=400)
+    else:
+        op = request.POST.dict()
+    try:
+        result = _apply(request, session, op)
+    except DomainError as error:
+        if wants_json:
+            body = {"detail": str(error.message), "code": error.code, "field": error.field}
+            return JsonResponse({**body, **_fresh(request, session)}, status=error.status_code)
+        context = _context(request, session, error=error.message)
+        if op.get("type") == "walk_in":
+            form = WalkInForm(op)
+            form.is_valid()
+            form.add_error(None, str(error.message))
+            context["walk_in_form"] = form
+        return render(request, "courses/register/register.html", context, status=error.status_code)
+    if not wants_json:
+        anchor = f"#p-{result['participant']}" if "participant" in result else ""
+        return redirect(reverse("register", args=[session.pk]) + anchor)
+    return JsonResponse({**result, **_fresh(request, session)})
+
+
+def _fresh(request: HttpRequest, session: Session) -> dict[str, Any]:
+    """The register as it now stands: totals and the rows' HTML."""
+    register = services.register_for(session)
+    rows = render_to_string(
+        "courses/register/_rows.html",
+        {"session": session, "register": register, "statuses": AttendanceStatus.choices},
+        request=request,
+    )
+    return {"totals": register.totals, "rows": rows}
+
+
+@login_required
+@require_GET
+def sign_in_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A sheet to print for rooms without a phone at hand: names, a box per status, a line
+    to sign, and empty lines for walk-ins; staff type the results into the register later."""
+    session = _session_for(request, session_id)
+    register = services.register_for(session)
+    return render(
+        request,
+        "courses/register/sheet.html",
+        {
+            "session": session,
+            "register": register,
+            "blank_lines": range(max(5, 20 - len(register.rows) // 2)),
+            "printed_at": timezone.now(),
+            "tz": session.course.centre.timezone,
+        },
+    )

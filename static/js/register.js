@@ -1,0 +1,165 @@
+/* The register keeps working offline: every tap is shown at once, queued on the phone
+   (localStorage) and sent in order when the connection allows. The server keeps the newest mark
+   by the time it was made on the phone, and adds a walk-in once however often it is sent, so a
+   change sent twice does no harm. Without this script the buttons post plain forms. */
+(function () {
+  "use strict";
+  var root = document.getElementById("register");
+  if (!root || !window.fetch || !window.localStorage) { return; }
+  var url = root.dataset.marksUrl;
+  var key = "integra.register." + root.dataset.session;
+  var rowsList = document.getElementById("register-rows");
+  var statusLine = document.getElementById("sync-status");
+  var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var sending = false;
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+  }
+  function save(queue) { localStorage.setItem(key, JSON.stringify(queue)); }
+
+  function enqueue(op) {
+    var queue = load();
+    if (op.type === "mark") {  // only the newest mark of a person needs to go
+      queue = queue.filter(function (o) { return !(o.type === "mark" && o.participant === op.participant); });
+    }
+    if (op.type === "note") {
+      queue = queue.filter(function (o) { return o.type !== "note"; });
+    }
+    queue.push(op);
+    save(queue);
+  }
+
+  function say(text, offline) {
+    statusLine.textContent = text;
+    statusLine.classList.toggle("sync--offline", !!offline);
+  }
+
+  function showMark(participant, status) {
+    var row = document.getElementById("p-" + participant);
+    if (!row) { return; }
+    row.dataset.status = status;
+    row.querySelectorAll("button.mark").forEach(function (button) {
+      button.setAttribute("aria-pressed", button.value === status ? "true" : "false");
+    });
+  }
+
+  function countTotals() {
+    var totals = { present: 0, absent: 0, excused: 0, unmarked: 0 };
+    rowsList.querySelectorAll(".register-row").forEach(function (row) {
+      var status = row.dataset.status || "unmarked";
+      totals[status] = (totals[status] || 0) + 1;
+    });
+    Object.keys(totals).forEach(function (name) {
+      var cell = root.querySelector("[data-total=" + name + "]");
+      if (cell) { cell.textContent = totals[name]; }
+    });
+  }
+
+  function showPendingWalkIn(op) {
+    var empty = rowsList.querySelector(".register-empty");
+    if (empty) { empty.remove(); }
+    var row = document.createElement("li");
+    row.className = "register-row register-row--pending";
+    row.dataset.status = "present";
+    row.dataset.pending = op.id;
+    var name = document.createElement("span");
+    name.className = "register-name";
+    name.textContent = op.name + " (" + root.dataset.msgWalkIn + ")";
+    row.appendChild(name);
+    rowsList.appendChild(row);
+  }
+
+  function showQueue() {
+    load().forEach(function (op) {
+      if (op.type === "mark") { showMark(op.participant, op.status); }
+      if (op.type === "walk_in" && !rowsList.querySelector("[data-pending='" + op.id + "']")) {
+        showPendingWalkIn(op);
+      }
+    });
+    countTotals();
+  }
+
+  function flush() {
+    if (sending) { return; }
+    var queue = load();
+    if (!queue.length) { return; }
+    sending = true;
+    say(root.dataset.msgSending);
+    var op = queue[0];
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(op)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        sending = false;
+        if (response.status >= 500 || response.status === 429 || response.status === 503) {
+          say(root.dataset.msgOffline + " " + load().length, true);
+          return;
+        }
+        save(load().filter(function (o) { return o.id !== op.id; }));  // sent, or refused for good
+        if (!response.ok) {
+          say(body.detail || response.statusText, true);
+          var pending = rowsList.querySelector("[data-pending='" + op.id + "']");
+          if (pending) { pending.remove(); }
+        }
+        if (!load().length && body.rows !== undefined) {
+          rowsList.innerHTML = body.rows;
+          countTotals();
+          showQueue();
+          if (response.ok) { say(root.dataset.msgSaved); }
+        } else {
+          showQueue();
+        }
+        flush();
+      });
+    }, function () {  // no connection: keep the queue, try again later
+      sending = false;
+      say(root.dataset.msgOffline + " " + load().length, true);
+    });
+  }
+
+  function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
+
+  rowsList.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (!form.classList.contains("marks") || !button) { return; }
+    event.preventDefault();
+    var op = { id: newId(), type: "mark", participant: form.participant.value, status: button.value, at: new Date().toISOString() };
+    enqueue(op);
+    showMark(op.participant, op.status);
+    countTotals();
+    flush();
+  });
+
+  var walkIn = document.getElementById("walk-in-form");
+  walkIn.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var name = walkIn.elements.name.value.trim();
+    var phone = walkIn.elements.phone.value.trim();
+    if (!name || !phone) { (name ? walkIn.elements.phone : walkIn.elements.name).focus(); return; }
+    var op = { id: newId(), type: "walk_in", name: name, phone: phone, country: walkIn.elements.country.value, at: new Date().toISOString() };
+    enqueue(op);
+    showPendingWalkIn(op);
+    countTotals();
+    walkIn.elements.name.value = "";
+    walkIn.elements.phone.value = "";
+    walkIn.elements.name.focus();
+    flush();
+  });
+
+  var noteForm = document.getElementById("note-form");
+  noteForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    enqueue({ id: newId(), type: "note", note: noteForm.elements.note.value });
+    flush();
+  });
+
+  window.addEventListener("online", flush);
+  window.setInterval(flush, 10000);
+  showQueue();
+  flush();
+}());
