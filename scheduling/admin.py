@@ -9,7 +9,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -23,7 +25,7 @@ from scheduling.models import CalendarToken, Closure, Session, SessionStatus
 @admin.register(Session)
 class SessionAdmin(CentreScopedAdmin):
     centre_path = "course__centre"
-    list_display = ["__str__", "starts_at", "venue", "status", "moved"]
+    list_display = ["__str__", "starts_at", "venue", "status", "moved", "register_link"]
     list_filter = [
         "course__centre",
         "course__kind",
@@ -42,12 +44,27 @@ class SessionAdmin(CentreScopedAdmin):
         "status",
         "capacity",
         "note",
+        "register_note",
         "original_start",
         "moved",
         "sequence",
+        "register_link",
     ]
-    readonly_fields = ["original_start", "moved", "sequence"]
+    readonly_fields = ["original_start", "moved", "sequence", "register_note", "register_link"]
     actions = ["cancel_sessions", "restore_sessions"]
+
+    @admin.display(description=_("register"))
+    def register_link(self, obj: Session) -> str:
+        """Staff type in results from a paper sheet on the register page."""
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("register", args=[obj.pk]),
+            _("Open the register"),
+            reverse("register-sheet", args=[obj.pk]),
+            _("Sign-in sheet"),
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # sessions are cancelled, not deleted: feeds, registers and reports keep them
