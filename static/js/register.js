@@ -90,12 +90,18 @@
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      redirect: "manual",  // a redirect means the login ran out: never take it for a success
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
       body: JSON.stringify(op)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         sending = false;
-        if (response.status >= 500 || response.status === 429 || response.status === 503) {
+        var status = response.type === "opaqueredirect" ? 302 : response.status;
+        if (status === 302 || status === 401 || status === 403) {  // kept for after a reload
+          say(root.dataset.msgLogin + " " + load().length, true);
+          return;
+        }
+        if (status >= 500 || status === 429) {  // try again later
           say(root.dataset.msgOffline + " " + load().length, true);
           return;
         }
@@ -107,7 +113,6 @@
         }
         if (!load().length && body.rows !== undefined) {
           rowsList.innerHTML = body.rows;
-          countTotals();
           showQueue();
           if (response.ok) { say(root.dataset.msgSaved); }
         } else {

@@ -111,3 +111,39 @@ def test_a_trainer_marks_three_and_a_walk_in_through_a_dropped_connection(
         "Nino Beridze": "present",
     }
     assert Attendance.objects.get(participant=nino).walk_in is True
+
+
+def test_a_tap_made_after_the_login_ran_out_is_kept_and_sent_after_logging_in_again(
+    live_server: Any, open_page: OpenPage, taught: dict[str, Any]
+) -> None:
+    from django.contrib.sessions.models import Session as LoginSession
+
+    olena = taught["people"]["Olena"]
+    session = taught["session"]
+    with time_machine.travel(DURING, tick=True):
+        page = open_page("uk")
+        page.goto(f"{live_server.url}/accounts/login/?next=/register/{session.pk}/")
+        page.locator("#id_username").fill("trenerka")
+        page.locator("#id_password").fill("secret-pass-123")
+        page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Polski A1")
+
+        LoginSession.objects.all().delete()  # the login runs out
+        button = page.locator(f"#p-{olena.pk}").get_by_role("button", name=uk("Present"))
+        button.focus()
+        page.keyboard.press("Enter")  # by keyboard
+        expect(page.locator("#sync-status")).to_contain_text(
+            uk(
+                "Your login has run out: reload the page and log in again; marks not sent yet "
+                "are kept on this phone:"
+            )
+        )
+        assert not Attendance.objects.exists()
+
+        page.reload()  # to the login page, and back
+        page.locator("#id_username").fill("trenerka")
+        page.locator("#id_password").fill("secret-pass-123")
+        page.keyboard.press("Enter")
+        expect(page.locator("#sync-status")).to_have_text(uk("All marks saved."))
+        _pressed(page, olena, "Present")
+    assert Attendance.objects.get(participant=olena).status == "present"
