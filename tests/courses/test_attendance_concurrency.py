@@ -1,0 +1,103 @@
+"""The register under concurrency (PostgreSQL): a phone that comes back online may send its
+queue while another device (or a retry) sends the same changes. Each person still has one mark
+per session and a walk-in is added once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection, connections
+
+from courses import attendance as services
+from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
+from courses.models import Attendance, EnrolmentSource, Participant
+from scheduling.models import Session
+from tests.factories import CourseFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+DURING = datetime(2027, 1, 5, 18, 30, tzinfo=ZoneInfo("Europe/Warsaw"))
+THREADS = 8
+
+
+def _all_at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+    start = threading.Barrier(len(calls), timeout=10)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run(call: Callable[[], Any]) -> None:
+        try:
+            connection.ensure_connection()
+            start.wait()
+            results.append(call())
+        except BaseException as exc:  # collected for the assertions
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+@pytest.fixture
+def taught() -> dict[str, Any]:
+    trainer = UserFactory(username="trener")
+    course = CourseFactory(trainers=[trainer])
+    person = participant_upsert(
+        centre=course.centre, data=ParticipantData(name="Olena", phone="+48601000001")
+    )
+    enrolment_create(course=course, participant=person, source=EnrolmentSource.STAFF)
+    session = Session.objects.filter(course=course).order_by("starts_at").first()
+    return {"trainer": trainer, "session": session, "person": person}
+
+
+def test_the_same_walk_in_sent_from_several_places_at_once_is_added_once(
+    taught: dict[str, Any],
+) -> None:
+    session, trainer = taught["session"], taught["trainer"]
+    with time_machine.travel(DURING, tick=True):
+        _results, errors = _all_at_once(
+            [
+                lambda: services.attendance_walk_in(
+                    session=session, name="Nino", phone="+995555123456", actor=trainer
+                )
+                for _ in range(THREADS)
+            ]
+        )
+    assert errors == []
+    assert Participant.objects.filter(phone="+995555123456").count() == 1
+    assert Attendance.objects.filter(participant__phone="+995555123456").count() == 1
+
+
+def test_marks_of_one_person_at_once_leave_one_mark_the_newest(taught: dict[str, Any]) -> None:
+    session, trainer, person = taught["session"], taught["trainer"], taught["person"]
+    statuses = ["present", "absent", "excused", "present"] * 2
+    with time_machine.travel(DURING, tick=True):
+        _results, errors = _all_at_once(
+            [
+                (
+                    lambda status=status, n=n: services.attendance_mark(
+                        session=session,
+                        participant=person,
+                        status=status,
+                        actor=trainer,
+                        at=DURING - timedelta(minutes=10 - n),
+                    )
+                )
+                for n, status in enumerate(statuses)
+            ]
+        )
+    assert errors == []
+    marks = Attendance.objects.filter(session=session, participant=person)
+    assert marks.count() == 1
+    assert marks.get().status == statuses[-1]  # the mark made last on the phone wins
