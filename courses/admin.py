@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses import enrolment, selectors, services
+from courses import enrolment, privacy, selectors, services
+from courses.audit import audit_record
 from courses.errors import DomainError
 from courses.models import (
+    AuditAction,
+    AuditEntry,
     Centre,
     Course,
     Enrolment,
     EnrolmentEvent,
     EnrolmentSource,
+    EnrolmentStatus,
     Language,
     Participant,
     Venue,
 )
-from courses.phones import country_choices
+from courses.phones import country_choices, normalise_mobile
 from scheduling import calendar, rules
 from scheduling.models import Session
 
@@ -205,23 +212,90 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(CentreScopedAdmin):
-    list_display = ["name", "phone", "centre", "language", "sms_consent", "created_at"]
-    list_filter = ["centre", "language", "sms_consent"]
+    list_display = ["display_name", "phone", "centre", "language", "sms_consent", "created_at"]
+    list_filter = ["centre", "language", "sms_consent", ("erased_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "phone"]
-    readonly_fields = ["personal_link", "sms_consent_at", "created_at"]
-    actions = ["new_personal_link"]
+    readonly_fields = ["personal_link", "sms_consent_at", "created_at", "erased_at"]
+    actions = ["new_personal_link", "export_data", "erase_participants"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def display_name(self, obj: Participant) -> str:
+        return str(_("Erased participant")) if obj.erased_at else obj.name
 
     @admin.display(description=_("personal link"))
     def personal_link(self, obj: Participant) -> str:
-        if not obj.pk:
+        if not obj.pk or obj.erased_at:
             return "-"
         return settings.PUBLIC_BASE_URL + obj.get_absolute_url()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.erased_at:  # nothing personal to change any more
+            return [f.name for f in obj._meta.fields if f.editable] + list(self.readonly_fields)
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Participant, form: Any, change: bool) -> None:
+        """Saved in the admin's transaction with its audit entry (field names, never values)."""
+        super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return
+        audit_record(
+            actor=request.user,
+            action=AuditAction.PARTICIPANT_CHANGED if change else AuditAction.PARTICIPANT_CREATED,
+            target=obj,
+            centre=obj.centre,
+            participant=obj,
+            detail={"fields": sorted(form.changed_data)},
+        )
 
     @admin.action(description=_("Make a new personal link (the old one stops working)"))
     def new_personal_link(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
         for participant in queryset:
             enrolment.participant_new_token(participant=participant)
         self.message_user(request, _("New links made: %(n)s.") % {"n": queryset.count()})
+
+    @admin.action(description=_("Export data (JSON)"), permissions=["view"])
+    def export_data(
+        self, request: HttpRequest, queryset: QuerySet[Participant]
+    ) -> HttpResponse | None:
+        """Everything held about one person, as a file to hand over (recorded in the audit log)."""
+        people = list(queryset.select_related("centre")[:2])
+        if len(people) != 1:
+            self.message_user(request, _("Choose exactly one person to export."), messages.ERROR)
+            return None
+        data = privacy.participant_export(participant=people[0], actor=request.user)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"participant-{people[0].pk}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.action(
+        description=_("Erase the selected participants (personal data removed)"),
+        permissions=["change"],
+    )
+    def erase_participants(
+        self, request: HttpRequest, queryset: QuerySet[Participant]
+    ) -> TemplateResponse | None:
+        """First a page that says what erasure does; erased once confirmed."""
+        if request.POST.get("post") == "yes":
+            erased = 0
+            for participant in queryset.filter(erased_at__isnull=True):
+                privacy.participant_erase(participant=participant, actor=request.user)
+                erased += 1
+            self.message_user(request, _("Participants erased: %(n)s.") % {"n": erased})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase participants?"),
+            "opts": self.model._meta,
+            "people": list(queryset.select_related("centre")),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "erase_participants",
+        }
+        return TemplateResponse(request, "courses/privacy/admin_erase_confirm.html", context)
 
 
 class EnrolmentEventInline(admin.TabularInline):
@@ -255,6 +329,7 @@ class DeskEnrolmentForm(forms.ModelForm):
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
         country.choices = country_choices("pl")
         self.created: Enrolment | None = None
+        self.participant_created = False
 
     def clean(self) -> dict[str, Any]:
         """Enrol through the services; a refusal becomes a form error and nothing is saved."""
@@ -263,6 +338,10 @@ class DeskEnrolmentForm(forms.ModelForm):
             return data
         try:
             with transaction.atomic():
+                self.participant_created = not Participant.objects.filter(
+                    centre=data["course"].centre,
+                    phone=normalise_mobile(data["phone"], data["country"]),
+                ).exists()
                 participant = enrolment.participant_upsert(
                     centre=data["course"].centre,
                     data=enrolment.ParticipantData(
@@ -350,12 +429,43 @@ class EnrolmentAdmin(CentreScopedAdmin):
         return form.created  # made by the services while the form was validated
 
     def save_model(self, request: HttpRequest, obj: Enrolment, form: Any, change: bool) -> None:
+        """Saved in the admin's transaction, with audit entries (ids and field names only)."""
+        centre = obj.course.centre
         if change:
             obj.save(update_fields=["priority", "updated_at"])
-        else:
-            self.message_user(
-                request, _("Status: %(status)s.") % {"status": obj.get_status_display()}
+            if form.changed_data:
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.ENROLMENT_CHANGED,
+                    target=obj,
+                    centre=centre,
+                    participant=obj.participant,
+                    detail={"fields": sorted(form.changed_data)},
+                )
+            return
+        if form.participant_created:
+            audit_record(
+                actor=request.user,
+                action=AuditAction.PARTICIPANT_CREATED,
+                target=obj.participant,
+                centre=centre,
+                participant=obj.participant,
+                detail={"via": "desk"},
             )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ENROLMENT_CREATED,
+            target=obj,
+            centre=centre,
+            participant=obj.participant,
+            detail={
+                "course": obj.course_id,
+                "session": obj.session_id,
+                "status": obj.status,
+                "source": obj.source,
+            },
+        )
+        self.message_user(request, _("Status: %(status)s.") % {"status": obj.get_status_display()})
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         if change:
@@ -363,6 +473,71 @@ class EnrolmentAdmin(CentreScopedAdmin):
 
     @admin.action(description=_("Cancel the selected enrolments (seats go to the waitlist)"))
     def cancel_enrolments(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        for item in queryset:
-            enrolment.enrolment_cancel(enrolment=item, actor=request.user)
-        self.message_user(request, _("Cancelled: %(n)s.") % {"n": queryset.count()})
+        cancelled = 0
+        for item in queryset.select_related("course__centre", "participant"):
+            with transaction.atomic():
+                done = enrolment.enrolment_cancel(enrolment=item, actor=request.user)
+                if item.is_active and done.status == EnrolmentStatus.CANCELLED:
+                    cancelled += 1
+                    audit_record(
+                        actor=request.user,
+                        action=AuditAction.ENROLMENT_CHANGED,
+                        target=done,
+                        centre=item.course.centre,
+                        participant=item.participant,
+                        detail={"from": item.status, "to": done.status},
+                    )
+        self.message_user(request, _("Cancelled: %(n)s.") % {"n": cancelled})
+
+
+class AuditCentreFilter(admin.RelatedFieldListFilter):
+    """Only the centres the user manages are offered."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        centres = selectors.centres_managed_for_user(request.user).order_by("name")
+        return [(c.pk, str(c)) for c in centres]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read only; superusers see every entry, centre staff their centres'."""
+
+    list_display = ["at", "actor_name", "centre", "action", "object", "participant_ref", "detail"]
+    list_filter = ["action", ("centre", AuditCentreFilter), "at"]
+    list_select_related = ["centre"]
+    date_hierarchy = "at"
+    search_fields = ["actor_name", "=target_id", "=participant__id"]
+    readonly_fields = [
+        "at",
+        "actor_name",
+        "centre",
+        "action",
+        "target_type",
+        "target_id",
+        "participant_ref",
+        "detail",
+    ]
+    fields = readonly_fields  # type: ignore[assignment]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(centre__in=selectors.centres_managed_for_user(request.user))
+
+    @admin.display(description=_("object"))
+    def object(self, obj: AuditEntry) -> str:
+        return f"{obj.target_type} #{obj.target_id}" if obj.target_id else obj.target_type
+
+    @admin.display(description=_("participant"))
+    def participant_ref(self, obj: AuditEntry) -> str:
+        return f"#{obj.participant_id}" if obj.participant_id else "-"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -11,12 +12,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import enrolment as services
+from courses import privacy
 from courses.api_enrolments import EnrolmentThrottle
 from courses.errors import Busy, DomainError
-from courses.models import BookingMode, Course, Enrolment, EnrolmentStatus, Language, Participant
+from courses.models import (
+    ACTIVE_STATUSES,
+    BookingMode,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    Language,
+    Participant,
+)
 from courses.phones import country_choices
 from courses.selectors import seats_left
 from scheduling.calendar import subscribe_links
@@ -247,3 +257,43 @@ def me_sms(request: HttpRequest, token: str, action: str) -> HttpResponse:
         else:
             messages.success(request, str(_("SMS are on again.")))
     return redirect(participant.get_absolute_url())
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages under /me/ carry the token: never cached, never sent on to other sites."""
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def me_export(request: HttpRequest, token: str) -> HttpResponse:
+    """Everything held about the person, as a JSON file to download (my-data.json)."""
+    participant = _participant(token)
+    data = privacy.participant_export(participant=participant)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return _private(response)
+
+
+@require_http_methods(["GET", "POST"])
+def me_erase(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: what erasing means, and a button. POST (with the CSRF token): erase, then say so.
+    The personal link stops working at once, so the answer is a page, not a redirect."""
+    participant = _participant(token)
+    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
+    with translation.override(lang):
+        if request.method == "POST":
+            privacy.participant_erase(participant=participant, reason="request")
+            response = render(request, "courses/privacy/erased.html", {"LANGUAGE_CODE": lang})
+        else:
+            active = participant.enrolments.filter(status__in=ACTIVE_STATUSES).count()
+            response = render(
+                request,
+                "courses/privacy/erase.html",
+                {"participant": participant, "active": active, "LANGUAGE_CODE": lang},
+            )
+    return _private(response)

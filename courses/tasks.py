@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from courses import enrolment
+from courses import enrolment, privacy
 
 
 @shared_task(name="courses.tasks.offers_expire")
 def offers_expire() -> int:
     """Every minute: offers past their time expire and pass on to the next person."""
     return enrolment.offers_expire()
+
+
+@shared_task(name="courses.tasks.participants_retention")
+def participants_retention() -> int:
+    """Daily: anonymise people inactive for PRIVACY_RETENTION_MONTHS (0: never)."""
+    return privacy.participants_retention()

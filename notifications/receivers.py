@@ -9,8 +9,8 @@ from django.dispatch import receiver
 
 from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant
-from notifications import services
-from notifications.models import MessageKind
+from notifications import services, texts
+from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
 from scheduling import signals as session_signals
 from scheduling.models import Session
 
@@ -100,3 +100,43 @@ def on_course_cancelled(sender: Any, course: Course, **kwargs: Any) -> None:
         "participant", "course__centre", "course__venue"
     ):
         services.notice_plan(kind=MessageKind.COURSE_CANCELLED, enrolment=enrolment)
+
+
+@receiver(enrolment_signals.participant_erased)
+def on_participant_erased(sender: Any, participant: Participant, **kwargs: Any) -> None:
+    services.participant_messages_redact(participant=participant)
+
+
+@receiver(enrolment_signals.participant_export_requested)
+def on_export_requested(sender: Any, participant: Participant, **kwargs: Any) -> dict[str, Any]:
+    """The person's SMS (with the text, or the text to come for those still pending) and
+    whether their number is on the opt-out list."""
+    messages = []
+    for message in OutboundMessage.objects.filter(participant=participant).order_by("due_at", "pk"):
+        text = message.body
+        if not text and message.status == MessageStatus.PENDING and message.context:
+            try:
+                text = texts.render(message.kind, message.context, participant.language)
+            except (KeyError, ValueError, TypeError):
+                text = ""
+        messages.append(
+            {
+                "kind": message.kind,
+                "status": message.status,
+                "due_at": message.due_at.isoformat(),
+                "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+                "phone": message.phone,
+                "text": text,
+            }
+        )
+    opt_out = (
+        PhoneOptOut.objects.filter(phone=participant.phone).first() if participant.phone else None
+    )
+    return {
+        "sms_messages": messages,
+        "sms_opt_out": {
+            "opted_out": opt_out is not None,
+            "reason": opt_out.reason if opt_out else None,
+            "since": opt_out.created_at.isoformat() if opt_out else None,
+        },
+    }

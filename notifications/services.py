@@ -423,6 +423,39 @@ def dispatch_pass(*, now: datetime | None = None, batch: int | None = None) -> P
     return result
 
 
+# --- privacy ----------------------------------------------------------------------------------
+
+IN_FLIGHT = (MessageStatus.PENDING, MessageStatus.CLAIMED, MessageStatus.SENDING)
+
+
+def participant_messages_redact(*, participant: Participant) -> int:
+    """The person is erased (within the erasure's transaction): their messages keep kind,
+    status, segments and times (cost reports) but lose text, context and phone; those still to
+    go are cancelled, and the dispatcher skips any it already took (no consent any more)."""
+    now = timezone.now()
+    messages = OutboundMessage.objects.filter(participant=participant)
+    messages.filter(status__in=[MessageStatus.PENDING, MessageStatus.CLAIMED]).update(
+        status=MessageStatus.CANCELLED, status_changed_at=now, error_code="erased"
+    )
+    return messages.update(body="", context={}, phone="")
+
+
+def message_bodies_retention(*, now: datetime | None = None) -> int:
+    """Clear the text and context of messages sent (or, never sent, planned) more than
+    SMS_BODY_RETENTION_DAYS ago (0: never); messages still pending or in flight are left alone.
+    Kind, status, segments, phone and times stay for cost reports. Returns how many."""
+    days = settings.SMS_BODY_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    before = (now or timezone.now()) - timedelta(days=days)
+    return (
+        OutboundMessage.objects.exclude(status__in=IN_FLIGHT)
+        .filter(Q(sent_at__lt=before) | Q(sent_at__isnull=True, created_at__lt=before))
+        .exclude(body="", context={})
+        .update(body="", context={})
+    )
+
+
 # --- provider callbacks -----------------------------------------------------------------------
 
 

@@ -1,0 +1,237 @@
+"""A participant's rights over their data: export everything held about them, erase them, and
+anonymise people who have not taken part for PRIVACY_RETENTION_MONTHS.
+
+The core builds its own part and asks the apps above it (notifications) through signals in
+`courses.signals`, so it never imports them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import transaction
+from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from courses import signals
+from courses.audit import audit_record
+from courses.enrolment import Actor, enrolment_cancel
+from courses.models import (
+    ACTIVE_STATUSES,
+    Attendance,
+    AuditAction,
+    Enrolment,
+    Participant,
+    new_participant_token,
+)
+
+EXPORT_FORMAT = 1
+RETENTION_CHUNK = 500
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _participant_section(participant: Participant) -> dict[str, Any]:
+    return {
+        "id": participant.pk,
+        "centre": participant.centre.name,
+        "name": participant.name,
+        "phone": participant.phone,
+        "email": participant.email,
+        "language": participant.language,
+        "sms_consent": participant.sms_consent,
+        "sms_consent_at": _iso(participant.sms_consent_at),
+        "country_of_origin": participant.country_of_origin,
+        "birth_year": participant.birth_year,
+        "sex": participant.sex,
+        "created_at": _iso(participant.created_at),
+        "updated_at": _iso(participant.updated_at),
+    }
+
+
+def _enrolments_section(participant: Participant) -> list[dict[str, Any]]:
+    enrolments = (
+        Enrolment.objects.filter(participant=participant)
+        .select_related("course", "session")
+        .prefetch_related("events")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "id": e.pk,
+            "course": str(e.course.title),
+            "session_starts_at": _iso(e.session.starts_at) if e.session else None,
+            "status": e.status,
+            "source": e.source,
+            "offer_expires_at": _iso(e.offer_expires_at),
+            "created_at": _iso(e.created_at),
+            "updated_at": _iso(e.updated_at),
+            # Who on the staff made a change is the staff member's data, not the person's.
+            "events": [
+                {"at": _iso(ev.at), "from": ev.from_status, "to": ev.to_status, "by": ev.actor_kind}
+                for ev in e.events.all()
+            ],
+        }
+        for e in enrolments
+    ]
+
+
+def _attendance_section(participant: Participant) -> list[dict[str, Any]]:
+    marks = (
+        Attendance.objects.filter(participant=participant)
+        .select_related("session__course")
+        .order_by("session__starts_at", "pk")
+    )
+    return [
+        {
+            "session_starts_at": _iso(m.session.starts_at),
+            "course": str(m.session.course.title),
+            "status": m.status,
+            "walk_in": m.walk_in,
+            "marked_at": _iso(m.marked_at),
+        }
+        for m in marks
+    ]
+
+
+def participant_export(*, participant: Participant, actor: Actor = None) -> dict[str, Any]:
+    """Everything held about a person, as JSON-ready data: their fields, enrolments with every
+    change, attendance marks, and the sections the apps above the core add (their SMS and
+    opt-out state). The personal-link token is left out: the file may be passed around, the
+    link must not. An export by staff is recorded in the audit log."""
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "exported_at": _iso(timezone.now()),
+        "participant": _participant_section(participant),
+        "enrolments": _enrolments_section(participant),
+        "attendance": _attendance_section(participant),
+    }
+    responses = signals.participant_export_requested.send(
+        sender=Participant, participant=participant
+    )
+    for _receiver, sections in responses:
+        if isinstance(sections, dict):
+            data.update(sections)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PARTICIPANT_EXPORTED,
+        target=participant,
+        centre=participant.centre,
+        participant=participant,
+        detail={"sections": sorted(data)},
+    )
+    return data
+
+
+def participant_erase(
+    *, participant: Participant, actor: Actor = None, reason: str = "request"
+) -> Participant:
+    """Erase a person (on their request, by staff, or by retention), in one transaction.
+
+    1. Their active enrolments are cancelled through the enrolment services, so freed seats go
+       to the head of the waitlist as with any cancellation.
+    2. Name, phone, e-mail and SMS consent are removed, the personal link is replaced (the old
+       one, page and calendar feed, stops working) and `erased_at` is set.
+    3. `participant_erased` is sent, so the apps above the core remove what they hold (the
+       outbox texts, phones and contexts; messages still to go are cancelled).
+
+    Kept on purpose: country of origin, sex and year of birth, because funders' reports count
+    them, and only anonymously: without name, phone, e-mail or link nobody can tell whose they
+    are. The row itself, its enrolments (with their changes) and attendance marks stay too, so
+    the counts of sessions, seats and unique participants stay right. The audit entry holds ids
+    and the reason only. Erasing an erased person changes nothing.
+    """
+    with transaction.atomic():
+        # "No key" update: enrolling holds a key-share lock on the person; they must not clash.
+        person = (
+            Participant.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("centre")
+            .get(pk=participant.pk)
+        )
+        if person.erased_at is not None:
+            return person
+        active = list(
+            Enrolment.objects.filter(participant=person, status__in=ACTIVE_STATUSES).order_by("pk")
+        )
+        for item in active:
+            enrolment_cancel(enrolment=item, actor=actor)
+        person.name = ""
+        person.phone = ""
+        person.email = ""
+        person.sms_consent = False
+        person.sms_consent_at = None
+        person.token = new_participant_token()
+        person.erased_at = timezone.now()
+        person.save(
+            update_fields=[
+                "name",
+                "phone",
+                "email",
+                "sms_consent",
+                "sms_consent_at",
+                "token",
+                "erased_at",
+                "updated_at",
+            ]
+        )
+        signals.participant_erased.send(
+            sender=Participant, participant=person, actor=actor, reason=reason
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.PARTICIPANT_ERASED,
+            target=person,
+            centre=person.centre,
+            participant=person,
+            detail={"reason": reason, "enrolments_cancelled": [e.pk for e in active]},
+        )
+    return person
+
+
+def participants_inactive(*, before: datetime) -> QuerySet[Participant]:
+    """People not erased whose last activity (added, an enrolment changed, an attendance mark)
+    is older than `before`; one query whatever their number."""
+    last_enrolment = Subquery(
+        Enrolment.objects.filter(participant=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1],
+        output_field=DateTimeField(),
+    )
+    last_mark = Subquery(
+        Attendance.objects.filter(participant=OuterRef("pk"))
+        .order_by("-marked_at")
+        .values("marked_at")[:1],
+        output_field=DateTimeField(),
+    )
+    return (
+        Participant.objects.filter(erased_at__isnull=True)
+        .annotate(
+            last_activity=Greatest(
+                "created_at",
+                Coalesce(last_enrolment, "created_at"),
+                Coalesce(last_mark, "created_at"),
+            )
+        )
+        .filter(last_activity__lt=before)
+        .order_by("pk")
+    )
+
+
+def participants_retention(*, now: datetime | None = None) -> int:
+    """Erase (reason "retention") everyone inactive for PRIVACY_RETENTION_MONTHS months
+    (0: never). Each erasure is its own transaction. Returns how many were erased."""
+    months = settings.PRIVACY_RETENTION_MONTHS
+    if months <= 0:
+        return 0
+    before = (now or timezone.now()) - relativedelta(months=months)
+    ids = list(participants_inactive(before=before).values_list("pk", flat=True))
+    for start in range(0, len(ids), RETENTION_CHUNK):
+        chunk = ids[start : start + RETENTION_CHUNK]
+        for person in Participant.objects.filter(pk__in=chunk).order_by("pk"):
+            participant_erase(participant=person, actor=None, reason="retention")
+    return len(ids)
