@@ -452,19 +452,6 @@ class EnrolmentAdmin(CentreScopedAdmin):
                 participant=obj.participant,
                 detail={"via": "desk"},
             )
-        audit_record(
-            actor=request.user,
-            action=AuditAction.ENROLMENT_CREATED,
-            target=obj,
-            centre=centre,
-            participant=obj.participant,
-            detail={
-                "course": obj.course_id,
-                "session": obj.session_id,
-                "status": obj.status,
-                "source": obj.source,
-            },
-        )
         self.message_user(request, _("Status: %(status)s.") % {"status": obj.get_status_display()})
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
@@ -478,15 +465,7 @@ class EnrolmentAdmin(CentreScopedAdmin):
             with transaction.atomic():
                 done = enrolment.enrolment_cancel(enrolment=item, actor=request.user)
                 if item.is_active and done.status == EnrolmentStatus.CANCELLED:
-                    cancelled += 1
-                    audit_record(
-                        actor=request.user,
-                        action=AuditAction.ENROLMENT_CHANGED,
-                        target=done,
-                        centre=item.course.centre,
-                        participant=item.participant,
-                        detail={"from": item.status, "to": done.status},
-                    )
+                    cancelled += 1  # the service writes the audit entry
         self.message_user(request, _("Cancelled: %(n)s.") % {"n": cancelled})
 
 

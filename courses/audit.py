@@ -25,15 +25,17 @@ def audit_record(
     centre: Centre | None = None,
     participant: Participant | None = None,
     detail: dict[str, Any] | None = None,
+    system: bool = False,
 ) -> AuditEntry | None:
-    """Record what a staff member or trainer did; does nothing for anonymous or system actors
-    (participants' own actions are recorded as enrolment changes)."""
+    """Record what a staff member or trainer did, or (`system`) what a periodic task did on its
+    own; does nothing for anonymous actors (participants' own actions are recorded as
+    enrolment changes)."""
     user = _user(actor)
-    if user is None:
+    if user is None and not system:
         return None
     return AuditEntry.objects.create(
         actor=user,
-        actor_name=user.get_username(),
+        actor_name=user.get_username() if user is not None else "system",
         centre=centre,
         action=action,
         target_type=target._meta.model_name or "",

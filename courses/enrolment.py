@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import signals
+from courses.audit import audit_record
 from courses.errors import (
     AlreadyEnrolled,
     Busy,
@@ -36,6 +37,7 @@ from courses.errors import (
 from courses.models import (
     ACTIVE_STATUSES,
     SEAT_STATUSES,
+    AuditAction,
     BookingMode,
     Centre,
     Course,
@@ -300,6 +302,19 @@ def enrolment_create(
                 priority=priority if _staff(actor) else 0,
             )
             _record(enrolment, "", actor, "staff" if _staff(actor) else "participant")
+            audit_record(
+                actor=actor,
+                action=AuditAction.ENROLMENT_CREATED,
+                target=enrolment,
+                centre=course.centre,
+                participant=participant,
+                detail={
+                    "course": course.pk,
+                    "session": session.pk if session else None,
+                    "status": status,
+                    "source": source,
+                },
+            )
             if status == EnrolmentStatus.CONFIRMED:
                 signals.enrolment_confirmed.send(
                     sender=Enrolment, enrolment=enrolment, actor=actor, promoted=False
@@ -327,17 +342,28 @@ def _locked_enrolment(enrolment: Enrolment) -> tuple[Enrolment, Course, Session 
     return fresh, course, session
 
 
-def enrolment_cancel(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
-    """Give up a seat or a waitlist place (the person, or staff). A freed seat goes to the head
-    of the waitlist in the same transaction. Cancelling what is no longer active changes nothing."""
+def enrolment_cancel(
+    *, enrolment: Enrolment, actor: Actor = None, by_system: bool = False
+) -> Enrolment:
+    """Give up a seat or a waitlist place (the person, staff, or with `by_system` a periodic
+    task). A freed seat goes to the head of the waitlist in the same transaction. Cancelling
+    what is no longer active changes nothing. Staff cancellations are in the audit log."""
     with transaction.atomic(), _lock_timeout():
         enrolment, course, session = _locked_enrolment(enrolment)
         now = timezone.now()  # after the wait for the lock
         if not enrolment.is_active:
             return enrolment
         held_seat = enrolment.status in SEAT_STATUSES
-        _move(
-            enrolment, EnrolmentStatus.CANCELLED, actor, "staff" if _staff(actor) else "participant"
+        before = enrolment.status
+        kind = "system" if by_system else "staff" if _staff(actor) else "participant"
+        _move(enrolment, EnrolmentStatus.CANCELLED, actor, kind)
+        audit_record(
+            actor=actor,
+            action=AuditAction.ENROLMENT_CHANGED,
+            target=enrolment,
+            centre=course.centre,
+            participant=enrolment.participant,
+            detail={"from": before, "to": enrolment.status},
         )
         signals.enrolment_cancelled.send(sender=Enrolment, enrolment=enrolment, actor=actor)
         if held_seat:

@@ -429,6 +429,8 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased participant"))
         return f"{self.name} ({self.phone})"
 
     def get_absolute_url(self) -> str:

@@ -159,7 +159,7 @@ def participant_erase(
             Enrolment.objects.filter(participant=person, status__in=ACTIVE_STATUSES).order_by("pk")
         )
         for item in active:
-            enrolment_cancel(enrolment=item, actor=actor)
+            enrolment_cancel(enrolment=item, actor=actor, by_system=reason == "retention")
         person.name = ""
         person.phone = ""
         person.email = ""
@@ -189,6 +189,7 @@ def participant_erase(
             centre=person.centre,
             participant=person,
             detail={"reason": reason, "enrolments_cancelled": [e.pk for e in active]},
+            system=reason == "retention",
         )
     return person
 

@@ -118,8 +118,8 @@ def test_desk_enrolment_and_staff_cancel_are_recorded(staff_client, centre) -> N
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     enrolment = Enrolment.objects.get()
-    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
-    assert actions == [AuditAction.PARTICIPANT_CREATED, AuditAction.ENROLMENT_CREATED]
+    actions = sorted(AuditEntry.objects.values_list("action", flat=True))
+    assert actions == [AuditAction.ENROLMENT_CREATED, AuditAction.PARTICIPANT_CREATED]
     created = AuditEntry.objects.get(action=AuditAction.ENROLMENT_CREATED)
     assert created.detail["status"] == EnrolmentStatus.CONFIRMED
     assert created.target_id == enrolment.pk
@@ -186,3 +186,33 @@ def test_the_audit_log_filters_by_action_centre_and_date(staff_client, centre, o
     assert '<td class="field-action">Participant erased' in text
     assert staff_client.get(f"{AUDIT}?centre__id__exact={centre.pk}").status_code == 200
     assert staff_client.get(f"{AUDIT}?at__year=2020").status_code == 200
+
+
+def test_staff_enrolment_and_cancel_through_the_api_are_recorded(staff_api, centre) -> None:
+    course = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 1, 5))
+    response = staff_api.post(
+        "/api/v1/enrolments/",
+        {"course": course.pk, "participant": {"name": "Ivan", "phone": "601 000 002"}},
+        format="json",
+    )
+    assert response.status_code == 201
+    created = AuditEntry.objects.get(action=AuditAction.ENROLMENT_CREATED)
+    assert created.target_id == response.json()["id"]
+    assert created.actor_name == "staff-poznan"
+    staff_api.post(f"/api/v1/enrolments/{response.json()['id']}/cancel/")
+    changed = AuditEntry.objects.get(action=AuditAction.ENROLMENT_CHANGED)
+    assert changed.detail == {"from": "confirmed", "to": "cancelled"}
+
+
+def test_a_person_enrolling_themselves_leaves_no_audit_entry(api, centre) -> None:
+    course = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 1, 5))
+    response = api.post(
+        "/api/v1/enrolments/",
+        {
+            "course": course.pk,
+            "participant": {"name": "Ivan", "phone": "601 000 002", "sms_consent": True},
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    assert not AuditEntry.objects.exists()

@@ -308,6 +308,8 @@ def test_retention_erases_people_inactive_for_longer_than_the_period(
     assert idle.name == ""
     assert olena.erased_at is None
     assert privacy.participants_retention() == 0  # the erased are not erased again
+    entry = AuditEntry.objects.get(action=AuditAction.PARTICIPANT_ERASED, participant=idle)
+    assert (entry.actor, entry.actor_name, entry.detail["reason"]) == (None, "system", "retention")
 
 
 def test_a_recent_enrolment_change_keeps_a_person(settings, olena) -> None:
