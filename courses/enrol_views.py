@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -210,7 +211,7 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-ACTIONS = {
+ACTIONS: dict[str, Callable[..., Enrolment]] = {
     "cancel": services.enrolment_cancel,
     "accept": services.offer_accept,
     "decline": services.offer_decline,
