@@ -45,6 +45,9 @@ STAFF_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "course": ("view", "add", "change", "delete"),
         "venue": ("view", "add", "change", "delete"),
         "centre": ("view", "change"),
+        "participant": ("view", "add", "change"),
+        "enrolment": ("view", "add", "change"),
+        "auditentry": ("view",),
     },
     "scheduling": {
         "session": ("view", "add", "change", "delete"),
