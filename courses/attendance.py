@@ -65,9 +65,7 @@ def is_register_user(user: User) -> bool:
     account = _as_user(user)
     if account is None:
         return False
-    return (
-        account.is_superuser or account.staff_centres.exists() or account.courses.exists()
-    )
+    return account.is_superuser or account.staff_centres.exists() or account.courses.exists()
 
 
 def trainer_sessions(user: User, *, day: date, days: int) -> QuerySet[Session]:
