@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
@@ -160,7 +161,16 @@ class SessionInline(admin.TabularInline):
 @admin.register(Course)
 class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
     form = CourseForm
-    list_display = ["title", "centre", "kind", "audience", "level", "booking_mode", "published"]
+    list_display = [
+        "title",
+        "centre",
+        "kind",
+        "audience",
+        "level",
+        "booking_mode",
+        "published",
+        "report_link",
+    ]
     list_filter = ["centre", "kind", "audience", "booking_mode", "published", "start_date"]
     search_fields = ["title", "slug"]
     filter_horizontal = ["trainers"]
@@ -185,6 +195,12 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
     ]
 
     actions = ["cancel_courses"]
+
+    @admin.display(description=_("attendance"))
+    def report_link(self, obj: Course) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("report-course", args=[obj.pk]), _("Course report")
+        )
 
     @admin.action(description=_("Cancel the selected courses (every session to come)"))
     def cancel_courses(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:

@@ -25,6 +25,7 @@ from courses import attendance as services
 from courses.errors import DomainError
 from courses.models import AttendanceStatus, Participant
 from courses.phones import country_choices
+from courses.selectors import centres_managed_for_user
 from scheduling.models import Session
 
 WEEK = 7
@@ -69,8 +70,11 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         if local_day < today or local_day >= today + timedelta(days=WEEK):
             continue
         (todays if local_day == today else later).append(session)
+    managed = set(centres_managed_for_user(request.user).values_list("pk", flat=True))
     return render(
-        request, "courses/register/sessions.html", {"today": todays, "later": later, "day": today}
+        request,
+        "courses/register/sessions.html",
+        {"today": todays, "later": later, "day": today, "managed": managed},
     )
 
 
@@ -83,6 +87,9 @@ def _context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, 
         "statuses": AttendanceStatus.choices,
         "walk_in_form": extra.pop("walk_in_form", None) or WalkInForm(),
         "tz": session.course.centre.timezone,
+        "manages": centres_managed_for_user(request.user)
+        .filter(pk=session.course.centre_id)
+        .exists(),
         **extra,
     }
 

@@ -409,3 +409,17 @@ def test_the_sheet_lists_names_without_phone_numbers(world: dict[str, Any], duri
     assert all(name in text for name in ["Olena", "Taras", "Iryna"])
     assert "601000" not in text
     assert "sheet.css" in text
+
+
+def test_staff_find_the_reports_from_their_sessions_and_the_admin(
+    world: dict[str, Any], during: None
+) -> None:
+    staff = _client(world["staff"])
+    course_report = f"/reports/courses/{world['course'].pk}/"
+    assert "/reports/" in staff.get("/register/").content.decode()
+    assert course_report in staff.get("/register/").content.decode()
+    assert course_report in staff.get(f"/register/{world['session'].pk}/").content.decode()
+    assert "/reports/" in _client(world["superuser"]).get("/admin/").content.decode()
+    trainer = _client(world["trainer"])  # a trainer who is not staff sees no reports
+    assert "/reports/" not in trainer.get("/register/").content.decode()
+    assert course_report not in trainer.get(f"/register/{world['session'].pk}/").content.decode()
