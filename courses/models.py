@@ -605,7 +605,10 @@ class Attendance(models.Model):
                 fields=["session", "participant"], name="attendance_one_per_session"
             ),
         ]
-        indexes = [models.Index(fields=["participant", "status"], name="attendance_person")]
+        indexes = [
+            models.Index(fields=["participant", "status"], name="attendance_person"),
+            models.Index(fields=["session", "status"], name="attendance_session"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.get_status_display()}"

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from django.conf import settings
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -431,7 +431,7 @@ def funder_report(
     now: datetime | None = None,
     min_count: int | None = None,
 ) -> FunderReport:
-    """What funders ask for, for `centres` over `period`, in four queries:
+    """What funders ask for, for `centres` over `period`, in five queries:
 
     - sessions held and hours delivered, by course kind;
     - unique participants: people with at least one `present` mark at a held session in the
@@ -485,43 +485,54 @@ def funder_report(
         buckets[_bucket(day, unit)] += marks_by_session.get(pk, 0)
     timeline = [TimelineRow(start, n) for start, n in sorted(buckets.items())]
 
-    # 3. The people present in the period, with their first present mark ever (own row).
+    # 3. Who was present in the period (one scan of the period's marks).
     ids = [centre.pk for centre in centres]
-    came = Attendance.objects.filter(held_marks, participant=OuterRef("pk"), status=present)
-    first = Min(
-        "attendance__session__starts_at",
-        filter=Q(attendance__status=present, attendance__session__status=SessionStatus.SCHEDULED),
+    came = set(
+        Attendance.objects.filter(held_marks, status=present)
+        .order_by()
+        .values_list("participant_id", flat=True)
+        .distinct()
     )
-    active = (
-        Participant.objects.filter(centre_id__in=ids).annotate(came=Exists(came)).filter(came=True)
-    )
-    rows = active.annotate(first=first).values_list(
-        "pk", "centre_id", "phone", "country_of_origin", "sex", "birth_year", "first"
-    )
-    people: dict[str, _Person] = {}
-    for pk, centre_id, phone, country, sex, birth_year, first_at in rows.order_by("pk"):
-        person = people.setdefault(phone or f"#{pk}", _Person(tz=zones[centre_id]))
-        person.take(country, sex, birth_year)
-        person.seen(first_at)
-
-    # 4. Their first present mark on any of their rows in these centres, by phone.
-    firsts = (
-        Participant.objects.filter(
-            centre_id__in=ids, phone__in=active.exclude(phone="").values("phone")
+    # 4. Who came before the period: their first present mark before it starts (only the
+    # marks before the period are read; someone with none is new).
+    latest_start = max(period.bounds(tz)[0] for tz in zones.values())
+    earlier = dict(
+        Attendance.objects.filter(
+            participant__centre_id__in=ids,
+            status=present,
+            session__status=SessionStatus.SCHEDULED,
+            session__starts_at__lt=latest_start,
         )
         .order_by()
-        .values("phone")
-        .annotate(first=first)
-        .values_list("phone", "first")
+        .values("participant_id")
+        .annotate(first=Min("session__starts_at"))
+        .values_list("participant_id", "first")
     )
-    for phone, first_at in firsts:
-        if phone in people:
-            people[phone].seen(first_at)
+    # 5. These centres' people (no join); rows with the same phone are one person, and only
+    # people present in the period are counted.
+    rows = (
+        Participant.objects.filter(centre_id__in=ids)
+        .order_by("pk")
+        .values_list("pk", "centre_id", "phone", "country_of_origin", "sex", "birth_year")
+    )
+    everyone: dict[str, _Person] = {}
+    counted: set[str] = set()
+    for pk, centre_id, phone, country, sex, birth_year in rows.iterator(chunk_size=5000):
+        if pk not in came and pk not in earlier:
+            continue
+        key = phone or f"#{pk}"
+        person = everyone.setdefault(key, _Person(tz=zones[centre_id]))
+        person.seen(earlier.get(pk))
+        if pk in came:
+            person.take(country, sex, birth_year)
+            counted.add(key)
+    people = {key: everyone[key] for key in counted}
 
     new = 0
     for person in people.values():
         assert person.tz is not None  # noqa: S101 - set on creation
-        if person.first_present is not None and person.first_present >= period.bounds(person.tz)[0]:
+        first = person.first_present
+        if first is None or first >= period.bounds(person.tz)[0]:
             new += 1
     return FunderReport(
         centres=centres,
