@@ -25,6 +25,7 @@ from courses.models import Course, Enrolment, EnrolmentStatus, Participant
 from notifications import services, texts
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from tests.bench.counting import QueryCounter
 from tests.factories import CourseFactory
 from tests.notifications.twilio_double import TwilioDouble
 
@@ -41,17 +42,6 @@ CHUNK = 100_000  # future rows per INSERT
 INSERT_BUDGET = 60.0  # seconds; past it, the many-later case stops short and says so
 TARGET_RATIO = 3.0  # "near 1"
 THROUGHPUT = 10_000
-
-
-class QueryCounter:
-    """Counts every query (no query log limit)."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        self.queries += 1
-        return execute(sql, params, many, context)
 
 
 def _enrolled(count: int) -> tuple[Course, list[Enrolment]]:

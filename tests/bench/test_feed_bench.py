@@ -28,6 +28,7 @@ from django.utils import timezone
 from courses.models import Centre, Course
 from scheduling import feeds, rules, services
 from scheduling.models import Closure, Session, SessionStatus
+from tests.bench.counting import QueryCounter
 from tests.factories import CentreFactory, VenueFactory
 
 COURSES = 100
@@ -103,17 +104,6 @@ def _centre(courses: int) -> Centre:
             venue=venues[(venues.index(course.venue) + 1) % len(venues)],
         )
     return centre
-
-
-class QueryCounter:
-    """Counts every query (no query log limit)."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        self.queries += 1
-        return execute(sql, params, many, context)
 
 
 def _cold_get(client: Client, url: str) -> tuple[bytes, int, float]:

@@ -31,6 +31,7 @@ from courses.models import (
     Participant,
 )
 from scheduling.models import Session
+from tests.bench.counting import QueryCounter
 from tests.factories import CentreFactory, CourseFactory, UserFactory
 
 PEOPLE = 5_000
@@ -102,17 +103,6 @@ def _centre(people: int, staff: User) -> tuple[Centre, list[Course]]:
             marks = []
     Attendance.objects.bulk_create(marks, batch_size=2000)
     return centre, courses
-
-
-class QueryCounter:
-    """Counts every query of a request (Django clears its own query log when one starts)."""
-
-    def __init__(self) -> None:
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        self.queries += 1
-        return execute(sql, params, many, context)
 
 
 def _timed(client: Client, url: str) -> tuple[int, float, int]:

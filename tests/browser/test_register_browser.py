@@ -46,6 +46,17 @@ def taught(transactional_db: None) -> dict[str, Any]:
     return {"trainer": trainer, "session": session, "people": people}
 
 
+def _log_in(page: Page, *, by_keyboard: bool) -> None:
+    """On the login page, as the trainer; back to the register."""
+    page.locator("#id_username").fill("trenerka")
+    page.locator("#id_password").fill("secret-pass-123")
+    if by_keyboard:
+        page.keyboard.press("Enter")
+    else:
+        page.get_by_role("button", name=uk("Log in")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Polski A1")
+
+
 def _tap(page: Page, person: Participant, status: str) -> None:
     page.locator(f"#p-{person.pk}").get_by_role("button", name=uk(status)).click()
 
@@ -63,10 +74,7 @@ def test_a_trainer_marks_three_and_a_walk_in_through_a_dropped_connection(
     with time_machine.travel(DURING, tick=True):
         page = open_page("uk")
         page.goto(f"{live_server.url}/accounts/login/?next=/register/{session.pk}/")
-        page.locator("#id_username").fill("trenerka")
-        page.locator("#id_password").fill("secret-pass-123")
-        page.get_by_role("button", name=uk("Log in")).click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Polski A1")
+        _log_in(page, by_keyboard=False)
 
         _tap(page, olena, "Present")
         _tap(page, taras, "Absent")
@@ -123,10 +131,7 @@ def test_a_tap_made_after_the_login_ran_out_is_kept_and_sent_after_logging_in_ag
     with time_machine.travel(DURING, tick=True):
         page = open_page("uk")
         page.goto(f"{live_server.url}/accounts/login/?next=/register/{session.pk}/")
-        page.locator("#id_username").fill("trenerka")
-        page.locator("#id_password").fill("secret-pass-123")
-        page.keyboard.press("Enter")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Polski A1")
+        _log_in(page, by_keyboard=True)
 
         LoginSession.objects.all().delete()  # the login runs out
         button = page.locator(f"#p-{olena.pk}").get_by_role("button", name=uk("Present"))
@@ -141,9 +146,7 @@ def test_a_tap_made_after_the_login_ran_out_is_kept_and_sent_after_logging_in_ag
         assert not Attendance.objects.exists()
 
         page.reload()  # to the login page, and back
-        page.locator("#id_username").fill("trenerka")
-        page.locator("#id_password").fill("secret-pass-123")
-        page.keyboard.press("Enter")
+        _log_in(page, by_keyboard=True)
         expect(page.locator("#sync-status")).to_have_text(uk("All marks saved."))
         _pressed(page, olena, "Present")
     assert Attendance.objects.get(participant=olena).status == "present"

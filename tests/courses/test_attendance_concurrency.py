@@ -4,49 +4,24 @@ per session and a walk-in is added once."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections
 
 from courses import attendance as services
 from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
 from courses.models import Attendance, EnrolmentSource, Participant
 from scheduling.models import Session
 from tests.factories import CourseFactory, UserFactory
+from tests.threads import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DURING = datetime(2027, 1, 5, 18, 30, tzinfo=ZoneInfo("Europe/Warsaw"))
 THREADS = 8
-
-
-def _all_at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(len(calls), timeout=10)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            connection.ensure_connection()
-            start.wait()
-            results.append(call())
-        except BaseException as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.fixture
@@ -66,7 +41,7 @@ def test_the_same_walk_in_sent_from_several_places_at_once_is_added_once(
 ) -> None:
     session, trainer = taught["session"], taught["trainer"]
     with time_machine.travel(DURING, tick=True):
-        _results, errors = _all_at_once(
+        _results, errors = all_at_once(
             [
                 lambda: services.attendance_walk_in(
                     session=session, name="Nino", phone="+995555123456", actor=trainer
@@ -83,7 +58,7 @@ def test_marks_of_one_person_at_once_leave_one_mark_the_newest(taught: dict[str,
     session, trainer, person = taught["session"], taught["trainer"], taught["person"]
     statuses = ["present", "absent", "excused", "present"] * 2
     with time_machine.travel(DURING, tick=True):
-        _results, errors = _all_at_once(
+        _results, errors = all_at_once(
             [
                 (
                     lambda status=status, n=n: services.attendance_mark(

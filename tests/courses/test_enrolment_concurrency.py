@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from courses import enrolment as services
@@ -39,6 +39,7 @@ from courses.models import (
 )
 from scheduling.models import Session
 from tests.factories import CourseFactory
+from tests.threads import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -81,31 +82,6 @@ def _people(centre: Centre, count: int) -> list[Participant]:
 
 def _enrol_one_by_one(course: Course, people: list[Participant]) -> list[Enrolment]:
     return [services.enrolment_create(course=course, participant=person) for person in people]
-
-
-def _all_at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run each call in its own thread on its own connection, all released at the same moment."""
-    start = threading.Barrier(len(calls), timeout=10)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            connection.ensure_connection()  # connect first, so that the start is really together
-            start.wait()
-            results.append(call())
-        except BaseException as exc:  # collected for the assertions
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def _meet(
@@ -152,10 +128,10 @@ def _remove_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "_lock_target", _fetch_without_lock)
 
 
-def _enrol_all_at_once(
+def _enrolall_at_once(
     course: Course, session: Session | None, people: list[Participant]
 ) -> list[BaseException]:
-    _results, errors = _all_at_once(
+    _results, errors = all_at_once(
         [
             functools.partial(
                 services.enrolment_create, course=course, participant=person, session=session
@@ -196,7 +172,7 @@ def test_forty_people_at_once_fill_the_five_seats_and_queue_the_rest_in_arrival_
     people = _people(course.centre, PEOPLE)
     _meet(monkeypatch, "seats_taken", PEOPLE, after=True)
 
-    errors = _enrol_all_at_once(course, session, people)
+    errors = _enrolall_at_once(course, session, people)
 
     assert errors == []
     enrolments = _in_arrival_order(course, session)
@@ -221,7 +197,7 @@ def test_without_the_lock_the_same_rush_overbooks(
     _meet(monkeypatch, "seats_taken", PEOPLE, after=True)
     _remove_the_lock(monkeypatch)
 
-    errors = _enrol_all_at_once(course, session, people)
+    errors = _enrolall_at_once(course, session, people)
 
     assert errors == []
     confirmed = len(_with(CONFIRMED, _in_arrival_order(course, session)))
@@ -235,7 +211,7 @@ def _waitlist_of_six_behind_three_seats() -> tuple[Course, list[Enrolment]]:
     return course, enrolments
 
 
-def _cancel_all_at_once(enrolments: list[Enrolment], monkeypatch: pytest.MonkeyPatch) -> None:
+def _cancelall_at_once(enrolments: list[Enrolment], monkeypatch: pytest.MonkeyPatch) -> None:
     """Cancel the enrolments at once; the threads meet just before handing on a freed seat,
     when each has counted the seats and read the head of the waitlist."""
 
@@ -247,7 +223,7 @@ def _cancel_all_at_once(enrolments: list[Enrolment], monkeypatch: pytest.MonkeyP
     def cancel(pk: int) -> Enrolment:
         return services.enrolment_cancel(enrolment=Enrolment.objects.get(pk=pk))
 
-    _results, errors = _all_at_once([functools.partial(cancel, e.pk) for e in enrolments])
+    _results, errors = all_at_once([functools.partial(cancel, e.pk) for e in enrolments])
     assert errors == []
 
 
@@ -257,7 +233,7 @@ def test_three_cancelling_at_once_hand_their_seats_to_the_next_three_in_line(
     course, enrolments = _waitlist_of_six_behind_three_seats()
     seated, waiting = enrolments[:3], enrolments[3:]
 
-    _cancel_all_at_once(seated, monkeypatch)
+    _cancelall_at_once(seated, monkeypatch)
 
     result = _in_arrival_order(course)
     assert [e.pk for e in _with(EnrolmentStatus.CANCELLED, result)] == [e.pk for e in seated]
@@ -282,7 +258,7 @@ def test_without_the_lock_three_cancelling_at_once_give_one_seat_three_times(
     course, enrolments = _waitlist_of_six_behind_three_seats()
     _remove_the_lock(monkeypatch)
 
-    _cancel_all_at_once(enrolments[:3], monkeypatch)
+    _cancelall_at_once(enrolments[:3], monkeypatch)
 
     promotions = _promotions(course)
     assert max(promotions.values()) > 1, f"no seat given twice: {promotions}"
@@ -296,7 +272,7 @@ def test_the_same_person_twice_at_once_is_enrolled_once(
     (person,) = _people(course.centre, 1)
     _meet(monkeypatch, "seats_taken", 2, after=True)
 
-    errors = _enrol_all_at_once(course, None, [person, person])
+    errors = _enrolall_at_once(course, None, [person, person])
 
     assert [type(error) for error in errors] == [AlreadyEnrolled]
     assert errors[0].__cause__ is None  # the check saw the first one, once it had the lock
@@ -314,7 +290,7 @@ def test_without_the_lock_the_constraint_still_enrols_the_same_person_once(
     _meet(monkeypatch, "seats_taken", 2, after=True)
     _remove_the_lock(monkeypatch)
 
-    errors = _enrol_all_at_once(course, None, [person, person])
+    errors = _enrolall_at_once(course, None, [person, person])
 
     assert [type(error) for error in errors] == [AlreadyEnrolled]
     assert isinstance(errors[0].__cause__, IntegrityError)
@@ -339,7 +315,7 @@ def test_an_offer_expired_by_two_workers_at_once_expires_once_and_passes_on_once
     later = first.offer_expires_at + timedelta(minutes=1)
     # Both workers have listed the offer as due before either locks anything.
     _meet(monkeypatch, "_locked_enrolment", 2)
-    results, errors = _all_at_once([functools.partial(services.offers_expire, now=later)] * 2)
+    results, errors = all_at_once([functools.partial(services.offers_expire, now=later)] * 2)
 
     assert errors == []
     assert sorted(results) == [0, 1]
