@@ -167,4 +167,5 @@
   window.setInterval(flush, 10000);
   showQueue();
   flush();
+  root.dataset.ready = "true";  // taps are now handled here (before, they post plain forms)
 }());
