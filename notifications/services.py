@@ -358,16 +358,26 @@ def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> No
     message.phone, message.body = message.participant.phone, body
     message.segments, message.encoding = size.segments, size.encoding
     message.attempts += 1
-    _finish(
-        message,
-        MessageStatus.SENDING,
-        now,
+    message.status, message.status_changed_at = MessageStatus.SENDING, now
+    # Only if nothing changed since the claim: a message cancelled meanwhile (the person was
+    # erased, withdrew consent...) is neither sent nor written back with its text.
+    handed_over = OutboundMessage.objects.filter(
+        pk=message.pk,
+        status=MessageStatus.CLAIMED,
+        participant__sms_consent=True,
+        participant__erased_at__isnull=True,
+    ).update(
+        status=MessageStatus.SENDING,
+        status_changed_at=now,
         phone=message.phone,
         body=body,
         segments=size.segments,
         encoding=size.encoding,
         attempts=message.attempts,
     )
+    if not handed_over:
+        result.skipped += 1
+        return
     validity = int((message.expires_at - now).total_seconds()) if message.expires_at else None
     callback = settings.PUBLIC_BASE_URL + reverse("twilio-status")
     try:

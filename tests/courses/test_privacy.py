@@ -218,6 +218,31 @@ def test_erasure_redacts_the_sms_and_nothing_more_is_sent(olena, ivan, course) -
     assert all(m.to == "+48601000002" for m in memory.outbox)  # ... Olena nothing
 
 
+def test_a_message_the_dispatcher_took_just_before_the_erasure_is_not_sent(
+    olena, monkeypatch
+) -> None:
+    """The dispatcher claimed Olena's reminder and is rendering it when she is erased."""
+    memory.outbox.clear()
+    render = outbox.texts.render
+
+    def erased_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        privacy.participant_erase(participant=Participant.objects.get(pk=olena.pk))
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(outbox.texts, "render", erased_meanwhile)
+    with time_machine.travel(datetime(2027, 1, 5, 17, tzinfo=WARSAW), tick=False):
+        result = outbox.dispatch_pass()
+    assert result.sent == 0
+    assert memory.outbox == []
+    for message in OutboundMessage.objects.filter(participant=olena):
+        assert (message.body, message.phone) == ("", "")  # not written back with its text
+        assert message.status in {
+            MessageStatus.CANCELLED,
+            MessageStatus.SKIPPED,
+            MessageStatus.SENT,
+        }
+
+
 def test_staff_erase_after_a_confirmation_page_and_the_audit_holds_no_personal_data(
     staff_client, olena, ivan
 ) -> None:
