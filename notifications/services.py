@@ -347,6 +347,28 @@ def _finish(message: OutboundMessage, status: str, now: datetime, **fields: Any)
     message.save(update_fields=["status", "status_changed_at", *fields])
 
 
+def _hand_over(message: OutboundMessage, now: datetime) -> bool:
+    """Mark the message as being sent, with its text, only if nothing changed since the claim:
+    a message cancelled meanwhile (the person was erased, withdrew consent...) is neither sent
+    nor written back with its text."""
+    return bool(
+        OutboundMessage.objects.filter(
+            pk=message.pk,
+            status=MessageStatus.CLAIMED,
+            participant__sms_consent=True,
+            participant__erased_at__isnull=True,
+        ).update(
+            status=MessageStatus.SENDING,
+            status_changed_at=now,
+            phone=message.phone,
+            body=message.body,
+            segments=message.segments,
+            encoding=message.encoding,
+            attempts=message.attempts,
+        )
+    )
+
+
 def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> None:
     reason = _why_not(message, now)
     if reason:
@@ -359,22 +381,7 @@ def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> No
     message.segments, message.encoding = size.segments, size.encoding
     message.attempts += 1
     message.status, message.status_changed_at = MessageStatus.SENDING, now
-    # Only if nothing changed since the claim: a message cancelled meanwhile (the person was
-    # erased, withdrew consent...) is neither sent nor written back with its text.
-    handed_over = OutboundMessage.objects.filter(
-        pk=message.pk,
-        status=MessageStatus.CLAIMED,
-        participant__sms_consent=True,
-        participant__erased_at__isnull=True,
-    ).update(
-        status=MessageStatus.SENDING,
-        status_changed_at=now,
-        phone=message.phone,
-        body=body,
-        segments=size.segments,
-        encoding=size.encoding,
-        attempts=message.attempts,
-    )
+    handed_over = _hand_over(message, now)
     if not handed_over:
         result.skipped += 1
         return

@@ -173,8 +173,9 @@ def test_two_dispatchers_at_once_send_every_message_exactly_once(
 def test_without_the_claim_two_dispatchers_send_the_same_messages_twice(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Control: read the due rows without locking them, meet, then mark them `claimed`. Both
-    dispatchers read the same batch before either marks it, and both send it."""
+    """Control: read the due rows without locking them, meet, then mark them `claimed`, and
+    hand each over for sending whatever its status now is. Both dispatchers read the same
+    batch before either marks it, and both send it."""
     messages = _due_messages(MESSAGES)
     race = Race()
 
@@ -191,7 +192,12 @@ def test_without_the_claim_two_dispatchers_send_the_same_messages_twice(
             )
         return ids
 
+    def hand_over_unchecked(message: OutboundMessage, now: datetime) -> bool:
+        message.save()
+        return True
+
     monkeypatch.setattr(services, "_claim", claim_without_lock)
+    monkeypatch.setattr(services, "_hand_over", hand_over_unchecked)
 
     race.run(monkeypatch)
 
