@@ -35,7 +35,7 @@ from courses.models import (
     Participant,
     Venue,
 )
-from courses.phones import country_choices, normalise_mobile
+from courses.phones import country_choices
 from scheduling import calendar, rules
 from scheduling.models import Session
 
@@ -345,7 +345,6 @@ class DeskEnrolmentForm(forms.ModelForm):
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
         country.choices = country_choices("pl")
         self.created: Enrolment | None = None
-        self.participant_created = False
 
     def clean(self) -> dict[str, Any]:
         """Enrol through the services; a refusal becomes a form error and nothing is saved."""
@@ -354,10 +353,6 @@ class DeskEnrolmentForm(forms.ModelForm):
             return data
         try:
             with transaction.atomic():
-                self.participant_created = not Participant.objects.filter(
-                    centre=data["course"].centre,
-                    phone=normalise_mobile(data["phone"], data["country"]),
-                ).exists()
                 participant = enrolment.participant_upsert(
                     centre=data["course"].centre,
                     data=enrolment.ParticipantData(
@@ -367,6 +362,8 @@ class DeskEnrolmentForm(forms.ModelForm):
                         language=data["language"],
                         sms_consent=data["sms_consent"],
                     ),
+                    actor=self.request.user if self.request else None,
+                    via="desk",
                 )
                 self.created = enrolment.enrolment_create(
                     course=data["course"],
@@ -459,15 +456,6 @@ class EnrolmentAdmin(CentreScopedAdmin):
                     detail={"fields": sorted(form.changed_data)},
                 )
             return
-        if form.participant_created:
-            audit_record(
-                actor=request.user,
-                action=AuditAction.PARTICIPANT_CREATED,
-                target=obj.participant,
-                centre=centre,
-                participant=obj.participant,
-                detail={"via": "desk"},
-            )
         self.message_user(request, _("Status: %(status)s.") % {"status": obj.get_status_display()})
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

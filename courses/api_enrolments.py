@@ -214,6 +214,8 @@ class EnrolmentViewSet(
                 sms_consent=person["sms_consent"],
                 email=person.get("email", ""),
             ),
+            actor=request.user if staff else None,
+            via="api",
         )
         if staff:
             source = EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF

@@ -29,7 +29,6 @@ from courses.models import (
     EnrolmentStatus,
     Participant,
 )
-from courses.phones import normalise_mobile
 from courses.selectors import User, _as_user
 from scheduling.models import Session, SessionStatus
 
@@ -229,22 +228,12 @@ def attendance_walk_in(
     _check_open(session, now=now)
     centre = session.course.centre
     with transaction.atomic():
-        known = Participant.objects.filter(
-            centre=centre, phone=normalise_mobile(phone, country)
-        ).exists()
         person = participant_upsert(
             centre=centre,
             data=ParticipantData(name=name, phone=phone, country=country, language="pl"),
+            actor=actor,
+            via="walk_in",
         )
-        if not known:
-            audit_record(
-                actor=actor,
-                action=AuditAction.PARTICIPANT_CREATED,
-                target=person,
-                centre=centre,
-                participant=person,
-                detail={"via": "walk_in", "session": session.pk},
-            )
         mark, created = Attendance.objects.get_or_create(
             session=session,
             participant=person,

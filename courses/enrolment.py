@@ -71,9 +71,12 @@ def _staff(actor: Actor) -> AuthUser | None:
     return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
 
 
-def participant_upsert(*, centre: Centre, data: ParticipantData) -> Participant:
+def participant_upsert(
+    *, centre: Centre, data: ParticipantData, actor: Actor = None, via: str = ""
+) -> Participant:
     """Find the person by phone in this centre, or add them. A repeated sign-up never makes a
-    second person; it records a newly given SMS consent and the language now preferred."""
+    second person; it records a newly given SMS consent and the language now preferred. A
+    person added by staff (`actor`) is in the audit log, with `via` (desk, api, walk_in)."""
     phone = normalise_mobile(data.phone, data.country)
     name = " ".join((data.name or "").split())
     if not name:
@@ -93,7 +96,16 @@ def participant_upsert(*, centre: Centre, data: ParticipantData) -> Participant:
                 "sms_consent_at": now if data.sms_consent else None,
             },
         )
-        if not created:
+        if created:
+            audit_record(
+                actor=actor,
+                action=AuditAction.PARTICIPANT_CREATED,
+                target=participant,
+                centre=centre,
+                participant=participant,
+                detail={"via": via} if via else {},
+            )
+        else:
             changed = []
             if data.sms_consent and not participant.sms_consent:
                 participant.sms_consent, participant.sms_consent_at = True, now

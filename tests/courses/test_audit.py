@@ -199,6 +199,9 @@ def test_staff_enrolment_and_cancel_through_the_api_are_recorded(staff_api, cent
     created = AuditEntry.objects.get(action=AuditAction.ENROLMENT_CREATED)
     assert created.target_id == response.json()["id"]
     assert created.actor_name == "staff-poznan"
+    added = AuditEntry.objects.get(action=AuditAction.PARTICIPANT_CREATED)
+    assert added.detail == {"via": "api"}
+    assert added.participant == created.participant
     staff_api.post(f"/api/v1/enrolments/{response.json()['id']}/cancel/")
     changed = AuditEntry.objects.get(action=AuditAction.ENROLMENT_CHANGED)
     assert changed.detail == {"from": "confirmed", "to": "cancelled"}
