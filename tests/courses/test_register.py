@@ -14,7 +14,14 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
-from courses.models import Attendance, AuditAction, AuditEntry, EnrolmentSource, Participant
+from courses.models import (
+    Attendance,
+    AuditAction,
+    AuditEntry,
+    BookingMode,
+    EnrolmentSource,
+    Participant,
+)
 from scheduling.models import Session
 from scheduling.services import session_add, session_cancel
 from tests.factories import CentreFactory, CourseFactory, UserFactory
@@ -423,3 +430,38 @@ def test_staff_find_the_reports_from_their_sessions_and_the_admin(
     trainer = _client(world["trainer"])  # a trainer who is not staff sees no reports
     assert "/reports/" not in trainer.get("/register/").content.decode()
     assert course_report not in trainer.get(f"/register/{world['session'].pk}/").content.decode()
+
+
+def test_a_session_booked_course_lists_that_sessions_bookings_only(db: None) -> None:
+    trainer = UserFactory(username="trener-warsztatow")
+    course = CourseFactory(booking_mode=BookingMode.SESSION, trainers=[trainer], capacity=5)
+    first, second = Session.objects.filter(course=course).order_by("starts_at")[:2]
+    for name, phone, session in [
+        ("Olha First", "+48601000011", first),
+        ("Iryna Second", "+48601000012", second),
+    ]:
+        person = participant_upsert(centre=course.centre, data=ParticipantData(name, phone))
+        enrolment_create(
+            course=course, session=session, participant=person, source=EnrolmentSource.STAFF
+        )
+    with time_machine.travel(DURING, tick=False):
+        response = _client(trainer).get(f"/register/{first.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Olha First" in page
+    assert "Iryna Second" not in page
+
+
+def test_a_drop_in_course_starts_with_an_empty_register_for_walk_ins(db: None) -> None:
+    trainer = UserFactory(username="trener-klubu")
+    course = CourseFactory(booking_mode=BookingMode.OPEN, trainers=[trainer])
+    session = Session.objects.filter(course=course).order_by("starts_at").first()
+    assert session is not None
+    with time_machine.travel(DURING, tick=False):
+        client = _client(trainer)
+        page = client.get(f"/register/{session.pk}/").content.decode()
+        assert "register-empty" in page  # "Nobody is booked...": walk-ins only
+        response = _mark(client, session, type="walk_in", name="Nino", phone="+995555123456")
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+    assert body["totals"] == {"present": 1, "absent": 0, "excused": 0, "unmarked": 0, "total": 1}
