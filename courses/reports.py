@@ -336,16 +336,33 @@ def cell(value: int, *, min_count: int) -> Cell:
 
 
 def suppress(values: Sequence[int], *, min_count: int) -> list[Cell]:
-    """Cells of one breakdown: counts from 1 to `min_count`−1 are hidden; when exactly one is,
-    the next smallest non-zero count is hidden as well, so the small one cannot be worked out
-    by subtracting the others from the total."""
+    """Cells of one breakdown: counts from 1 to `min_count`−1 are hidden (primary); then, while
+    the hidden cells could be worked out from the total (only one is hidden, or together they
+    are fewer than `min_count` people), the next smallest non-zero count is hidden as well
+    (complementary)."""
     cells = [cell(value, min_count=min_count) for value in values]
-    if sum(c.small for c in cells) == 1:
-        others = [(c.value, i) for i, c in enumerate(cells) if c.value > 0 and not c.small]
-        if others:
-            i = min(others)[1]
-            cells[i] = Cell(cells[i].value, min_count, complement=True)
+
+    def exposed() -> bool:
+        hidden = [c.value for c in cells if c.suppressed]
+        return bool(hidden) and (len(hidden) == 1 or sum(hidden) < min_count)
+
+    while exposed():
+        others = [(c.value, i) for i, c in enumerate(cells) if c.value > 0 and not c.suppressed]
+        if not others:
+            break
+        i = min(others)[1]
+        cells[i] = Cell(cells[i].value, min_count, complement=True)
     return cells
+
+
+def suppress_part(part: int, whole: int, *, min_count: int) -> Cell:
+    """A count that is part of another shown count (new participants of all participants):
+    hidden when it is small, or when the rest (whole − part) is small and could be worked out."""
+    shown = cell(part, min_count=min_count)
+    whole_shown = not 0 < whole < min_count
+    if whole_shown and not shown.small and 0 < whole - part < min_count:
+        return Cell(part, min_count, complement=True)
+    return shown
 
 
 @dataclass(frozen=True)
@@ -540,7 +557,7 @@ def funder_report(
         min_count=min_count,
         kinds=kinds,
         participants=cell(len(people), min_count=min_count),
-        new_participants=cell(new, min_count=min_count),
+        new_participants=suppress_part(new, len(people), min_count=min_count),
         by_country=_by_country(people.values(), min_count=min_count),
         by_sex=_by_sex(people.values(), min_count=min_count),
         by_age=_by_age(people.values(), year=period.end.year, min_count=min_count),

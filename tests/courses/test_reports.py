@@ -23,7 +23,14 @@ from courses.models import (
     EnrolmentStatus,
     Participant,
 )
-from courses.reports import Period, age_band, course_report, funder_report, suppress
+from courses.reports import (
+    Period,
+    age_band,
+    course_report,
+    funder_report,
+    suppress,
+    suppress_part,
+)
 from scheduling.models import Session
 from scheduling.services import session_cancel
 from tests.factories import CentreFactory, CourseFactory, UserFactory
@@ -342,6 +349,18 @@ def test_suppress_rules() -> None:
     assert [str(c) for c in suppress([10, 3, 2, 7], min_count=5)] == ["10", "<5", "<5", "7"]
     assert [str(c) for c in suppress([10, 5, 0], min_count=5)] == ["10", "5", "0"]
     assert [str(c) for c in suppress([4], min_count=5)] == ["<5"]
+    # Two hidden cells of one person each, with the total shown, would give each away: the
+    # hidden ones must add up to at least the minimum.
+    assert [str(c) for c in suppress([10, 1, 1, 0], min_count=5)] == ["*", "<5", "<5", "0"]
+    assert [str(c) for c in suppress([10, 1, 1, 8], min_count=5)] == ["10", "<5", "<5", "*"]
+
+
+def test_new_participants_hidden_when_the_returning_ones_would_be_few() -> None:
+    assert str(suppress_part(11, 12, min_count=5)) == "*"  # 12 − 11: one returning person
+    assert str(suppress_part(7, 12, min_count=5)) == "7"
+    assert str(suppress_part(12, 12, min_count=5)) == "12"
+    assert str(suppress_part(2, 3, min_count=5)) == "<5"
+    assert str(suppress_part(0, 3, min_count=5)) == "0"  # the whole is hidden already
 
 
 @pytest.mark.parametrize(
