@@ -1,0 +1,184 @@
+"""axe-core checks every important page, as a phone shows it, against WCAG 2.0 and 2.1, levels A
+and AA: the public pages (home, a centre, a course, its form, the personal page and its erasure
+page), the trainers' (login, their sessions, a register, its sign-in sheet) and the staff's
+reports. Each page is checked in Ukrainian and in Polish, with data on it (the reports' test
+world), after its own script has run.
+
+axe-core comes from tests/js (`make test` installs it with `npm ci`); without it the tests skip."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from playwright.sync_api import Page, expect
+
+from courses.models import Participant
+from tests.courses.test_reports import AFTER, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OpenPage = Callable[..., Page]
+AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WARSAW = ZoneInfo("Europe/Warsaw")
+BEFORE = datetime(2026, 12, 20, 12, 0, tzinfo=WARSAW)  # the Poznań course is still to come
+LANGS = ["uk", "pl"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _axe_installed() -> None:
+    if not AXE.exists():
+        pytest.skip("needs axe-core: cd tests/js && npm ci (make test installs it)")
+
+
+@pytest.fixture
+def world(transactional_db: None) -> dict[str, Any]:
+    return build_world()
+
+
+def violations(page: Page) -> list[dict[str, Any]]:
+    """What axe-core finds wrong on the page as it is now, by the WCAG 2.0/2.1 A and AA rules."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return result["violations"]
+
+
+def describe(url: str, found: list[dict[str, Any]]) -> str:
+    lines = [f"{url}: {len(found)} accessibility violation(s)"]
+    for v in found:
+        nodes = v["nodes"]
+        target = nodes[0]["target"] if nodes else "?"
+        lines.append(
+            f"  {v['id']} ({v['impact']}): {v['help']} — {target}"
+            + (f" and {len(nodes) - 1} more" if len(nodes) > 1 else "")
+        )
+    return "\n".join(lines)
+
+
+def check(page: Page, url: str) -> None:
+    """Opens `url` (a path on the live server) unless the page is already there, then axe."""
+    if url:
+        response = page.goto(url)
+        assert response is not None, url
+        assert response.ok, f"{url}: {response.status}"
+    page.wait_for_load_state("load")
+    found = violations(page)
+    assert not found, describe(page.url, found)
+
+
+def log_in(page: Page, base: str, username: str, then: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={then}")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill("secret-pass-123")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}{then}")
+
+
+@pytest.fixture
+def before() -> Iterator[None]:
+    with time_machine.travel(BEFORE, tick=True):
+        yield
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_public_pages(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], before: None, lang: str
+) -> None:
+    base = live_server.url
+    olena = Participant.objects.get(phone="+48601000001")
+    me = f"{base}/me/{olena.token}/"
+    page = open_page(lang)
+    for path in [
+        "/",
+        "/centres/cic-poznan/",
+        "/centres/cic-poznan/courses/polski-a1/",
+        "/centres/cic-poznan/courses/polski-a1/enrol/",
+        "/centres/cic-konin/courses/klub/",  # booked session by session
+        "/centres/cic-konin/courses/klub/enrol/",  # with a choice of date
+    ]:
+        check(page, f"{base}{path}")
+    check(page, me)
+    check(page, f"{me}erase/")
+
+    # The form sent empty: its errors are shown by the fields.
+    page.goto(f"{base}/centres/cic-poznan/courses/polski-a1/enrol/")
+    submit = page.locator("main form button[type=submit]")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        submit.click()
+    assert posted.value.status == 400
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "")
+
+    # Sent right: the personal page, with the link to keep, then erasing it all.
+    page.locator("#id_name").fill("Nino Beridze")
+    page.locator("#id_phone").fill("601 000 099")
+    page.locator("#id_sms_consent").check()
+    submit.click()
+    page.wait_for_url(re.compile(r"/me/[^/]+/\?enrolled="))
+    expect(page.locator(".notice")).to_be_visible()
+    check(page, "")
+    page.locator('a[href$="/erase/"]').click()
+    page.wait_for_url(re.compile(r"/erase/$"))
+    with page.expect_response(lambda r: r.request.method == "POST") as erased:
+        page.locator("main form button[type=submit]").click()
+    assert erased.value.ok
+    check(page, "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_login_page(live_server: Any, open_page: OpenPage, lang: str) -> None:
+    base = live_server.url
+    page = open_page(lang)
+    check(page, f"{base}/accounts/login/?next=/register/")
+    page.locator("#id_username").fill("trener")
+    page.locator("#id_password").fill("not-the-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_trainer_pages(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], lang: str
+) -> None:
+    base = live_server.url
+    session = world["sessions"][4]  # Olena is marked present, Taras excused, Iryna not yet
+    iryna = Participant.objects.get(phone="+48601000003")
+    with time_machine.travel(session.starts_at + timedelta(minutes=10), tick=True):
+        page = open_page(lang)
+        log_in(page, base, "trener", "/register/")
+        check(page, "")
+        page.goto(f"{base}/register/{session.pk}/")
+        expect(page.locator("#register")).to_have_attribute("data-ready", "true")
+        check(page, "")
+        # Every kind of mark shown pressed, and the line that says they are saved.
+        row = page.locator(f"#p-{iryna.pk}")
+        row.locator(".mark--absent").click()
+        expect(row.locator(".mark--absent")).to_have_attribute("aria-pressed", "true")
+        expect(page.locator('[data-total="unmarked"]')).to_have_text("0")
+        page.wait_for_function(f"localStorage.getItem('integra.register.{session.pk}') === '[]'")
+        expect(page.locator("#sync-status")).not_to_be_empty()
+        check(page, "")
+        check(page, f"{base}/register/{session.pk}/sheet/")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_staff_reports(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], lang: str
+) -> None:
+    base = live_server.url
+    with time_machine.travel(AFTER, tick=True):
+        page = open_page(lang)
+        log_in(page, base, "koordynator", "/reports/")
+        check(page, "")
+        check(page, f"{base}/reports/?network=CIC&from=2026-12-01&to=2027-02-28")
+        check(page, f"{base}/reports/courses/{world['course'].pk}/")
