@@ -395,6 +395,12 @@ class EnrolmentAdmin(CentreScopedAdmin):
     search_fields = ["participant__name", "participant__phone", "course__title"]
     list_select_related = ["participant", "course", "session"]
     inlines = [EnrolmentEventInline]
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The history of an enrolment; a new one (made by the services) has none yet."""
+        if obj is None:
+            return []
+        return super().get_inline_instances(request, obj)
     actions = ["cancel_enrolments"]
     readonly_fields = [
         "participant",

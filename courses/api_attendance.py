@@ -18,8 +18,12 @@ from scheduling.models import Session
 
 
 class AttendanceEntrySerializer(serializers.Serializer[dict[str, Any]]):
-    participant = serializers.IntegerField(min_value=1)
-    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    participant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    status = serializers.ChoiceField(
+        choices=AttendanceStatus.choices,
+        allow_blank=True,
+        help_text="Empty: not marked, nothing changes (so a GET can be sent back as it is).",
+    )
     at = serializers.DateTimeField(
         required=False, help_text="When the mark was made (an older mark never wins)."
     )

@@ -7,6 +7,7 @@ trainer's phone, so a tap queued offline and sent late never overwrites a newer 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from courses.models import (
     EnrolmentStatus,
     Participant,
 )
+from courses.phones import normalise_mobile
 from courses.selectors import User, _as_user
 from scheduling.models import Session, SessionStatus
 
@@ -183,6 +185,10 @@ def attendance_mark(
         raise DomainError(_("Choose present, absent or excused."), field="status")
     now = timezone.now()
     _check_open(session, now=now)
+    if participant.erased_at is not None:
+        kept = Attendance.objects.filter(session=session, participant=participant).first()
+        if kept is not None and kept.status == status:
+            return kept  # sent back unchanged (an erased person's mark only counts)
     if participant.erased_at is not None or not _on_register(session, participant.pk):
         raise NotOnRegister(
             _("This person is not on the register of this session."), field="participant"
@@ -223,24 +229,38 @@ def attendance_walk_in(
     at: datetime | None = None,
 ) -> Attendance:
     """Someone came without a booking: find them by phone in the centre (or add them) and mark
-    them present as a walk-in. Sending the same walk-in twice adds them once."""
+    them present as a walk-in. Sending the same walk-in twice adds them once. A number known
+    under another name is refused (a typo would mark somebody else present, and a trainer must
+    not learn who is behind a number); a person found keeps their SMS language."""
     now = timezone.now()
     _check_open(session, now=now)
     centre = session.course.centre
+    at = _mark_time(at, now)
+    known = Participant.objects.filter(
+        centre=centre, phone=normalise_mobile(phone, country)
+    ).first()
+    if known is not None and not same_name(known.name, name):
+        raise NotOnRegister(
+            _(
+                "This phone number is registered at this centre under another name. Check the "
+                "number; if it is right, ask the centre's staff."
+            ),
+            field="phone",
+        )
     with transaction.atomic():
         person = participant_upsert(
             centre=centre,
-            data=ParticipantData(name=name, phone=phone, country=country, language="pl"),
+            data=ParticipantData(name=name, phone=phone, country=country, language=""),
             actor=actor,
             via="walk_in",
         )
-        mark, created = Attendance.objects.get_or_create(
+        mark, created = Attendance.objects.select_for_update().get_or_create(
             session=session,
             participant=person,
             defaults={
                 "status": AttendanceStatus.PRESENT,
                 "walk_in": not _expected(session).filter(participant=person).exists(),
-                "marked_at": _mark_time(at, now),
+                "marked_at": at,
                 "marked_by": _user(actor),
             },
         )
@@ -253,11 +273,36 @@ def attendance_walk_in(
                 participant=person,
                 detail={"session": session.pk},
             )
+        elif mark.status != AttendanceStatus.PRESENT and mark.marked_at <= at:
+            before = mark.status  # marked absent earlier, and here after all
+            mark.status, mark.marked_at, mark.marked_by = AttendanceStatus.PRESENT, at, _user(actor)
+            mark.save(update_fields=["status", "marked_at", "marked_by", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.ATTENDANCE_MARKED,
+                target=mark,
+                centre=centre,
+                participant=person,
+                detail={"session": session.pk, "from": before, "to": mark.status},
+            )
     return mark
 
 
+def same_name(known: str, given: str) -> bool:
+    """Whether a name given at the door fits the one on record: the first names agree, without
+    regard to case or accents ("Olena K." fits "Olena Kovalenko")."""
+
+    def first(name: str) -> str:
+        words = unicodedata.normalize("NFKD", name).casefold().split()
+        return "".join(c for c in words[0] if not unicodedata.combining(c)) if words else ""
+
+    return bool(first(known)) and first(known) == first(given)
+
+
 def attendance_note(*, session: Session, note: str, actor: Any) -> Session:
-    note = (note or "").strip()[:2000]
+    """The trainer's note on the register (not public); like marks, only on an open register."""
+    _check_open(session, now=timezone.now())
+    note = (note or "").replace("\x00", "").strip()[:2000]
     if note == session.register_note:
         return session
     with transaction.atomic():
@@ -280,6 +325,8 @@ def attendance_set(*, session: Session, entries: list[dict[str, Any]], actor: An
     }
     with transaction.atomic():
         for entry in entries:
+            if not entry["status"]:
+                continue  # not marked: nothing to change
             person = people.get(entry["participant"])
             if person is None:
                 raise NotOnRegister(

@@ -81,7 +81,7 @@ def participant_upsert(
     name = " ".join((data.name or "").split())
     if not name:
         raise DomainError(_("Enter your name."), field="name")
-    if data.language not in {code for code, _name in settings.LANGUAGES}:
+    if data.language and data.language not in {code for code, _name in settings.LANGUAGES}:
         raise DomainError(_("Choose one of the languages offered."), field="language")
     now = timezone.now()
     with transaction.atomic():
@@ -90,7 +90,7 @@ def participant_upsert(
             phone=phone,
             defaults={
                 "name": name[:200],
-                "language": data.language,
+                "language": data.language or "pl",
                 "email": data.email,
                 "sms_consent": data.sms_consent,
                 "sms_consent_at": now if data.sms_consent else None,
@@ -110,7 +110,7 @@ def participant_upsert(
             if data.sms_consent and not participant.sms_consent:
                 participant.sms_consent, participant.sms_consent_at = True, now
                 changed += ["sms_consent", "sms_consent_at"]
-            if data.language != participant.language:
+            if data.language and data.language != participant.language:
                 participant.language = data.language
                 changed.append("language")
             if changed:

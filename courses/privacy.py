@@ -11,10 +11,13 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from courses import signals
 from courses.audit import audit_record
@@ -27,6 +30,7 @@ from courses.models import (
     Participant,
     new_participant_token,
 )
+from scheduling.models import SessionStatus
 
 EXPORT_FORMAT = 1
 RETENTION_CHUNK = 500
@@ -179,6 +183,7 @@ def participant_erase(
                 "updated_at",
             ]
         )
+        _redact_admin_log(person)
         signals.participant_erased.send(
             sender=Participant, participant=person, actor=actor, reason=reason
         )
@@ -194,9 +199,25 @@ def participant_erase(
     return person
 
 
-def participants_inactive(*, before: datetime) -> QuerySet[Participant]:
+def _redact_admin_log(person: Participant) -> None:
+    """The admin's history ("Recent actions") names objects as they were shown: the person and
+    their enrolments keep their entries, without the name and phone."""
+    participant_type = ContentType.objects.get_for_model(Participant)
+    enrolment_type = ContentType.objects.get_for_model(Enrolment)
+    enrolment_ids = [str(pk) for pk in person.enrolments.values_list("pk", flat=True)]
+    LogEntry.objects.filter(
+        Q(content_type=participant_type, object_id=str(person.pk))
+        | Q(content_type=enrolment_type, object_id__in=enrolment_ids)
+    ).update(object_repr=str(_("Erased participant")), change_message="")
+
+
+def participants_inactive(
+    *, before: datetime, now: datetime | None = None
+) -> QuerySet[Participant]:
     """People not erased whose last activity (added, an enrolment changed, an attendance mark)
-    is older than `before`; one query whatever their number."""
+    is older than `before`, and who hold no place in a course or session not over yet; one
+    query whatever their number."""
+    before_now = now or timezone.now()
     last_enrolment = Subquery(
         Enrolment.objects.filter(participant=OuterRef("pk"))
         .order_by("-updated_at")
@@ -209,8 +230,21 @@ def participants_inactive(*, before: datetime) -> QuerySet[Participant]:
         .values("marked_at")[:1],
         output_field=DateTimeField(),
     )
+    # A place still to be used (a course or session not over yet) keeps a person, however long
+    # ago it was taken.
+    holds_place = Enrolment.objects.filter(
+        participant=OuterRef("pk"), status__in=ACTIVE_STATUSES
+    ).filter(
+        Q(session__isnull=False, session__ends_at__gte=before_now)
+        | Q(
+            session__isnull=True,
+            course__sessions__status=SessionStatus.SCHEDULED,
+            course__sessions__ends_at__gte=before_now,
+        )
+    )
     return (
         Participant.objects.filter(erased_at__isnull=True)
+        .exclude(Exists(holds_place))
         .annotate(
             last_activity=Greatest(
                 "created_at",
@@ -229,8 +263,9 @@ def participants_retention(*, now: datetime | None = None) -> int:
     months = settings.PRIVACY_RETENTION_MONTHS
     if months <= 0:
         return 0
-    before = (now or timezone.now()) - relativedelta(months=months)
-    ids = list(participants_inactive(before=before).values_list("pk", flat=True))
+    now = now or timezone.now()
+    before = now - relativedelta(months=months)
+    ids = list(participants_inactive(before=before, now=now).values_list("pk", flat=True))
     for start in range(0, len(ids), RETENTION_CHUNK):
         chunk = ids[start : start + RETENTION_CHUNK]
         for person in Participant.objects.filter(pk__in=chunk).order_by("pk"):

@@ -7,7 +7,7 @@ Trainers see only their own sessions and staff only their centres'; any other se
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -101,14 +101,27 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "courses/register/register.html", _context(request, session))
 
 
+def _when(value: Any) -> datetime | None:
+    """When the mark was made on the phone (ISO 8601), or None."""
+    if not value:
+        return None
+    try:
+        at = parse_datetime(str(value))
+    except ValueError:
+        at = None
+    if at is None:
+        raise DomainError(_("The time of the change could not be read."), field="at")
+    return at
+
+
 def _apply(request: HttpRequest, session: Session, op: dict[str, Any]) -> dict[str, Any]:
     """One change from the page: a mark, a walk-in or the note. Returns what the page shows."""
     kind = op.get("type") or "mark"
-    at = parse_datetime(str(op.get("at") or "")) if op.get("at") else None
+    at = _when(op.get("at"))
     if kind == "mark":
         try:
             participant = Participant.objects.get(pk=int(op.get("participant") or 0))
-        except (Participant.DoesNotExist, ValueError, TypeError):
+        except (Participant.DoesNotExist, ValueError, TypeError, OverflowError):
             raise services.NotOnRegister(
                 _("This person is not on the register of this session."), field="participant"
             ) from None
@@ -157,7 +170,7 @@ def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
             op = json.loads(request.body or b"{}")
             if not isinstance(op, dict):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):
             return JsonResponse({"detail": str(_("The change could not be read."))}, status=400)
     else:
         op = request.POST.dict()

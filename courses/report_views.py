@@ -92,7 +92,7 @@ def _threshold(params: QueryDict) -> int | None:
     raw = params.get("threshold", "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= 100:
         raise ReportInputError(
             _("The completion threshold must be a whole number from 1 to 100."), field="threshold"
         )

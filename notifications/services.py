@@ -252,6 +252,8 @@ def session_reminders_replan(session: Session) -> None:
 
 def phone_opt_out(*, phone: str, reason: str = "stop", detail: str = "") -> None:
     """No SMS to this number from any centre (STOP, or unreachable)."""
+    if not phone:  # a late report about an erased person's message: nothing to remember
+        return
     PhoneOptOut.objects.update_or_create(phone=phone, defaults={"reason": reason, "detail": detail})
 
 

@@ -12,6 +12,8 @@
   var statusLine = document.getElementById("sync-status");
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
   var sending = false;
+  var TIMEOUT_MS = 15000;
+  var MAX_TRIES = 5;
 
   function load() {
     try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
@@ -87,23 +89,34 @@
     sending = true;
     say(root.dataset.msgSending);
     var op = queue[0];
+    // A request that hangs on a weak signal is given up after a while and tried again later
+    // (sending a change twice does no harm).
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = window.setTimeout(function () { if (controller) { controller.abort(); } }, TIMEOUT_MS);
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
       redirect: "manual",  // a redirect means the login ran out: never take it for a success
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(op)
+      body: JSON.stringify(op),
+      signal: controller ? controller.signal : undefined
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
+        window.clearTimeout(timer);
         sending = false;
         var status = response.type === "opaqueredirect" ? 302 : response.status;
         if (status === 302 || status === 401 || status === 403) {  // kept for after a reload
           say(root.dataset.msgLogin + " " + load().length, true);
           return;
         }
-        if (status >= 500 || status === 429) {  // try again later
-          say(root.dataset.msgOffline + " " + load().length, true);
-          return;
+        if (status >= 500 || status === 429) {  // try again later, but not for ever
+          op.tries = (op.tries || 0) + 1;
+          if (op.tries < MAX_TRIES) {
+            save(load().map(function (o) { return o.id === op.id ? op : o; }));
+            say(root.dataset.msgOffline + " " + load().length, true);
+            return;
+          }
+          body.detail = root.dataset.msgFailed;  // dropped, so the changes after it can go
         }
         save(load().filter(function (o) { return o.id !== op.id; }));  // sent, or refused for good
         if (!response.ok) {
@@ -120,7 +133,8 @@
         }
         flush();
       });
-    }, function () {  // no connection: keep the queue, try again later
+    }, function () {  // no connection (or given up): keep the queue, try again later
+      window.clearTimeout(timer);
       sending = false;
       say(root.dataset.msgOffline + " " + load().length, true);
     });

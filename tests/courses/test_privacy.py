@@ -26,7 +26,7 @@ from courses.models import (
 from notifications import services as outbox
 from notifications.backends import memory
 from notifications.models import MessageStatus, OutboundMessage, PhoneOptOut
-from tests.factories import CentreFactory, CourseFactory
+from tests.factories import CentreFactory, CourseFactory, UserFactory
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 NOW = datetime(2027, 1, 1, 12, tzinfo=WARSAW)  # the course starts on Tuesday 5 January, 18:00
@@ -358,3 +358,65 @@ def test_the_retention_task_returns_the_count(settings, centre) -> None:
     settings.PRIVACY_RETENTION_MONTHS = 1
     _age(person(centre, "Dawno Temu", "+48601000003"), 60)
     assert participants_retention() == 1
+
+
+def test_retention_keeps_someone_who_still_holds_a_place(settings, centre) -> None:
+    """Enrolled long ago in a course that has not started yet: the place is still to be used."""
+    settings.PRIVACY_RETENTION_MONTHS = 1
+    later = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 3, 2))
+    waiting = person(centre, "Czeka Długo", "+48601000009")
+    enrolments.enrolment_create(course=later, participant=waiting, source="staff")
+    _age(waiting, 400)
+    assert privacy.participants_retention() == 0
+    waiting.refresh_from_db()
+    assert waiting.erased_at is None
+
+
+def test_erasure_removes_the_name_from_the_admins_history(staff_client, olena) -> None:
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    enrolment = Enrolment.objects.get(participant=olena)
+    clerk = UserFactory(username="clerk")
+    for obj in (olena, enrolment):
+        LogEntry.objects.create(
+            user=clerk,
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj),
+            action_flag=CHANGE,
+            change_message="",
+        )
+    assert LogEntry.objects.filter(object_repr__contains="Kowalenko").count() == 2
+    privacy.participant_erase(participant=olena)
+    assert not LogEntry.objects.filter(object_repr__contains="Kowalenko").exists()
+    assert not LogEntry.objects.filter(object_repr__contains="+48601000001").exists()
+    assert "Kowalenko" not in staff_client.get("/admin/").content.decode()
+
+
+def test_superusers_add_an_enrolment_at_the_desk(client, centre) -> None:
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    course = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 1, 5))
+    response = client.post(
+        "/admin/courses/enrolment/add/",
+        {
+            "course": course.pk,
+            "name": "Ivan Petrenko",
+            "country": "PL",
+            "phone": "601 000 002",
+            "language": "uk",
+            "priority": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Enrolment.objects.get().participant.name == "Ivan Petrenko"
+
+
+def test_a_late_failure_report_about_an_erased_persons_sms_lists_no_empty_number(olena) -> None:
+    message = OutboundMessage.objects.filter(participant=olena, status=MessageStatus.SENT).first()
+    assert message is not None
+    privacy.participant_erase(participant=olena)
+    message.refresh_from_db()
+    outbox.phone_opt_out(phone=message.phone, reason="invalid", detail="provider error 30006")
+    assert not PhoneOptOut.objects.filter(phone="").exists()

@@ -465,3 +465,111 @@ def test_a_drop_in_course_starts_with_an_empty_register_for_walk_ins(db: None) -
         assert response.status_code == 200, response.content[:300]
         body = response.json()
     assert body["totals"] == {"present": 1, "absent": 0, "excused": 0, "unmarked": 0, "total": 1}
+
+
+# --- hostile or odd input: a clear 4xx, nothing changed ----------------------------------------
+
+
+@pytest.mark.parametrize("at", ["2027-13-45T10:00:00", "2027-02-30T00:00:00", "12:00+25:00", "x"])
+def test_an_unreadable_time_of_a_tap_is_a_400(world: dict[str, Any], during: None, at: str) -> None:
+    olena = world["people"][0]
+    response = _mark(
+        _client(world["trainer"]), world["session"], participant=olena.pk, status="present", at=at
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "at"
+    assert not Attendance.objects.exists()
+
+
+def test_absurd_bodies_and_ids_are_4xx_not_500(world: dict[str, Any], during: None) -> None:
+    client = _client(world["trainer"])
+    url = f"/register/{world['session'].pk}/marks/"
+    deep = "[" * 100_000 + "]" * 100_000
+    assert client.post(url, deep, content_type="application/json").status_code == 400
+    huge = _mark(client, world["session"], participant=10**20, status="present")
+    assert huge.status_code == 400
+    api = _api(world["trainer"])
+    api_url = f"/api/v1/sessions/{world['session'].pk}/attendance/"
+    assert api.put(api_url, deep, content_type="application/json").status_code == 400
+    too_big = [{"participant": 10**20, "status": "present"}]
+    assert api.put(api_url, too_big, format="json").status_code == 400
+    assert not Attendance.objects.exists()
+
+
+def test_a_nul_character_in_an_address_is_refused_before_any_view(world: dict[str, Any]) -> None:
+    client = _client(world["staff"])
+    assert client.get("/me/abc%00def/").status_code == 404
+    assert client.get("/me/abc%00def/export/").status_code == 404
+    assert client.get("/reports/?network=x%00").status_code == 400
+    assert client.get("/reports/?centre=a&centre=b%00").status_code == 400
+
+
+def test_a_nul_character_in_a_note_is_dropped(world: dict[str, Any], during: None) -> None:
+    _mark(_client(world["trainer"]), world["session"], type="note", note="Sala\x00 2")
+    world["session"].refresh_from_db()
+    assert world["session"].register_note == "Sala 2"
+
+
+def test_no_note_on_a_cancelled_session(world: dict[str, Any], during: None) -> None:
+    session = session_cancel(session=world["session"], actor=world["staff"])
+    response = _mark(_client(world["trainer"]), session, type="note", note="?")
+    assert response.status_code == 409
+    session.refresh_from_db()
+    assert session.register_note == ""
+
+
+def test_a_walk_in_number_known_under_another_name_is_refused_and_reveals_nobody(
+    world: dict[str, Any], during: None
+) -> None:
+    secret = participant_upsert(
+        centre=world["centre"], data=ParticipantData(name="Sekretna Osoba", phone="+48601777777")
+    )
+    response = _mark(
+        _client(world["trainer"]), world["session"], type="walk_in", name="Ktoś", phone="601777777"
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "phone"
+    assert "Sekretna" not in response.content.decode()
+    assert not Attendance.objects.filter(participant=secret).exists()
+
+
+def test_a_walk_in_keeps_the_persons_sms_language(world: dict[str, Any], during: None) -> None:
+    known = participant_upsert(
+        centre=world["centre"],
+        data=ParticipantData(name="Oksana Melnyk", phone="+48601888888", language="uk"),
+    )
+    response = _mark(
+        _client(world["trainer"]), world["session"], type="walk_in", name="oksana",
+        phone="601 888 888",
+    )  # fmt: skip
+    assert response.status_code == 200
+    known.refresh_from_db()
+    assert known.language == "uk"
+    assert Attendance.objects.get(participant=known).status == "present"
+
+
+def test_a_walk_in_for_someone_marked_absent_marks_them_present(
+    world: dict[str, Any], during: None
+) -> None:
+    olena = world["people"][0]
+    client = _client(world["trainer"])
+    _mark(client, world["session"], participant=olena.pk, status="absent")
+    _mark(client, world["session"], type="walk_in", name="Olena", phone="601 000 001")
+    assert Attendance.objects.get(participant=olena).status == "present"
+
+
+def test_what_the_api_gives_can_be_sent_back_as_it_is(world: dict[str, Any], during: None) -> None:
+    from courses.privacy import participant_erase
+
+    olena, taras, _iryna = world["people"]
+    api = _api(world["staff"])
+    url = f"/api/v1/sessions/{world['session'].pk}/attendance/"
+    api.put(url, [{"participant": olena.pk, "status": "present"}], format="json")
+    participant_erase(participant=olena)
+    got = api.get(url).json()
+    rows = [{"participant": r["participant"], "status": r["status"]} for r in got["attendance"]]
+    assert {"participant": olena.pk, "status": "present"} in rows  # erased, still counted
+    assert {"participant": taras.pk, "status": ""} in rows  # not marked
+    again = api.put(url, rows, format="json")
+    assert again.status_code == 200
+    assert again.json() == got

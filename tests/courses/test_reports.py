@@ -515,6 +515,8 @@ def test_bad_funder_query_is_a_400_that_says_why(
         ("threshold=101", "from 1 to 100"),
         ("threshold=abc", "from 1 to 100"),
         ("threshold=-5", "from 1 to 100"),
+        ("threshold=%C2%B2", "from 1 to 100"),  # a superscript two: a digit to isdigit()
+        ("threshold=" + "9" * 5000, "from 1 to 100"),
         ("from=2027-02-30", "is not a date"),
         ("from=2027-02-10&to=2027-02-01", "The start of the period is after its end."),
     ],
