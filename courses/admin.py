@@ -401,6 +401,7 @@ class EnrolmentAdmin(CentreScopedAdmin):
         if obj is None:
             return []
         return super().get_inline_instances(request, obj)
+
     actions = ["cancel_enrolments"]
     readonly_fields = [
         "participant",
