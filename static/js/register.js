@@ -14,6 +14,7 @@
   var sending = false;
   var TIMEOUT_MS = 15000;
   var MAX_TRIES = 5;
+  var FRESH_MS = 5000;
 
   function load() {
     try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
@@ -98,7 +99,7 @@
       credentials: "same-origin",
       redirect: "manual",  // a redirect means the login ran out: never take it for a success
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify(op),
+      body: JSON.stringify(payload(op)),
       signal: controller ? controller.signal : undefined
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
@@ -138,6 +139,16 @@
       sending = false;
       say(root.dataset.msgOffline + " " + load().length, true);
     });
+  }
+
+  // A change sent at once is timed by the server's clock; only one that waited on the phone
+  // carries the phone's time (so a device whose clock is off does not lose its fresh taps).
+  function payload(op) {
+    var sent = {};
+    Object.keys(op).forEach(function (name) { sent[name] = op[name]; });
+    if (Date.now() - Date.parse(op.at) < FRESH_MS) { delete sent.at; }
+    delete sent.tries;
+    return sent;
   }
 
   function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
