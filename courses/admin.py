@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -21,6 +20,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from courses import enrolment, privacy, selectors, services
 from courses.audit import audit_record
+from courses.enrol_views import json_download
 from courses.errors import DomainError
 from courses.models import (
     AuditAction,
@@ -236,7 +236,7 @@ class ParticipantAdmin(CentreScopedAdmin):
 
     @admin.display(description=_("name"), ordering="name")
     def display_name(self, obj: Participant) -> str:
-        return str(_("Erased participant")) if obj.erased_at else obj.name
+        return obj.display_name
 
     @admin.display(description=_("personal link"))
     def personal_link(self, obj: Participant) -> str:
@@ -279,14 +279,7 @@ class ParticipantAdmin(CentreScopedAdmin):
             self.message_user(request, _("Choose exactly one person to export."), messages.ERROR)
             return None
         data = privacy.participant_export(participant=people[0], actor=request.user)
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-        filename = f"participant-{people[0].pk}.json"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return json_download(data, f"participant-{people[0].pk}.json")
 
     @admin.action(
         description=_("Erase the selected participants (personal data removed)"),
@@ -472,11 +465,10 @@ class EnrolmentAdmin(CentreScopedAdmin):
     @admin.action(description=_("Cancel the selected enrolments (seats go to the waitlist)"))
     def cancel_enrolments(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
         cancelled = 0
-        for item in queryset.select_related("course__centre", "participant"):
-            with transaction.atomic():
-                done = enrolment.enrolment_cancel(enrolment=item, actor=request.user)
-                if item.is_active and done.status == EnrolmentStatus.CANCELLED:
-                    cancelled += 1  # the service writes the audit entry
+        for item in queryset:
+            was_active = item.is_active
+            done = enrolment.enrolment_cancel(enrolment=item, actor=request.user)  # audited
+            cancelled += was_active and done.status == EnrolmentStatus.CANCELLED
         self.message_user(request, _("Cancelled: %(n)s.") % {"n": cancelled})
 
 

@@ -8,11 +8,12 @@ trainer's phone, so a tap queued offline and sent late never overwrites a newer 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
-from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -31,7 +32,7 @@ from courses.models import (
     Participant,
 )
 from courses.phones import normalise_mobile
-from courses.selectors import User, _as_user
+from courses.selectors import User, as_user
 from scheduling.models import Session, SessionStatus
 
 
@@ -52,7 +53,7 @@ class NotOnRegister(DomainError):
 def register_sessions_for_user(user: User) -> QuerySet[Session]:
     """Sessions whose register the user may open: a superuser all, a centre's staff their
     centres', a trainer the sessions of the courses they teach."""
-    account = _as_user(user)
+    account = as_user(user)
     base = Session.objects.select_related("course__centre", "venue", "course__venue")
     if account is None:
         return base.none()
@@ -63,7 +64,7 @@ def register_sessions_for_user(user: User) -> QuerySet[Session]:
 
 def is_register_user(user: User) -> bool:
     """Teaches a course or is staff of a centre (or a superuser)."""
-    account = _as_user(user)
+    account = as_user(user)
     if account is None:
         return False
     return account.is_superuser or account.staff_centres.exists() or account.courses.exists()
@@ -107,13 +108,11 @@ class Register:
     session: Session
     rows: list[RegisterRow]
 
-    def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
-
-    @property
+    @cached_property
     def totals(self) -> dict[str, int]:
-        totals = {s: self.count(s) for s in AttendanceStatus.values}
-        totals["unmarked"] = self.count("")
+        """Present, absent, excused, unmarked and total."""
+        counts = Counter(row.status or "unmarked" for row in self.rows)
+        totals = {s: counts[s] for s in [*AttendanceStatus.values, "unmarked"]}
         totals["total"] = len(self.rows)
         return totals
 
@@ -131,7 +130,9 @@ def register_for(session: Session) -> Register:
         for a in Attendance.objects.filter(session=session).select_related("participant")
     }
     rows = [
-        RegisterRow(person, marks[pk].status if pk in marks else "", False, True)
+        RegisterRow(person, mark.status, mark.walk_in, True)
+        if (mark := marks.get(pk))
+        else RegisterRow(person, "", False, True)
         for pk, person in expected.items()
     ]
     rows += [
@@ -139,9 +140,6 @@ def register_for(session: Session) -> Register:
         for pk, mark in marks.items()
         if pk not in expected
     ]
-    for row in rows:
-        if row.participant.pk in marks:
-            row.walk_in = marks[row.participant.pk].walk_in
     rows.sort(key=lambda row: (row.participant.name.casefold(), row.participant.pk))
     return Register(session, rows)
 
@@ -157,10 +155,11 @@ def _check_open(session: Session, *, now: datetime) -> None:
         raise RegisterClosed(_("The register opens on the day of the session."))
 
 
-def _on_register(session: Session, participant_id: int) -> bool:
-    return (
-        _expected(session).filter(participant_id=participant_id).exists()
-        or Attendance.objects.filter(session=session, participant_id=participant_id).exists()
+def _on_register(session: Session) -> set[int]:
+    """Who may be marked: everyone expected, and everyone already marked; two queries."""
+    expected = _expected(session).filter(participant__erased_at__isnull=True)
+    return set(expected.values_list("participant_id", flat=True)) | set(
+        Attendance.objects.filter(session=session).values_list("participant_id", flat=True)
     )
 
 
@@ -171,6 +170,24 @@ def _mark_time(at: datetime | None, now: datetime) -> datetime:
     return min(max(at, now - timedelta(days=7)), now)
 
 
+def _change(mark: Attendance, *, status: str, at: datetime, actor: Any) -> None:
+    """Record a new status on an existing mark, unless the mark on record is newer or says the
+    same already; audited."""
+    if mark.marked_at > at or mark.status == status:
+        return
+    before = mark.status
+    mark.status, mark.marked_at, mark.marked_by = status, at, as_user(actor)
+    mark.save(update_fields=["status", "marked_at", "marked_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.ATTENDANCE_MARKED,
+        target=mark,
+        centre=mark.session.course.centre,
+        participant=mark.participant,
+        detail={"session": mark.session_id, "from": before, "to": status},
+    )
+
+
 def attendance_mark(
     *,
     session: Session,
@@ -178,43 +195,48 @@ def attendance_mark(
     status: str,
     actor: Any,
     at: datetime | None = None,
+    on_register: set[int] | None = None,
 ) -> Attendance:
     """Mark one person present, absent or excused. A mark older than the one on record is
-    ignored (it was made earlier and arrived later)."""
+    ignored (it was made earlier and arrived later), and so is one that says what the record
+    says already (even for a person erased since). `on_register` saves the queries when many
+    are marked at once."""
     if status not in AttendanceStatus.values:
         raise DomainError(_("Choose present, absent or excused."), field="status")
     now = timezone.now()
     _check_open(session, now=now)
-    if participant.erased_at is not None:
-        kept = Attendance.objects.filter(session=session, participant=participant).first()
-        if kept is not None and kept.status == status:
-            return kept  # sent back unchanged (an erased person's mark only counts)
-    if participant.erased_at is not None or not _on_register(session, participant.pk):
-        raise NotOnRegister(
-            _("This person is not on the register of this session."), field="participant"
-        )
     at = _mark_time(at, now)
     with transaction.atomic():
-        mark, created = Attendance.objects.select_for_update().get_or_create(
+        mark = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, participant=participant)
+            .first()
+        )
+        if mark is not None and mark.status == status:
+            return mark
+        allowed = on_register if on_register is not None else _on_register(session)
+        if participant.erased_at is not None or participant.pk not in allowed:
+            raise NotOnRegister(
+                _("This person is not on the register of this session."), field="participant"
+            )
+        if mark is not None:
+            _change(mark, status=status, at=at, actor=actor)
+            return mark
+        mark, created = Attendance.objects.get_or_create(
             session=session,
             participant=participant,
-            defaults={"status": status, "marked_at": at, "marked_by": _user(actor)},
+            defaults={"status": status, "marked_at": at, "marked_by": as_user(actor)},
         )
-        if not created:
-            if mark.marked_at > at or mark.status == status:
-                return mark
-            before = mark.status
-            mark.status, mark.marked_at, mark.marked_by = status, at, _user(actor)
-            mark.save(update_fields=["status", "marked_at", "marked_by", "updated_at"])
-        else:
-            before = ""
+        if not created:  # marked by someone else at this very moment
+            _change(mark, status=status, at=at, actor=actor)
+            return mark
         audit_record(
             actor=actor,
             action=AuditAction.ATTENDANCE_MARKED,
             target=mark,
             centre=session.course.centre,
             participant=participant,
-            detail={"session": session.pk, "from": before, "to": status},
+            detail={"session": session.pk, "from": "", "to": status},
         )
     return mark
 
@@ -261,7 +283,7 @@ def attendance_walk_in(
                 "status": AttendanceStatus.PRESENT,
                 "walk_in": not _expected(session).filter(participant=person).exists(),
                 "marked_at": at,
-                "marked_by": _user(actor),
+                "marked_by": as_user(actor),
             },
         )
         if created:
@@ -273,18 +295,8 @@ def attendance_walk_in(
                 participant=person,
                 detail={"session": session.pk},
             )
-        elif mark.status != AttendanceStatus.PRESENT and mark.marked_at <= at:
-            before = mark.status  # marked absent earlier, and here after all
-            mark.status, mark.marked_at, mark.marked_by = AttendanceStatus.PRESENT, at, _user(actor)
-            mark.save(update_fields=["status", "marked_at", "marked_by", "updated_at"])
-            audit_record(
-                actor=actor,
-                action=AuditAction.ATTENDANCE_MARKED,
-                target=mark,
-                centre=centre,
-                participant=person,
-                detail={"session": session.pk, "from": before, "to": mark.status},
-            )
+        else:  # marked absent earlier, and here after all
+            _change(mark, status=AttendanceStatus.PRESENT, at=at, actor=actor)
     return mark
 
 
@@ -323,6 +335,7 @@ def attendance_set(*, session: Session, entries: list[dict[str, Any]], actor: An
     people = {
         p.pk: p for p in Participant.objects.filter(pk__in=[e["participant"] for e in entries])
     }
+    on_register = _on_register(session)
     with transaction.atomic():
         for entry in entries:
             if not entry["status"]:
@@ -338,9 +351,6 @@ def attendance_set(*, session: Session, entries: list[dict[str, Any]], actor: An
                 status=entry["status"],
                 actor=actor,
                 at=entry.get("at"),
+                on_register=on_register,
             )
     return register_for(session)
-
-
-def _user(actor: Any) -> AuthUser | None:
-    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None

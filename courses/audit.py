@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User as AuthUser
 from django.db import models
 
 from courses.models import AuditEntry, Centre, Participant
-
-
-def _user(actor: Any) -> AuthUser | None:
-    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
+from courses.selectors import as_user
 
 
 def audit_record(
@@ -30,7 +26,7 @@ def audit_record(
     """Record what a staff member or trainer did, or (`system`) what a periodic task did on its
     own; does nothing for anonymous actors (participants' own actions are recorded as
     enrolment changes)."""
-    user = _user(actor)
+    user = as_user(actor)
     if user is None and not system:
         return None
     return AuditEntry.objects.create(

@@ -267,17 +267,22 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
-def me_export(request: HttpRequest, token: str) -> HttpResponse:
-    """Everything held about the person, as a JSON file to download (my-data.json)."""
-    participant = _participant(token)
-    data = privacy.participant_export(participant=participant)
+def json_download(data: Any, filename: str) -> HttpResponse:
+    """A person's data as a JSON file to save, never cached on the way."""
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    return _private(response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def me_export(request: HttpRequest, token: str) -> HttpResponse:
+    """Everything held about the person, as a JSON file to download (my-data.json)."""
+    data = privacy.participant_export(participant=_participant(token))
+    return _private(json_download(data, "my-data.json"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -370,6 +370,9 @@ class Sex(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+ERASED_NAME = _("Erased participant")
+
+
 def new_participant_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -430,11 +433,16 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         if self.erased_at is not None:
-            return str(_("Erased participant"))
+            return self.display_name
         return f"{self.name} ({self.phone})"
 
     def get_absolute_url(self) -> str:
         return reverse("me", kwargs={"token": self.token})
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: an erased person has none left."""
+        return str(ERASED_NAME) if self.erased_at is not None else self.name
 
 
 class EnrolmentStatus(models.TextChoices):

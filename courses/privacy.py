@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from courses import signals
 from courses.audit import audit_record
 from courses.enrolment import Actor, enrolment_cancel
 from courses.models import (
     ACTIVE_STATUSES,
+    ERASED_NAME,
     Attendance,
     AuditAction,
     Enrolment,
@@ -208,7 +208,7 @@ def _redact_admin_log(person: Participant) -> None:
     LogEntry.objects.filter(
         Q(content_type=participant_type, object_id=str(person.pk))
         | Q(content_type=enrolment_type, object_id__in=enrolment_ids)
-    ).update(object_repr=str(_("Erased participant")), change_message="")
+    ).update(object_repr=str(ERASED_NAME), change_message="")
 
 
 def participants_inactive(

@@ -83,7 +83,6 @@ def _context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, 
     return {
         "session": session,
         "register": register,
-        "totals": register.totals,
         "statuses": AttendanceStatus.choices,
         "walk_in_form": extra.pop("walk_in_form", None) or WalkInForm(),
         "tz": session.course.centre.timezone,

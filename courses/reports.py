@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import (
+    ERASED_NAME,
     Attendance,
     AttendanceStatus,
     BookingMode,
@@ -36,7 +37,6 @@ from courses.models import (
 )
 from scheduling.models import Session, SessionStatus
 
-ERASED_NAME = _("Erased participant")
 UNKNOWN = _("Unknown")
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0-17", 0, 17),

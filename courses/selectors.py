@@ -23,20 +23,20 @@ from courses.models import (
 User = AuthUser | AbstractBaseUser | AnonymousUser
 
 
-def _as_user(user: User) -> AuthUser | None:
+def as_user(user: Any) -> AuthUser | None:
     return user if isinstance(user, AuthUser) and user.is_authenticated else None
 
 
 def is_centre_staff(user: User) -> bool:
     """A superuser, or a user who is staff of at least one centre."""
-    account = _as_user(user)
+    account = as_user(user)
     if account is None:
         return False
     return account.is_superuser or account.staff_centres.exists()
 
 
 def centres_managed_for_user(user: User) -> QuerySet[Centre]:
-    account = _as_user(user)
+    account = as_user(user)
     if account is None:
         return Centre.objects.none()
     if account.is_superuser:
