@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import phonenumbers
 from babel import Locale
@@ -61,12 +62,18 @@ def collation_key(text: str, language: str) -> tuple[int, ...]:
 
 
 @functools.cache
+def territory_names(language: str) -> Any:
+    """Babel's country names in `language` (English when Babel does not know it)."""
+    try:
+        return Locale.parse(language).territories
+    except (ValueError, TypeError):
+        return Locale.parse("en").territories
+
+
+@functools.cache
 def country_choices(language: str) -> list[tuple[str, str]]:
     """(ISO code, "Name (+code)") for every country with phone numbers, in `language`."""
-    try:
-        names = Locale.parse(language).territories
-    except (ValueError, TypeError):
-        names = Locale.parse("en").territories
+    names = territory_names(language)
 
     def label(code: str) -> str:
         return f"{names.get(code, code)} (+{phonenumbers.country_code_for_region(code)})"

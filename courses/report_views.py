@@ -36,7 +36,7 @@ from courses.audit import audit_record
 from courses.errors import DomainError
 from courses.models import AttendanceStatus, AuditAction, Centre, Course
 from courses.reports import CourseReport, FunderReport, Period
-from courses.selectors import centres_managed_for_user
+from courses.selectors import centres_managed_for_user, courses_managed_for_user
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_DAY = date(1900, 1, 1)  # "from the beginning" for a course's report
@@ -149,9 +149,7 @@ def _managed(request: HttpRequest) -> list[Centre]:
 
 def _course_for(request: HttpRequest, course_id: int) -> Course:
     course = (
-        Course.objects.select_related("centre")
-        .filter(pk=course_id, centre__in=centres_managed_for_user(request.user))
-        .first()
+        courses_managed_for_user(request.user).prefetch_related(None).filter(pk=course_id).first()
     )
     if course is None:
         raise Http404

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
@@ -35,6 +34,7 @@ from courses.models import (
     Participant,
     Sex,
 )
+from courses.phones import territory_names
 from scheduling.models import Session, SessionStatus
 
 UNKNOWN = _("Unknown")
@@ -65,11 +65,6 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
-
-
-def year_to_date(today: date) -> Period:
-    """The default period: 1 January of this year to today."""
-    return Period(date(today.year, 1, 1), today)
 
 
 def held_sessions_q(
@@ -153,10 +148,6 @@ class ParticipantRow:
     @property
     def present(self) -> int:
         return self.count(AttendanceStatus.PRESENT)
-
-    @property
-    def absent(self) -> int:
-        return self.count(AttendanceStatus.ABSENT)
 
     @property
     def excused(self) -> int:
@@ -448,7 +439,7 @@ def funder_report(
     now: datetime | None = None,
     min_count: int | None = None,
 ) -> FunderReport:
-    """What funders ask for, for `centres` over `period`, in five queries:
+    """What funders ask for, for `centres` over `period`, in four queries:
 
     - sessions held and hours delivered, by course kind;
     - unique participants: people with at least one `present` mark at a held session in the
@@ -469,15 +460,16 @@ def funder_report(
     centres = list(centres)
     zones = {centre.pk: centre.tz for centre in centres}
 
-    # 1. Held sessions: kinds, hours and the chart's buckets.
+    # 1. Held sessions with their present marks: kinds, hours and the chart's buckets.
+    present = AttendanceStatus.PRESENT
     sessions = list(
-        Session.objects.filter(held_sessions_q(centres, period=period, now=now)).values_list(
-            "pk", "starts_at", "ends_at", "course__kind", "course__centre_id"
-        )
+        Session.objects.filter(held_sessions_q(centres, period=period, now=now))
+        .annotate(present=Count("attendance", filter=Q(attendance__status=present)))
+        .values_list("starts_at", "ends_at", "course__kind", "course__centre_id", "present")
     )
     sessions_by_kind: dict[str, int] = defaultdict(int)
     minutes_by_kind: dict[str, int] = defaultdict(int)
-    for _pk, starts_at, ends_at, kind, _centre in sessions:
+    for starts_at, ends_at, kind, _centre, _present in sessions:
         sessions_by_kind[kind] += 1
         minutes_by_kind[kind] += int((ends_at - starts_at).total_seconds() // 60)
     kinds = [
@@ -486,23 +478,15 @@ def funder_report(
         if sessions_by_kind[kind]
     ]
 
-    # 2. Present marks per session, for the chart.
-    present = AttendanceStatus.PRESENT
-    held_marks = held_sessions_q(centres, period=period, now=now, prefix="session__")
-    marks_by_session = dict(
-        Attendance.objects.filter(held_marks, status=present)
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values_list("session_id", "n")
-    )
     unit = "week" if period.days <= WEEKS_UP_TO_DAYS else "month"
     buckets: dict[date, int] = {start: 0 for start in _buckets(period, unit)}
-    for pk, starts_at, _ends, _kind, centre_id in sessions:
+    for starts_at, _ends, _kind, centre_id, marks in sessions:
         day = starts_at.astimezone(zones[centre_id]).date()
-        buckets[_bucket(day, unit)] += marks_by_session.get(pk, 0)
+        buckets[_bucket(day, unit)] += marks
     timeline = [TimelineRow(start, n) for start, n in sorted(buckets.items())]
 
-    # 3. Who was present in the period (one scan of the period's marks).
+    # 2. Who was present in the period (one scan of the period's marks).
+    held_marks = held_sessions_q(centres, period=period, now=now, prefix="session__")
     ids = [centre.pk for centre in centres]
     came = set(
         Attendance.objects.filter(held_marks, status=present)
@@ -510,7 +494,7 @@ def funder_report(
         .values_list("participant_id", flat=True)
         .distinct()
     )
-    # 4. Who came before the period: their first present mark before it starts (only the
+    # 3. Who came before the period: their first present mark before it starts (only the
     # marks before the period are read; someone with none is new).
     latest_start = max(period.bounds(tz)[0] for tz in zones.values())
     earlier = dict(
@@ -525,7 +509,7 @@ def funder_report(
         .annotate(first=Min("session__starts_at"))
         .values_list("participant_id", "first")
     )
-    # 5. These centres' people (no join); rows with the same phone are one person, and only
+    # 4. These centres' people (no join); rows with the same phone are one person, and only
     # people present in the period are counted.
     rows = (
         Participant.objects.filter(centre_id__in=ids)
@@ -596,11 +580,7 @@ def _breakdown(
 
 def country_name(code: str) -> str:
     """The country's name in the current language (its code if unknown)."""
-    try:
-        names = Locale.parse(translation.get_language() or "en").territories
-    except (ValueError, TypeError):
-        names = Locale.parse("en").territories
-    return str(names.get(code, code))
+    return str(territory_names(translation.get_language() or "en").get(code, code))
 
 
 def _by_country(people: Iterable[_Person], *, min_count: int) -> list[BreakdownRow]:
