@@ -4,7 +4,7 @@ bad query input answers."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from courses.models import (
     Attendance,
@@ -529,3 +529,57 @@ def test_bad_course_query_is_a_400_that_says_why(
     response = _client(world["staff"]).get(url)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+# --- promises of the README checked on their own small worlds ------------------------------------
+
+
+def test_a_period_covers_whole_local_days_at_both_ends() -> None:
+    """A session 00:30 on the first day and one 23:00 on the last day (Warsaw time) count; a
+    period a day shorter at either end leaves one of them out."""
+    from scheduling.services import session_add
+
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=WARSAW), tick=False):
+        course = CourseFactory(rule="RRULE:FREQ=WEEKLY;COUNT=1", start_date=date(2027, 6, 1))
+        for starts in (datetime(2027, 1, 1, 0, 30), datetime(2027, 1, 31, 23, 0)):
+            session_add(
+                course=course,
+                starts_at=starts.replace(tzinfo=WARSAW),
+                ends_at=(starts + timedelta(minutes=30)).replace(tzinfo=WARSAW),
+            )
+    held = [
+        funder_report(centres=[course.centre], period=period, now=AFTER).sessions_held
+        for period in (
+            Period(date(2027, 1, 1), date(2027, 1, 31)),
+            Period(date(2027, 1, 2), date(2027, 1, 31)),
+            Period(date(2027, 1, 1), date(2027, 1, 30)),
+        )
+    ]
+    assert held == [2, 1, 1]
+
+
+def test_enrolled_counts_session_bookings_and_is_zero_for_open_courses() -> None:
+    from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
+
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=WARSAW), tick=False):
+        booked = CourseFactory(booking_mode="session", capacity=5, start_date=date(2027, 1, 5))
+        first = booked.sessions.order_by("starts_at").first()
+        for n in range(2):
+            person = participant_upsert(
+                centre=booked.centre, data=ParticipantData(f"Osoba {n}", f"+4860100009{n}")
+            )
+            enrolment_create(course=booked, session=first, participant=person, source="staff")
+        drop_in = CourseFactory(booking_mode="open", centre=booked.centre)
+    assert course_report(course=booked, now=AFTER).enrolled == 2
+    assert course_report(course=drop_in, now=AFTER).enrolled == 0
+
+
+def test_erased_people_count_one_each() -> None:
+    with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=WARSAW), tick=False):
+        course = CourseFactory(start_date=date(2027, 1, 5))
+    session = course.sessions.order_by("starts_at").first()
+    erased = timezone.now()
+    for n in range(6):
+        _mark(session, _person(course.centre, "", "", erased_at=erased, birth_year=1990 + n))
+    report = funder_report(centres=[course.centre], period=WINTER, now=AFTER)
+    assert str(report.participants) == "6"
