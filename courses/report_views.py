@@ -357,9 +357,7 @@ def csv_response(rows: list[list[Value]], filename: str) -> HttpResponse:
     writer = csv.writer(out)
     for row in rows:
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
-    response = HttpResponse(out.getvalue(), content_type=CSV_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _download(out.getvalue(), CSV_TYPE, filename)
 
 
 def xlsx_response(rows: list[list[Value]], filename: str, title: str) -> HttpResponse:
@@ -369,9 +367,38 @@ def xlsx_response(rows: list[list[Value]], filename: str, title: str) -> HttpRes
         sheet.append([_xlsx_value(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    return _download(out.getvalue(), XLSX_TYPE, filename)
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _export(
+    request: HttpRequest,
+    fmt: str,
+    rows: list[list[Value]],
+    *,
+    name: str,
+    title: str,
+    target: Centre | Course,
+    detail: dict[str, Any],
+) -> HttpResponse:
+    """A report as a CSV or XLSX file (`name`.`fmt`), recorded in the audit log."""
+    centre = target if isinstance(target, Centre) else target.centre
+    audit_record(
+        actor=request.user,
+        action=AuditAction.REPORT_EXPORTED,
+        target=target,
+        centre=centre,
+        detail={**detail, "format": fmt},
+    )
+    filename = f"{name}.{fmt}"
+    if fmt == "csv":
+        return csv_response(rows, filename)
+    return xlsx_response(rows, filename, title)
 
 
 def _xlsx_value(value: Value) -> Value:
@@ -440,25 +467,21 @@ def funder_report(request: HttpRequest) -> HttpResponse:
 
 def _funder_export(request: HttpRequest, fmt: str) -> HttpResponse:
     def export(report: FunderReport, query: FunderQuery) -> HttpResponse:
-        period = query.period
-        audit_record(
-            actor=request.user,
-            action=AuditAction.REPORT_EXPORTED,
+        start, end = query.period.start.isoformat(), query.period.end.isoformat()
+        return _export(
+            request,
+            fmt,
+            funder_table(report),
+            name=f"funder-report-{start}-{end}",
+            title=gettext("Report for funders"),
             target=query.centres[0],
-            centre=query.centres[0],
             detail={
                 "report": "funder",
-                "format": fmt,
                 "centres": [centre.pk for centre in query.centres],
-                "from": period.start.isoformat(),
-                "to": period.end.isoformat(),
+                "from": start,
+                "to": end,
             },
         )
-        rows = funder_table(report)
-        filename = f"funder-report-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
-        if fmt == "csv":
-            return csv_response(rows, filename)
-        return xlsx_response(rows, filename, gettext("Report for funders"))
 
     return _funder(request, export)
 
@@ -515,25 +538,21 @@ def course_report(request: HttpRequest, course_id: int) -> HttpResponse:
 
 def _course_export(request: HttpRequest, course_id: int, fmt: str) -> HttpResponse:
     def export(report: CourseReport) -> HttpResponse:
-        course = report.course
-        audit_record(
-            actor=request.user,
-            action=AuditAction.REPORT_EXPORTED,
+        course, period = report.course, report.period
+        return _export(
+            request,
+            fmt,
+            course_table(report),
+            name=f"attendance-{course.centre.slug}-{course.slug}",
+            title=gettext("Attendance"),
             target=course,
-            centre=course.centre,
             detail={
                 "report": "course",
-                "format": fmt,
                 "threshold": report.threshold,
-                "from": report.period.start.isoformat() if report.period else "",
-                "to": report.period.end.isoformat() if report.period else "",
+                "from": period.start.isoformat() if period else "",
+                "to": period.end.isoformat() if period else "",
             },
         )
-        rows = course_table(report)
-        filename = f"attendance-{course.centre.slug}-{course.slug}.{fmt}"
-        if fmt == "csv":
-            return csv_response(rows, filename)
-        return xlsx_response(rows, filename, gettext("Attendance"))
 
     return _course(request, course_id, export)
 
