@@ -288,6 +288,9 @@ def funder_table(report: FunderReport) -> list[list[Value]]:
     ):
         rows += [[], [heading, gettext("Participants")]]
         rows += [[row.label, row.count.shown] for row in breakdown]
+    week = report.timeline_unit == "week"
+    rows += [[], [gettext("Week from") if week else gettext("Month"), gettext("Present marks")]]
+    rows += [[row.start.isoformat(), row.present] for row in report.timeline]
     rows += [[], [_suppression_note(report.min_count)]]
     return rows
 

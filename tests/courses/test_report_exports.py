@@ -94,6 +94,10 @@ def test_funder_csv_has_the_figures_and_download_headers(world) -> None:
     assert _row(rows, "Unique participants") == ["Unique participants", "7"]  # with the new one
     assert _row(rows, "New participants") == ["New participants", "<5"]
     assert _row(rows, "Unknown") == ["Unknown", "<5"]
+    # The chart's figures too: present marks per week (Poznań 4 and the walk-in above on the
+    # 5th, Konin 2 on the 7th).
+    assert _row(rows, "Week from") == ["Week from", "Present marks"]
+    assert _row(rows, "2027-01-04") == ["2027-01-04", "7"]
 
 
 def test_funder_xlsx_keeps_numbers_as_numbers(world) -> None:
