@@ -18,8 +18,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses import enrolment, privacy, selectors, services
-from courses.audit import audit_record
 from courses.enrol_views import json_download
 from courses.errors import DomainError
 from courses.models import (
@@ -36,6 +34,11 @@ from courses.models import (
     Venue,
 )
 from courses.phones import country_choices
+from courses.selectors import tenancy as selectors
+from courses.services import catalogue as services
+from courses.services import enrolment, privacy
+from courses.services.audit import audit_record
+from courses.services.participants import ParticipantData, participant_new_token, participant_upsert
 from scheduling import calendar, rules
 from scheduling.models import Session
 
@@ -266,7 +269,7 @@ class ParticipantAdmin(CentreScopedAdmin):
     @admin.action(description=_("Make a new personal link (the old one stops working)"))
     def new_personal_link(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:
         for participant in queryset:
-            enrolment.participant_new_token(participant=participant)
+            participant_new_token(participant=participant)
         self.message_user(request, _("New links made: %(n)s.") % {"n": queryset.count()})
 
     @admin.action(description=_("Export data (JSON)"), permissions=["view"])
@@ -346,9 +349,9 @@ class DeskEnrolmentForm(forms.ModelForm):
             return data
         try:
             with transaction.atomic():
-                participant = enrolment.participant_upsert(
+                participant = participant_upsert(
                     centre=data["course"].centre,
-                    data=enrolment.ParticipantData(
+                    data=ParticipantData(
                         name=data["name"],
                         phone=data["phone"],
                         country=data["country"],

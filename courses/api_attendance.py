@@ -12,8 +12,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses import attendance as services
 from courses.models import AttendanceStatus
+from courses.selectors.register import RegisterRow, register_for, register_sessions_for_user
+from courses.services import attendance as services
 from scheduling.models import Session
 
 
@@ -36,7 +37,7 @@ class AttendanceRowSerializer(serializers.Serializer[Any]):
     walk_in = serializers.BooleanField()
     expected = serializers.BooleanField(help_text="Holds a confirmed place.")
 
-    def get_name(self, row: services.RegisterRow) -> str:
+    def get_name(self, row: RegisterRow) -> str:
         return "" if row.participant.erased_at else row.participant.name
 
 
@@ -59,7 +60,7 @@ class AttendanceInputSerializer(serializers.ListSerializer[dict[str, Any]]):
 
 def register_session(request: Request, pk: Any) -> Session:
     try:
-        session = services.register_sessions_for_user(request.user).filter(pk=int(pk)).first()
+        session = register_sessions_for_user(request.user).filter(pk=int(pk)).first()
     except (TypeError, ValueError):
         session = None
     if session is None:
@@ -82,5 +83,5 @@ def attendance_view(request: Request, pk: Any) -> Response:
             session=session, entries=list(entries.validated_data), actor=request.user
         )
     else:
-        register = services.register_for(session)
+        register = register_for(session)
     return Response(AttendanceSerializer(register).data)

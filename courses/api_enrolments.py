@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import django_filters
@@ -17,8 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
-from courses import enrolment as services
-from courses import selectors
 from courses.models import (
     Course,
     Enrolment,
@@ -26,7 +23,11 @@ from courses.models import (
     EnrolmentStatus,
     Language,
 )
-from courses.selectors import is_centre_staff
+from courses.selectors import tenancy as selectors
+from courses.selectors.seats import waitlist_position, waitlist_positions
+from courses.selectors.tenancy import is_centre_staff
+from courses.services import enrolment as services
+from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
 
 
@@ -100,7 +101,7 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
         positions = self.context.get("positions")
         if positions is not None:
             return positions.get(enrolment.pk)
-        return services.waitlist_position(enrolment)
+        return waitlist_position(enrolment)
 
 
 class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
@@ -108,28 +109,6 @@ class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.CharField()
     position = serializers.IntegerField(allow_null=True)
     personal_url = serializers.URLField()
-
-
-def waitlist_positions(enrolments: list[Enrolment]) -> dict[int, int]:
-    """Positions of the waitlisted ones among `enrolments`, in one query."""
-    targets = {
-        (e.course_id, e.session_id) for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
-    }
-    if not targets:
-        return {}
-    waiting = (
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.WAITLISTED, course_id__in={c for c, _s in targets}
-        )
-        .order_by("-priority", "created_at", "id")
-        .values_list("pk", "course_id", "session_id")
-    )
-    counters: dict[tuple[int, int | None], int] = defaultdict(int)
-    positions = {}
-    for pk, course_id, session_id in waiting:
-        counters[(course_id, session_id)] += 1
-        positions[pk] = counters[(course_id, session_id)]
-    return positions
 
 
 class EnrolmentFilter(django_filters.FilterSet):
@@ -204,9 +183,9 @@ class EnrolmentViewSet(
         if not staff and not course.published:
             raise serializers.ValidationError({"course": ["Invalid pk - object does not exist."]})
         person = data["participant"]
-        participant = services.participant_upsert(
+        participant = participant_upsert(
             centre=course.centre,
-            data=services.ParticipantData(
+            data=ParticipantData(
                 name=person["name"],
                 phone=person["phone"],
                 country=person["country"],
@@ -232,7 +211,7 @@ class EnrolmentViewSet(
         body = {
             "id": enrolment.pk,
             "status": enrolment.status,
-            "position": services.waitlist_position(enrolment),
+            "position": waitlist_position(enrolment),
             "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
         }
         return Response(body, status=status.HTTP_201_CREATED)

@@ -15,8 +15,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses import enrolment as services
-from courses import privacy
 from courses.api_enrolments import EnrolmentThrottle
 from courses.errors import Busy, DomainError
 from courses.models import (
@@ -29,7 +27,14 @@ from courses.models import (
     Participant,
 )
 from courses.phones import country_choices
-from courses.selectors import seats_left
+from courses.selectors.seats import seats_left, waitlist_position
+from courses.services import enrolment as services
+from courses.services import privacy
+from courses.services.participants import (
+    ParticipantData,
+    participant_sms_consent,
+    participant_upsert,
+)
 from scheduling.calendar import subscribe_links
 from scheduling.models import Session, SessionStatus
 
@@ -121,9 +126,9 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                participant = services.participant_upsert(
+                participant = participant_upsert(
                     centre=course_obj.centre,
-                    data=services.ParticipantData(
+                    data=ParticipantData(
                         name=data["name"],
                         phone=data["phone"],
                         country=data["country"],
@@ -180,9 +185,7 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
         ).order_by("-created_at")
     )
     positions = {
-        e.pk: services.waitlist_position(e)
-        for e in enrolments
-        if e.status == EnrolmentStatus.WAITLISTED
+        e.pk: waitlist_position(e) for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
     }
     just_enrolled = request.GET.get("enrolled")
     with translation.override(lang):
@@ -252,7 +255,7 @@ def me_sms(request: HttpRequest, token: str, action: str) -> HttpResponse:
     with translation.override(
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
     ):
-        services.participant_sms_consent(participant=participant, given=action == "start")
+        participant_sms_consent(participant=participant, given=action == "start")
         if action == "stop":
             messages.success(request, str(_("You will get no more SMS from us.")))
         else:

@@ -63,3 +63,14 @@ class Busy(DomainError):
 
     status_code = 503
     code = "busy"
+
+
+class RegisterClosed(DomainError):
+    """The session is cancelled, or its day has not come yet."""
+
+    status_code = 409
+    code = "register_closed"
+
+
+class NotOnRegister(DomainError):
+    code = "not_on_register"

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from courses.selectors import is_centre_staff
+from courses.selectors.tenancy import is_centre_staff
 
 
 class StaffWritesPublicReads(BasePermission):

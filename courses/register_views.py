@@ -21,11 +21,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from courses import attendance as services
-from courses.errors import DomainError
+from courses.errors import DomainError, NotOnRegister
 from courses.models import AttendanceStatus, Participant
 from courses.phones import country_choices
-from courses.selectors import centres_managed_for_user
+from courses.selectors.register import (
+    is_register_user,
+    register_for,
+    register_sessions_for_user,
+    trainer_sessions,
+)
+from courses.selectors.tenancy import centres_managed_for_user
+from courses.services import attendance as services
 from scheduling.models import Session
 
 WEEK = 7
@@ -49,7 +55,7 @@ class WalkInForm(forms.Form):
 
 
 def _session_for(request: HttpRequest, session_id: int) -> Session:
-    session = services.register_sessions_for_user(request.user).filter(pk=session_id).first()
+    session = register_sessions_for_user(request.user).filter(pk=session_id).first()
     if session is None:
         raise Http404
     return session
@@ -59,10 +65,10 @@ def _session_for(request: HttpRequest, session_id: int) -> Session:
 @require_GET
 def my_sessions(request: HttpRequest) -> HttpResponse:
     """Today's sessions and the rest of the week's, with links to their registers."""
-    if not services.is_register_user(request.user):
+    if not is_register_user(request.user):
         raise Http404
     today = timezone.localdate()
-    sessions = list(services.trainer_sessions(request.user, day=today, days=WEEK))
+    sessions = list(trainer_sessions(request.user, day=today, days=WEEK))
     todays: list[Session] = []
     later: list[Session] = []
     for session in sessions:
@@ -79,7 +85,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
 
 
 def _context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, Any]:
-    register = services.register_for(session)
+    register = register_for(session)
     return {
         "session": session,
         "register": register,
@@ -121,7 +127,7 @@ def _apply(request: HttpRequest, session: Session, op: dict[str, Any]) -> dict[s
         try:
             participant = Participant.objects.get(pk=int(op.get("participant") or 0))
         except (Participant.DoesNotExist, ValueError, TypeError, OverflowError):
-            raise services.NotOnRegister(
+            raise NotOnRegister(
                 _("This person is not on the register of this session."), field="participant"
             ) from None
         mark = services.attendance_mark(
@@ -194,7 +200,7 @@ def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def _fresh(request: HttpRequest, session: Session) -> dict[str, Any]:
     """The register as it now stands: totals and the rows' HTML."""
-    register = services.register_for(session)
+    register = register_for(session)
     rows = render_to_string(
         "courses/register/_rows.html",
         {"session": session, "register": register, "statuses": AttendanceStatus.choices},
@@ -209,7 +215,7 @@ def sign_in_sheet(request: HttpRequest, session_id: int) -> HttpResponse:
     """A sheet to print for rooms without a phone at hand: names, a box per status, a line
     to sign, and empty lines for walk-ins; staff type the results into the register later."""
     session = _session_for(request, session_id)
-    register = services.register_for(session)
+    register = register_for(session)
     return render(
         request,
         "courses/register/sheet.html",

@@ -32,11 +32,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from courses import reports
-from courses.audit import audit_record
 from courses.errors import DomainError
 from courses.models import AttendanceStatus, AuditAction, Centre, Course
 from courses.reports import CourseReport, FunderReport, Period
-from courses.selectors import centres_managed_for_user, courses_managed_for_user
+from courses.selectors.tenancy import centres_managed_for_user, courses_managed_for_user
+from courses.services.audit import audit_record
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_DAY = date(1900, 1, 1)  # "from the beginning" for a course's report

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from courses import enrolment, privacy
+from courses.services import enrolment, privacy
 
 
 @shared_task(name="courses.tasks.offers_expire")

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 
 from courses.models import Centre, Course
-from courses.selectors import seats_by_session, seats_left
+from courses.selectors.seats import seats_by_session, seats_left
 from scheduling import selectors as session_selectors
 from scheduling.calendar import subscribe_links
 

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from courses import selectors
 from courses.admin import ParticipantAdmin
+from courses.selectors import tenancy as selectors
 from notifications import texts
 from notifications.models import MessageKind, OutboundMessage, PhoneOptOut
 from notifications.segments import sms_size

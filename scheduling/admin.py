@@ -15,9 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses import selectors
 from courses.admin import CentreScopedAdmin
 from courses.errors import DomainError
+from courses.selectors import tenancy as selectors
 from scheduling import services
 from scheduling.models import CalendarToken, Closure, Session, SessionStatus
 

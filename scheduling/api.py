@@ -17,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from courses import api_attendance
-from courses import selectors as course_selectors
 from courses.api_common import LocalDateTimeField
 from courses.models import Centre, Course, CourseKind, Venue
+from courses.selectors import tenancy as course_selectors
 from scheduling import selectors, services
 from scheduling.models import Closure, Session, SessionStatus
 

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from courses.models import Centre, Course
-from courses.selectors import User, centres_managed_for_user
+from courses.selectors.tenancy import User, centres_managed_for_user
 from scheduling.models import Closure, Session, SessionStatus
 
 

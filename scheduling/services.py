@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.enrolment import waitlist_promote
 from courses.errors import InvalidSessionTime, SessionCancelled, WrongCentre
 from courses.models import Centre, Course, Venue
+from courses.services.enrolment import waitlist_promote
 from scheduling import rules, signals
 from scheduling.models import Closure, Session, SessionStatus
 

@@ -67,7 +67,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: type[Course], *args: object, **kwargs: object) -> Course:
-        from courses.services import course_save
+        from courses.services.catalogue import course_save
 
         trainers = kwargs.pop("trainers", None)
         text = kwargs.pop("rule", None)

@@ -55,8 +55,8 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from courses import enrolment as services
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, EnrolmentStatus, Participant
+from courses.selectors.seats import waitlist_position
 from tests.factories import CourseFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -329,7 +329,7 @@ def test_bench_500_people_enrol_at_once_in_25_seats_through_gunicorn() -> None:
     arrival = sorted(enrolments, key=lambda e: (e.created_at, e.pk))
     confirmed = [e for e in enrolments if e.status == EnrolmentStatus.CONFIRMED]
     waiting = [e for e in enrolments if e.status == EnrolmentStatus.WAITLISTED]
-    positions = {e.pk: services.waitlist_position(e) for e in waiting}
+    positions = {e.pk: waitlist_position(e) for e in waiting}
     doubles = (
         Enrolment.objects.filter(course=course, status__in=ACTIVE_STATUSES)
         .values("participant")

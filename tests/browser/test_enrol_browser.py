@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from courses import enrolment as services
 from courses.models import Course, Enrolment, EnrolmentStatus, Participant
+from courses.services import enrolment as services
+from courses.services.participants import ParticipantData, participant_upsert
 from tests.factories import CentreFactory, CourseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,9 +50,9 @@ def full_course(centre) -> Course:
         capacity=1,
         start_date=date(2027, 1, 5),
     )
-    first = services.participant_upsert(
+    first = participant_upsert(
         centre=centre,
-        data=services.ParticipantData(
+        data=ParticipantData(
             name="Marta Nowak", phone="601 000 001", language="pl", sms_consent=True
         ),
     )

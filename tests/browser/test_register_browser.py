@@ -14,8 +14,9 @@ import time_machine
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
 from courses.models import Attendance, EnrolmentSource, Participant
+from courses.services.enrolment import enrolment_create
+from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
 from tests.factories import CentreFactory, CourseFactory, UserFactory
 

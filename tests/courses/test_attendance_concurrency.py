@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from courses import attendance as services
-from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
 from courses.models import Attendance, EnrolmentSource, Participant
+from courses.services import attendance as services
+from courses.services.enrolment import enrolment_create
+from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
 from tests.factories import CourseFactory, UserFactory
 from tests.threads import all_at_once

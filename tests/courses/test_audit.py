@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Permission
 
-from courses import enrolment as enrolments
-from courses.audit import audit_record
 from courses.models import AuditAction, AuditEntry, Enrolment, EnrolmentStatus, Participant
+from courses.services.audit import audit_record
+from courses.services.participants import ParticipantData, participant_upsert
 from tests.factories import CentreFactory, CourseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +44,9 @@ def staff_client(client, staff_user):
 
 @pytest.fixture
 def olena(centre) -> Participant:
-    return enrolments.participant_upsert(
+    return participant_upsert(
         centre=centre,
-        data=enrolments.ParticipantData(name="Olena Kowalenko", phone="+48601000001"),
+        data=ParticipantData(name="Olena Kowalenko", phone="+48601000001"),
     )
 
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from courses import enrolment as services
 from courses.errors import (
     AlreadyEnrolled,
     ConsentRequired,
@@ -20,7 +19,10 @@ from courses.errors import (
 )
 from courses.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Participant
 from courses.phones import InvalidPhone
-from courses.services import course_update
+from courses.selectors.seats import waitlist_position
+from courses.services import enrolment as services
+from courses.services.catalogue import course_update
+from courses.services.participants import ParticipantData, participant_new_token, participant_upsert
 from scheduling.services import session_cancel, session_update_details
 from tests.factories import CourseFactory, UserFactory
 
@@ -29,10 +31,8 @@ pytestmark = pytest.mark.django_db
 
 
 def person(centre, n: int, **kwargs) -> Participant:
-    data = services.ParticipantData(
-        name=f"Osoba {n}", phone=f"+4860100{n:04d}", sms_consent=True, **kwargs
-    )
-    return services.participant_upsert(centre=centre, data=data)
+    data = ParticipantData(name=f"Osoba {n}", phone=f"+4860100{n:04d}", sms_consent=True, **kwargs)
+    return participant_upsert(centre=centre, data=data)
 
 
 def enrol(course, n: int, **kwargs) -> Enrolment:
@@ -47,7 +47,7 @@ def course(centre):
 def test_seats_are_confirmed_then_people_wait_in_arrival_order(course) -> None:
     results = [enrol(course, n) for n in range(5)]
     assert [e.status for e in results] == ["confirmed"] * 2 + ["waitlisted"] * 3
-    assert [services.waitlist_position(e) for e in results] == [None, None, 1, 2, 3]
+    assert [waitlist_position(e) for e in results] == [None, None, 1, 2, 3]
 
 
 def test_staff_priority_goes_first_on_the_waitlist(course) -> None:
@@ -56,9 +56,9 @@ def test_staff_priority_goes_first_on_the_waitlist(course) -> None:
     for n in range(4):
         enrol(course, n)
     urgent = enrol(course, 9, source="staff", actor=staff, priority=5)
-    assert services.waitlist_position(urgent) == 1
+    assert waitlist_position(urgent) == 1
     anonymous_priority = enrol(course, 10, priority=5)  # ignored without staff
-    assert services.waitlist_position(anonymous_priority) == 4
+    assert waitlist_position(anonymous_priority) == 4
 
 
 def test_cancelling_a_seat_confirms_the_head_of_the_list_at_once(course) -> None:
@@ -67,7 +67,7 @@ def test_cancelling_a_seat_confirms_the_head_of_the_list_at_once(course) -> None
     head.refresh_from_db()
     next_one.refresh_from_db()
     assert head.status == EnrolmentStatus.CONFIRMED
-    assert services.waitlist_position(next_one) == 1
+    assert waitlist_position(next_one) == 1
     kinds = list(
         EnrolmentEvent.objects.filter(enrolment=head).values_list("to_status", "actor_kind")
     )
@@ -127,7 +127,7 @@ def test_the_periodic_task_expires_offers_and_passes_them_on(centre) -> None:
 def test_leaving_the_waitlist_moves_the_others_up(course) -> None:
     entries = [enrol(course, n) for n in range(5)]
     services.enrolment_cancel(enrolment=entries[2])
-    assert [services.waitlist_position(Enrolment.objects.get(pk=e.pk)) for e in entries[3:]] == [
+    assert [waitlist_position(Enrolment.objects.get(pk=e.pk)) for e in entries[3:]] == [
         1,
         2,
     ]
@@ -177,8 +177,8 @@ def test_refusals_change_nothing(centre, course) -> None:
     session_cancel(session=cancelled)
     with pytest.raises(SessionUnavailable):
         enrol(per_session, 2, session=cancelled)
-    no_consent = services.participant_upsert(
-        centre=centre, data=services.ParticipantData(name="X", phone="+48601999999")
+    no_consent = participant_upsert(
+        centre=centre, data=ParticipantData(name="X", phone="+48601999999")
     )
     with pytest.raises(ConsentRequired):
         services.enrolment_create(course=course, participant=no_consent)
@@ -188,8 +188,8 @@ def test_refusals_change_nothing(centre, course) -> None:
 def test_staff_may_enrol_without_consent_into_a_closed_course(centre) -> None:
     staff = UserFactory(username="desk")
     closed = CourseFactory(centre=centre, enrolment_open=False, start_date=date(2027, 1, 5))
-    walk_in = services.participant_upsert(
-        centre=centre, data=services.ParticipantData(name="Walk In", phone="601 555 444")
+    walk_in = participant_upsert(
+        centre=centre, data=ParticipantData(name="Walk In", phone="601 555 444")
     )
     made = services.enrolment_create(
         course=closed, participant=walk_in, source="walk_in", actor=staff
@@ -199,13 +199,13 @@ def test_staff_may_enrol_without_consent_into_a_closed_course(centre) -> None:
 
 
 def test_the_same_phone_in_the_same_centre_is_the_same_person(centre) -> None:
-    first = services.participant_upsert(
+    first = participant_upsert(
         centre=centre,
-        data=services.ParticipantData(name="Olena", phone="050 123 4567", country="UA"),
+        data=ParticipantData(name="Olena", phone="050 123 4567", country="UA"),
     )
-    again = services.participant_upsert(
+    again = participant_upsert(
         centre=centre,
-        data=services.ParticipantData(
+        data=ParticipantData(
             name="Olena K.", phone="+380501234567", language="uk", sms_consent=True
         ),
     )
@@ -221,9 +221,9 @@ def test_the_same_phone_in_the_same_centre_is_the_same_person(centre) -> None:
 )
 def test_invalid_or_landline_numbers_are_refused(centre, phone: str, country: str) -> None:
     with pytest.raises(InvalidPhone):
-        services.participant_upsert(
+        participant_upsert(
             centre=centre,
-            data=services.ParticipantData(name="X", phone=phone, country=country),
+            data=ParticipantData(name="X", phone=phone, country=country),
         )
     assert not Participant.objects.exists()
 
@@ -231,6 +231,6 @@ def test_invalid_or_landline_numbers_are_refused(centre, phone: str, country: st
 def test_new_personal_link_replaces_the_old_one(centre) -> None:
     participant = person(centre, 1)
     old = participant.token
-    services.participant_new_token(participant=participant)
+    participant_new_token(participant=participant)
     assert participant.token != old
     assert not Participant.objects.filter(token=old).exists()

@@ -24,7 +24,6 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from courses import enrolment as services
 from courses.errors import AlreadyEnrolled
 from courses.models import (
     ACTIVE_STATUSES,
@@ -37,6 +36,8 @@ from courses.models import (
     Participant,
     WaitlistMode,
 )
+from courses.selectors.seats import seats_taken, waitlist_position
+from courses.services import enrolment as services
 from scheduling.models import Session
 from tests.factories import CourseFactory
 from tests.threads import all_at_once
@@ -182,9 +183,7 @@ def test_forty_people_at_once_fill_the_five_seats_and_queue_the_rest_in_arrival_
     assert len(confirmed) == CAPACITY
     assert len(waitlisted) == PEOPLE - CAPACITY
     assert enrolments[:CAPACITY] == confirmed  # first come, first served
-    assert [services.waitlist_position(e) for e in waitlisted] == list(
-        range(1, PEOPLE - CAPACITY + 1)
-    )
+    assert [waitlist_position(e) for e in waitlisted] == list(range(1, PEOPLE - CAPACITY + 1))
 
 
 @per_course_and_per_session
@@ -240,8 +239,8 @@ def test_three_cancelling_at_once_hand_their_seats_to_the_next_three_in_line(
     assert [e.pk for e in _with(CONFIRMED, result)] == [e.pk for e in waiting[:3]]
     still_waiting = _with(WAITLISTED, result)
     assert [e.pk for e in still_waiting] == [e.pk for e in waiting[3:]]
-    assert [services.waitlist_position(e) for e in still_waiting] == [1, 2, 3]
-    assert services.seats_taken(course) == course.capacity
+    assert [waitlist_position(e) for e in still_waiting] == [1, 2, 3]
+    assert seats_taken(course) == course.capacity
     promotions = _promotions(course)
     assert promotions == Counter({e.pk: 1 for e in waiting[:3]})  # each seat given once
     assert set(
@@ -262,7 +261,7 @@ def test_without_the_lock_three_cancelling_at_once_give_one_seat_three_times(
 
     promotions = _promotions(course)
     assert max(promotions.values()) > 1, f"no seat given twice: {promotions}"
-    assert services.seats_taken(course) < course.capacity  # and seats were lost
+    assert seats_taken(course) < course.capacity  # and seats were lost
 
 
 def test_the_same_person_twice_at_once_is_enrolled_once(
@@ -328,4 +327,4 @@ def test_an_offer_expired_by_two_workers_at_once_expires_once_and_passes_on_once
     assert events.filter(enrolment=first, to_status=EXPIRED).count() == 1
     assert events.filter(enrolment=second, to_status=OFFERED).count() == 1
     assert events.filter(to_status=OFFERED).count() == 2  # one offer each, never more
-    assert services.seats_taken(course) == 1
+    assert seats_taken(course) == 1

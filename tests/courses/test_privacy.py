@@ -12,8 +12,6 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from courses import enrolment as enrolments
-from courses import privacy
 from courses.models import (
     Attendance,
     AttendanceStatus,
@@ -23,6 +21,9 @@ from courses.models import (
     EnrolmentStatus,
     Participant,
 )
+from courses.services import enrolment as enrolments
+from courses.services import privacy
+from courses.services.participants import ParticipantData, participant_upsert
 from notifications import services as outbox
 from notifications.backends import memory
 from notifications.models import MessageStatus, OutboundMessage, PhoneOptOut
@@ -50,9 +51,9 @@ def course(centre):
 
 
 def person(centre, name: str, phone: str) -> Participant:
-    return enrolments.participant_upsert(
+    return participant_upsert(
         centre=centre,
-        data=enrolments.ParticipantData(name=name, phone=phone, language="uk", sms_consent=True),
+        data=ParticipantData(name=name, phone=phone, language="uk", sms_consent=True),
     )
 
 

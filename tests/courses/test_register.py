@@ -13,7 +13,6 @@ import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
-from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
 from courses.models import (
     Attendance,
     AuditAction,
@@ -22,6 +21,8 @@ from courses.models import (
     EnrolmentSource,
     Participant,
 )
+from courses.services.enrolment import enrolment_create
+from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
 from scheduling.services import session_add, session_cancel
 from tests.factories import CentreFactory, CourseFactory, UserFactory
@@ -559,7 +560,7 @@ def test_a_walk_in_for_someone_marked_absent_marks_them_present(
 
 
 def test_what_the_api_gives_can_be_sent_back_as_it_is(world: dict[str, Any], during: None) -> None:
-    from courses.privacy import participant_erase
+    from courses.services.privacy import participant_erase
 
     olena, taras, _iryna = world["people"]
     api = _api(world["staff"])

@@ -559,7 +559,8 @@ def test_a_period_covers_whole_local_days_at_both_ends() -> None:
 
 
 def test_enrolled_counts_session_bookings_and_is_zero_for_open_courses() -> None:
-    from courses.enrolment import ParticipantData, enrolment_create, participant_upsert
+    from courses.services.enrolment import enrolment_create
+    from courses.services.participants import ParticipantData, participant_upsert
 
     with time_machine.travel(datetime(2026, 12, 1, 9, tzinfo=WARSAW), tick=False):
         booked = CourseFactory(booking_mode="session", capacity=5, start_date=date(2027, 1, 5))

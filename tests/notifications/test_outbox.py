@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from courses import enrolment as enrolments
 from courses.models import Enrolment
+from courses.services import enrolment as enrolments
+from courses.services.participants import ParticipantData, participant_upsert
 from notifications import services
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
@@ -40,9 +41,9 @@ def course(centre):
 
 def enrol(course, n: int, language: str = "uk", consent: bool = True) -> Enrolment:
     """Self-enrolment with SMS consent; without consent, staff enrol the person at the desk."""
-    person = enrolments.participant_upsert(
+    person = participant_upsert(
         centre=course.centre,
-        data=enrolments.ParticipantData(
+        data=ParticipantData(
             name=f"Osoba {n}", phone=f"+4860100{n:04d}", language=language, sms_consent=consent
         ),
     )

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from courses import enrolment as enrolments
 from courses.models import Participant
+from courses.services.participants import ParticipantData, participant_upsert
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
 from notifications.services import message_bodies_retention
 from notifications.tasks import bodies_retention
@@ -29,9 +29,9 @@ def _now(settings):
 
 @pytest.fixture
 def olena(centre) -> Participant:
-    return enrolments.participant_upsert(
+    return participant_upsert(
         centre=centre,
-        data=enrolments.ParticipantData(name="Olena", phone="+48601000001", sms_consent=True),
+        data=ParticipantData(name="Olena", phone="+48601000001", sms_consent=True),
     )
 
 

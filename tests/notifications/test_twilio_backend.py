@@ -12,7 +12,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from courses import enrolment as enrolments
+from courses.services import enrolment as enrolments
+from courses.services.participants import ParticipantData, participant_upsert
 from notifications import services
 from notifications.backends import AmbiguousError, PermanentError, TransientError, _backend
 from notifications.backends import get_backend as backend_in_use
@@ -178,11 +179,9 @@ def course(centre):
 
 def enrol(course, phone: str, language: str = "pl") -> OutboundMessage:
     """A self-enrolment with SMS consent: its confirmation is planned in the outbox."""
-    person = enrolments.participant_upsert(
+    person = participant_upsert(
         centre=course.centre,
-        data=enrolments.ParticipantData(
-            name="Olena Kowal", phone=phone, language=language, sms_consent=True
-        ),
+        data=ParticipantData(name="Olena Kowal", phone=phone, language=language, sms_consent=True),
     )
     enrolment = enrolments.enrolment_create(course=course, participant=person)
     return OutboundMessage.objects.get(

@@ -14,8 +14,9 @@ import time_machine
 from django.utils import translation
 from twilio.request_validator import RequestValidator
 
-from courses import enrolment as enrolments
 from courses.models import Participant
+from courses.services import enrolment as enrolments
+from courses.services.participants import ParticipantData, participant_upsert
 from notifications import services, views
 from notifications.backends import _backend, memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
@@ -67,11 +68,9 @@ def post(client, path: str, params: dict[str, str], signature: str | None = ""):
 
 
 def person(centre, phone: str, language: str = "pl") -> Participant:
-    return enrolments.participant_upsert(
+    return participant_upsert(
         centre=centre,
-        data=enrolments.ParticipantData(
-            name="Olena Kowal", phone=phone, language=language, sms_consent=True
-        ),
+        data=ParticipantData(name="Olena Kowal", phone=phone, language=language, sms_consent=True),
     )
 
 

@@ -32,8 +32,9 @@ from django.utils import timezone
 from kombu import Exchange, Queue
 
 from config.celery import app
-from courses import enrolment as enrolments
 from courses.models import Course, Enrolment
+from courses.services import enrolment as enrolments
+from courses.services.participants import ParticipantData, participant_upsert
 from notifications import services, tasks
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
@@ -118,9 +119,9 @@ def wait_for(condition: Callable[[], bool], what: str, deadline: float = DEADLIN
 
 
 def enrol(course: Course, n: int) -> Enrolment:
-    person = enrolments.participant_upsert(
+    person = participant_upsert(
         centre=course.centre,
-        data=enrolments.ParticipantData(
+        data=ParticipantData(
             name=f"Osoba {n}", phone=f"+4860100{n:04d}", language="pl", sms_consent=True
         ),
     )

@@ -16,7 +16,7 @@ import recurring_ical_events
 import time_machine
 from ical.calendar_stream import IcsCalendarStream
 
-from courses.services import course_update
+from courses.services.catalogue import course_update
 from scheduling import services
 from scheduling.models import Closure
 from tests.factories import CourseFactory, VenueFactory

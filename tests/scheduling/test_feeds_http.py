@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from courses.models import Venue
-from courses.services import course_save
+from courses.services.catalogue import course_save
 from scheduling import feeds, services
 from scheduling.models import CalendarToken, Closure
 from tests.factories import CourseFactory, UserFactory, VenueFactory

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from courses.models import Course
-from courses.services import course_update
+from courses.services.catalogue import course_update
 from scheduling import services
 from scheduling.models import Closure, Session, SessionStatus
 from tests.factories import CentreFactory, ClosureFactory, CourseFactory, VenueFactory

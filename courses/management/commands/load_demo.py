@@ -32,7 +32,7 @@ from courses.models import (
     Voivodeship,
     WaitlistMode,
 )
-from courses.services import course_create
+from courses.services.catalogue import course_create
 from scheduling.models import Closure
 from scheduling.services import closure_save
 

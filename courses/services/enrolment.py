@@ -11,20 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import signals
-from courses.audit import audit_record
 from courses.errors import (
     AlreadyEnrolled,
     Busy,
@@ -39,7 +34,6 @@ from courses.models import (
     SEAT_STATUSES,
     AuditAction,
     BookingMode,
-    Centre,
     Course,
     Enrolment,
     EnrolmentEvent,
@@ -48,92 +42,16 @@ from courses.models import (
     Participant,
     WaitlistMode,
 )
-from courses.models import new_participant_token as _new_participant_token
-from courses.phones import normalise_mobile
+from courses.selectors.seats import (
+    capacity_of,
+    enrolments_of,
+    seats_taken,
+    waitlist_position,
+    waitlist_queue,
+)
+from courses.selectors.tenancy import Actor, as_user
+from courses.services.audit import audit_record
 from scheduling.models import Session, SessionStatus
-
-Actor = AbstractBaseUser | AnonymousUser | None
-
-
-@dataclass(frozen=True)
-class ParticipantData:
-    """What a person (or staff at the desk) gives: the phone is raw input, read in `country`."""
-
-    name: str
-    phone: str
-    country: str = "PL"
-    language: str = "pl"
-    sms_consent: bool = False
-    email: str = ""
-
-
-def _staff(actor: Actor) -> AuthUser | None:
-    return actor if isinstance(actor, AuthUser) and actor.is_authenticated else None
-
-
-def participant_upsert(
-    *, centre: Centre, data: ParticipantData, actor: Actor = None, via: str = ""
-) -> Participant:
-    """Find the person by phone in this centre, or add them. A repeated sign-up never makes a
-    second person; it records a newly given SMS consent and the language now preferred. A
-    person added by staff (`actor`) is in the audit log, with `via` (desk, api, walk_in)."""
-    phone = normalise_mobile(data.phone, data.country)
-    name = " ".join((data.name or "").split())
-    if not name:
-        raise DomainError(_("Enter your name."), field="name")
-    if data.language and data.language not in {code for code, _name in settings.LANGUAGES}:
-        raise DomainError(_("Choose one of the languages offered."), field="language")
-    now = timezone.now()
-    with transaction.atomic():
-        participant, created = Participant.objects.get_or_create(
-            centre=centre,
-            phone=phone,
-            defaults={
-                "name": name[:200],
-                "language": data.language or "pl",
-                "email": data.email,
-                "sms_consent": data.sms_consent,
-                "sms_consent_at": now if data.sms_consent else None,
-            },
-        )
-        if created:
-            audit_record(
-                actor=actor,
-                action=AuditAction.PARTICIPANT_CREATED,
-                target=participant,
-                centre=centre,
-                participant=participant,
-                detail={"via": via} if via else {},
-            )
-        else:
-            changed = []
-            if data.sms_consent and not participant.sms_consent:
-                participant.sms_consent, participant.sms_consent_at = True, now
-                changed += ["sms_consent", "sms_consent_at"]
-            if data.language and data.language != participant.language:
-                participant.language = data.language
-                changed.append("language")
-            if changed:
-                participant.save(update_fields=[*changed, "updated_at"])
-    return participant
-
-
-def participant_sms_consent(*, participant: Participant, given: bool) -> Participant:
-    """Give or withdraw SMS consent (as easy to withdraw as to give); announced so the outbox
-    can lift a STOP given by SMS too."""
-    with transaction.atomic():
-        participant.sms_consent = given
-        participant.sms_consent_at = timezone.now() if given else None
-        participant.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
-        signals.sms_consent_changed.send(sender=Participant, participant=participant, given=given)
-    return participant
-
-
-def participant_new_token(*, participant: Participant) -> Participant:
-    """A new personal link; the old one (page and calendar feed) stops working at once."""
-    participant.token = _new_participant_token()
-    participant.save(update_fields=["token", "updated_at"])
-    return participant
 
 
 @contextmanager
@@ -173,44 +91,12 @@ def _lock_target(course: Course, session: Session | None) -> tuple[Course, Sessi
     return locked_course, None
 
 
-def _enrolments(course: Course, session: Session | None) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(course=course, session=session)
-
-
-def capacity_of(course: Course, session: Session | None) -> int:
-    return session.effective_capacity if session is not None else course.capacity
-
-
-def seats_taken(course: Course, session: Session | None = None) -> int:
-    return _enrolments(course, session).filter(status__in=SEAT_STATUSES).count()
-
-
-def _waiting(course: Course, session: Session | None) -> QuerySet[Enrolment]:
-    return (
-        _enrolments(course, session)
-        .filter(status=EnrolmentStatus.WAITLISTED)
-        .order_by("-priority", "created_at", "id")
-    )
-
-
-def waitlist_position(enrolment: Enrolment) -> int | None:
-    """1 for the head of the waitlist; None when not waiting."""
-    if enrolment.status != EnrolmentStatus.WAITLISTED:
-        return None
-    ahead = _waiting(enrolment.course, enrolment.session).filter(
-        Q(priority__gt=enrolment.priority)
-        | Q(priority=enrolment.priority, created_at__lt=enrolment.created_at)
-        | Q(priority=enrolment.priority, created_at=enrolment.created_at, id__lt=enrolment.pk)
-    )
-    return ahead.count() + 1
-
-
 def _record(enrolment: Enrolment, before: str, actor: Actor, kind: str) -> None:
     EnrolmentEvent.objects.create(
         enrolment=enrolment,
         from_status=before,
         to_status=enrolment.status,
-        actor=_staff(actor),
+        actor=as_user(actor),
         actor_kind=kind,
     )
 
@@ -245,7 +131,7 @@ def _promote(
 ) -> list[Enrolment]:
     """Give free seats to the head of the waitlist (the target row is already locked)."""
     free = capacity_of(course, session) - seats_taken(course, session)
-    promoted = list(_waiting(course, session)[: max(free, 0)])
+    promoted = list(waitlist_queue(course, session)[: max(free, 0)])
     for enrolment in promoted:
         if course.waitlist_mode == WaitlistMode.OFFER:
             _move(
@@ -278,7 +164,7 @@ def enrolment_create(
     Self-enrolment (web form, anonymous API) needs a published course open for enrolment and
     the person's SMS consent; staff may enrol anyone into any course of their centre.
     """
-    public = source in (EnrolmentSource.WEB, EnrolmentSource.API) and _staff(actor) is None
+    public = source in (EnrolmentSource.WEB, EnrolmentSource.API) and as_user(actor) is None
     if participant.centre_id != course.centre_id:
         raise DomainError(_("The person belongs to another centre."), field="participant")
     if public and not participant.sms_consent:
@@ -294,7 +180,7 @@ def enrolment_create(
             now = timezone.now()  # after the wait for the lock
             _check_open(course, session, public=public, now=now)
             if (
-                _enrolments(course, session)
+                enrolments_of(course, session)
                 .filter(participant=participant, status__in=ACTIVE_STATUSES)
                 .exists()
             ):
@@ -302,7 +188,7 @@ def enrolment_create(
             free = seats_taken(course, session) < capacity_of(course, session)
             status = (
                 EnrolmentStatus.CONFIRMED
-                if free and not _waiting(course, session).exists()
+                if free and not waitlist_queue(course, session).exists()
                 else EnrolmentStatus.WAITLISTED
             )
             enrolment = Enrolment.objects.create(
@@ -311,9 +197,9 @@ def enrolment_create(
                 session=session,
                 status=status,
                 source=source,
-                priority=priority if _staff(actor) else 0,
+                priority=priority if as_user(actor) else 0,
             )
-            _record(enrolment, "", actor, "staff" if _staff(actor) else "participant")
+            _record(enrolment, "", actor, "staff" if as_user(actor) else "participant")
             audit_record(
                 actor=actor,
                 action=AuditAction.ENROLMENT_CREATED,
@@ -367,7 +253,7 @@ def enrolment_cancel(
             return enrolment
         held_seat = enrolment.status in SEAT_STATUSES
         before = enrolment.status
-        kind = "system" if by_system else "staff" if _staff(actor) else "participant"
+        kind = "system" if by_system else "staff" if as_user(actor) else "participant"
         _move(enrolment, EnrolmentStatus.CANCELLED, actor, kind)
         audit_record(
             actor=actor,

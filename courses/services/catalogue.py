@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses import signals
-from courses.enrolment import waitlist_promote
 from courses.models import Centre, Course
+from courses.services.enrolment import waitlist_promote
 from scheduling import rules
 from scheduling.models import SessionStatus
 from scheduling.services import SyncResult, course_sessions_sync, course_touch, session_cancel

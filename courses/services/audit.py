@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models
 
 from courses.models import AuditEntry, Centre, Participant
-from courses.selectors import as_user
+from courses.selectors.tenancy import as_user
 
 
 def audit_record(

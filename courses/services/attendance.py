@@ -8,140 +8,28 @@ trainer's phone, so a tap queued offline and sent late never overwrites a newer 
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cached_property
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.audit import audit_record
-from courses.enrolment import ParticipantData, participant_upsert
-from courses.errors import DomainError
+from courses.errors import DomainError, NotOnRegister, RegisterClosed
 from courses.models import (
     Attendance,
     AttendanceStatus,
     AuditAction,
-    BookingMode,
-    Enrolment,
-    EnrolmentStatus,
     Participant,
 )
 from courses.phones import normalise_mobile
-from courses.selectors import User, as_user
+from courses.selectors.register import Register, register_expected, register_for
+from courses.selectors.tenancy import as_user
+from courses.services.audit import audit_record
+from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session, SessionStatus
 
-
-class RegisterClosed(DomainError):
-    """The session is cancelled, or its day has not come yet."""
-
-    status_code = 409
-    code = "register_closed"
-
-
-class NotOnRegister(DomainError):
-    code = "not_on_register"
-
-
 # --- reads -------------------------------------------------------------------------------------
-
-
-def register_sessions_for_user(user: User) -> QuerySet[Session]:
-    """Sessions whose register the user may open: a superuser all, a centre's staff their
-    centres', a trainer the sessions of the courses they teach."""
-    account = as_user(user)
-    base = Session.objects.select_related("course__centre", "venue", "course__venue")
-    if account is None:
-        return base.none()
-    if account.is_superuser:
-        return base
-    return base.filter(Q(course__centre__staff=account) | Q(course__trainers=account)).distinct()
-
-
-def is_register_user(user: User) -> bool:
-    """Teaches a course or is staff of a centre (or a superuser)."""
-    account = as_user(user)
-    if account is None:
-        return False
-    return account.is_superuser or account.staff_centres.exists() or account.courses.exists()
-
-
-def trainer_sessions(user: User, *, day: date, days: int) -> QuerySet[Session]:
-    """The user's sessions from local `day` for `days` days, earliest first."""
-    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    return (
-        register_sessions_for_user(user)
-        .filter(
-            starts_at__gte=start - timedelta(hours=14),  # zones east of the server's
-            starts_at__lt=start + timedelta(days=days, hours=14),
-        )
-        .order_by("starts_at", "id")
-    )
-
-
-def _expected(session: Session) -> QuerySet[Enrolment]:
-    """Confirmed places that cover this session."""
-    course = session.course
-    if course.booking_mode == BookingMode.SESSION:
-        return Enrolment.objects.filter(session=session, status=EnrolmentStatus.CONFIRMED)
-    if course.booking_mode == BookingMode.COURSE:
-        return Enrolment.objects.filter(
-            course=course, session__isnull=True, status=EnrolmentStatus.CONFIRMED
-        )
-    return Enrolment.objects.none()
-
-
-@dataclass
-class RegisterRow:
-    participant: Participant
-    status: str  # "" when not marked yet
-    walk_in: bool
-    expected: bool  # holds a confirmed place
-
-
-@dataclass
-class Register:
-    session: Session
-    rows: list[RegisterRow]
-
-    @cached_property
-    def totals(self) -> dict[str, int]:
-        """Present, absent, excused, unmarked and total."""
-        counts = Counter(row.status or "unmarked" for row in self.rows)
-        totals = {s: counts[s] for s in [*AttendanceStatus.values, "unmarked"]}
-        totals["total"] = len(self.rows)
-        return totals
-
-
-def register_for(session: Session) -> Register:
-    """Everyone expected at the session plus everyone marked on it, by name; three queries."""
-    expected = {
-        e.participant_id: e.participant
-        for e in _expected(session)
-        .select_related("participant")
-        .filter(participant__erased_at__isnull=True)
-    }
-    marks = {
-        a.participant_id: a
-        for a in Attendance.objects.filter(session=session).select_related("participant")
-    }
-    rows = [
-        RegisterRow(person, mark.status, mark.walk_in, True)
-        if (mark := marks.get(pk))
-        else RegisterRow(person, "", False, True)
-        for pk, person in expected.items()
-    ]
-    rows += [
-        RegisterRow(mark.participant, mark.status, mark.walk_in, False)
-        for pk, mark in marks.items()
-        if pk not in expected
-    ]
-    rows.sort(key=lambda row: (row.participant.name.casefold(), row.participant.pk))
-    return Register(session, rows)
 
 
 # --- writes ------------------------------------------------------------------------------------
@@ -157,7 +45,7 @@ def _check_open(session: Session, *, now: datetime) -> None:
 
 def _on_register(session: Session) -> set[int]:
     """Who may be marked: everyone expected, and everyone already marked; two queries."""
-    expected = _expected(session).filter(participant__erased_at__isnull=True)
+    expected = register_expected(session).filter(participant__erased_at__isnull=True)
     return set(expected.values_list("participant_id", flat=True)) | set(
         Attendance.objects.filter(session=session).values_list("participant_id", flat=True)
     )
@@ -281,7 +169,7 @@ def attendance_walk_in(
             participant=person,
             defaults={
                 "status": AttendanceStatus.PRESENT,
-                "walk_in": not _expected(session).filter(participant=person).exists(),
+                "walk_in": not register_expected(session).filter(participant=person).exists(),
                 "marked_at": at,
                 "marked_by": as_user(actor),
             },

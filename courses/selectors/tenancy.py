@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as AuthUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from courses.models import (
-    SEAT_STATUSES,
-    BookingMode,
     Centre,
     Course,
-    Enrolment,
-    EnrolmentStatus,
     Venue,
 )
 
 User = AuthUser | AbstractBaseUser | AnonymousUser
+Actor = AbstractBaseUser | AnonymousUser | None  # who did it: staff, the person, or the system
 
 
 def as_user(user: Any) -> AuthUser | None:
@@ -70,42 +65,3 @@ def courses_visible_for_user(user: User) -> QuerySet[Course]:
 
 def centres_public() -> QuerySet[Centre]:
     return Centre.objects.all()
-
-
-@dataclass(frozen=True)
-class Seats:
-    capacity: int
-    taken: int
-    waiting: int
-
-    @property
-    def left(self) -> int:
-        return max(self.capacity - self.taken, 0)
-
-
-def seats_left(course: Course) -> Seats | None:
-    """Seats of a course booked as a whole (None for per-session or open courses)."""
-    if course.booking_mode != BookingMode.COURSE:
-        return None
-    counts = Enrolment.objects.filter(course=course, session__isnull=True).aggregate(
-        taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
-        waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
-    )
-    return Seats(course.capacity, counts["taken"], counts["waiting"])
-
-
-def seats_by_session(sessions: Iterable[Any]) -> dict[int, Seats]:
-    """Seats of each session of a per-session course among `sessions`, in one query."""
-    booked = [s for s in sessions if s.course.booking_mode == BookingMode.SESSION]
-    if not booked:
-        return {}
-    rows = (
-        Enrolment.objects.filter(session__in=[s.pk for s in booked])
-        .values("session_id")
-        .annotate(
-            taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
-            waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
-        )
-    )
-    counts = {r["session_id"]: (r["taken"], r["waiting"]) for r in rows}
-    return {s.pk: Seats(s.effective_capacity, *counts.get(s.pk, (0, 0))) for s in booked}

@@ -19,8 +19,6 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from courses import signals
-from courses.audit import audit_record
-from courses.enrolment import Actor, enrolment_cancel
 from courses.models import (
     ACTIVE_STATUSES,
     ERASED_NAME,
@@ -30,6 +28,9 @@ from courses.models import (
     Participant,
     new_participant_token,
 )
+from courses.selectors.tenancy import Actor
+from courses.services.audit import audit_record
+from courses.services.enrolment import enrolment_cancel
 from scheduling.models import SessionStatus
 
 EXPORT_FORMAT = 1

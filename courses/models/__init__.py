@@ -1,0 +1,65 @@
+"""The courses app's models, one module per sub-domain; everything is importable from here."""
+
+from courses.models.attendance import (
+    Attendance,
+    AttendanceStatus,
+)
+from courses.models.audit import (
+    AuditAction,
+    AuditEntry,
+)
+from courses.models.catalogue import (
+    Audience,
+    BookingMode,
+    Centre,
+    Course,
+    CourseKind,
+    Level,
+    Venue,
+    Voivodeship,
+    WaitlistMode,
+    validate_timezone,
+)
+from courses.models.enrolment import (
+    ACTIVE_STATUSES,
+    SEAT_STATUSES,
+    Enrolment,
+    EnrolmentEvent,
+    EnrolmentSource,
+    EnrolmentStatus,
+)
+from courses.models.people import (
+    ERASED_NAME,
+    Language,
+    Participant,
+    Sex,
+    new_participant_token,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ERASED_NAME",
+    "SEAT_STATUSES",
+    "Attendance",
+    "AttendanceStatus",
+    "Audience",
+    "AuditAction",
+    "AuditEntry",
+    "BookingMode",
+    "Centre",
+    "Course",
+    "CourseKind",
+    "Enrolment",
+    "EnrolmentEvent",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "Language",
+    "Level",
+    "Participant",
+    "Sex",
+    "Venue",
+    "Voivodeship",
+    "WaitlistMode",
+    "new_participant_token",
+    "validate_timezone",
+]

@@ -1,0 +1,133 @@
+"""Places in a course or a session, and the history of each place."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from courses.models.catalogue import Course
+from courses.models.people import Participant
+
+
+class EnrolmentStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    OFFERED = "offered", _("Seat offered")
+    CANCELLED = "cancelled", _("Cancelled")
+    DECLINED = "declined", _("Offer declined")
+    EXPIRED = "expired", _("Offer expired")
+
+
+ACTIVE_STATUSES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.WAITLISTED, EnrolmentStatus.OFFERED)
+SEAT_STATUSES = (EnrolmentStatus.CONFIRMED, EnrolmentStatus.OFFERED)
+
+
+class EnrolmentSource(models.TextChoices):
+    WEB = "web", _("Enrolment form")
+    API = "api", _("API")
+    STAFF = "staff", _("Staff, at the desk")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class Enrolment(models.Model):
+    """A place in a course (booking_mode=course) or in one session (booking_mode=session):
+    confirmed, or on the waitlist, which is a state machine:
+    waitlisted -> offered -> confirmed | declined | expired; anything active -> cancelled."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    session = models.ForeignKey(
+        "scheduling.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        help_text=_("Only for courses booked session by session."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices)
+    priority = models.SmallIntegerField(
+        _("waitlist priority"),
+        default=0,
+        help_text=_("Higher goes first on the waitlist; equal priorities go by arrival."),
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=EnrolmentSource.choices, default=EnrolmentSource.WEB
+    )
+    offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("arrived"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-priority", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "course"],
+                condition=models.Q(session__isnull=True, status__in=ACTIVE_STATUSES),
+                name="enrolment_one_active_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "session"],
+                condition=models.Q(session__isnull=False, status__in=ACTIVE_STATUSES),
+                name="enrolment_one_active_per_session",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["course", "session", "status"], name="enrolment_seats"),
+            models.Index(fields=["status", "offer_expires_at"], name="enrolment_offers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.course.title} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class EnrolmentEvent(models.Model):
+    """Every state change of an enrolment, with its time and who made it."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="events", verbose_name=_("enrolment")
+    )
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=EnrolmentStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=EnrolmentStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_kind = models.CharField(
+        _("by"),
+        max_length=16,
+        choices=[
+            ("participant", _("the participant")),
+            ("staff", _("staff")),
+            ("system", _("the system")),
+        ],
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment change")
+        verbose_name_plural = _("enrolment changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"

@@ -1,0 +1,108 @@
+"""Enrolment and waitlist services. Each owns its transaction.
+
+Seats are counted, never cached: every change locks the course row (booking per course) or the
+session row (booking per session) first, then counts the active enrolments, then writes. Locks
+are taken in that one order (the course or session, then enrolments), briefly, and a lock that
+cannot be had within ENROLMENT_LOCK_TIMEOUT_SECONDS becomes a clear "busy, try again" (Busy).
+Database constraints back the rest: one active enrolment per person and course or session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses import signals
+from courses.errors import (
+    DomainError,
+)
+from courses.models import (
+    AuditAction,
+    Centre,
+    Participant,
+)
+from courses.models import new_participant_token as _new_participant_token
+from courses.phones import normalise_mobile
+from courses.selectors.tenancy import Actor
+from courses.services.audit import audit_record
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    """What a person (or staff at the desk) gives: the phone is raw input, read in `country`."""
+
+    name: str
+    phone: str
+    country: str = "PL"
+    language: str = "pl"
+    sms_consent: bool = False
+    email: str = ""
+
+
+def participant_upsert(
+    *, centre: Centre, data: ParticipantData, actor: Actor = None, via: str = ""
+) -> Participant:
+    """Find the person by phone in this centre, or add them. A repeated sign-up never makes a
+    second person; it records a newly given SMS consent and the language now preferred. A
+    person added by staff (`actor`) is in the audit log, with `via` (desk, api, walk_in)."""
+    phone = normalise_mobile(data.phone, data.country)
+    name = " ".join((data.name or "").split())
+    if not name:
+        raise DomainError(_("Enter your name."), field="name")
+    if data.language and data.language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Choose one of the languages offered."), field="language")
+    now = timezone.now()
+    with transaction.atomic():
+        participant, created = Participant.objects.get_or_create(
+            centre=centre,
+            phone=phone,
+            defaults={
+                "name": name[:200],
+                "language": data.language or "pl",
+                "email": data.email,
+                "sms_consent": data.sms_consent,
+                "sms_consent_at": now if data.sms_consent else None,
+            },
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action=AuditAction.PARTICIPANT_CREATED,
+                target=participant,
+                centre=centre,
+                participant=participant,
+                detail={"via": via} if via else {},
+            )
+        else:
+            changed = []
+            if data.sms_consent and not participant.sms_consent:
+                participant.sms_consent, participant.sms_consent_at = True, now
+                changed += ["sms_consent", "sms_consent_at"]
+            if data.language and data.language != participant.language:
+                participant.language = data.language
+                changed.append("language")
+            if changed:
+                participant.save(update_fields=[*changed, "updated_at"])
+    return participant
+
+
+def participant_sms_consent(*, participant: Participant, given: bool) -> Participant:
+    """Give or withdraw SMS consent (as easy to withdraw as to give); announced so the outbox
+    can lift a STOP given by SMS too."""
+    with transaction.atomic():
+        participant.sms_consent = given
+        participant.sms_consent_at = timezone.now() if given else None
+        participant.save(update_fields=["sms_consent", "sms_consent_at", "updated_at"])
+        signals.sms_consent_changed.send(sender=Participant, participant=participant, given=given)
+    return participant
+
+
+def participant_new_token(*, participant: Participant) -> Participant:
+    """A new personal link; the old one (page and calendar feed) stops working at once."""
+    participant.token = _new_participant_token()
+    participant.save(update_fields=["token", "updated_at"])
+    return participant
