@@ -2,8 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
-from courses.api import CentreViewSet, CourseViewSet, VenueViewSet
-from courses.api_enrolments import EnrolmentViewSet
+from courses.api.catalogue import CentreViewSet, CourseViewSet, VenueViewSet
+from courses.api.enrolments import EnrolmentViewSet
 from scheduling.api import ClosureViewSet, SessionViewSet
 
 router = DefaultRouter()

@@ -13,8 +13,6 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(router.urls)),
     path("", include("notifications.urls")),
-    path("", include("courses.register_urls")),
-    path("", include("courses.report_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
 ]

@@ -1,5 +1,5 @@
 """Domain refusals. Each is one type under `DomainError`, carries a translated message, and is
-mapped to a 4xx answer in one place for the API (`courses.api_common.exception_handler`) and
+mapped to a 4xx answer in one place for the API (`courses.api.base.exception_handler`) and
 shown as a form error in pages and the admin."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from courses.admin import ParticipantAdmin
+from courses.admin.people import ParticipantAdmin
 from courses.selectors import tenancy as selectors
 from notifications import texts
 from notifications.models import MessageKind, OutboundMessage, PhoneOptOut

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses.admin import CentreScopedAdmin
+from courses.admin.base import CentreScopedAdmin
 from courses.errors import DomainError
 from courses.selectors import tenancy as selectors
 from scheduling import services

@@ -16,8 +16,8 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses import api_attendance
-from courses.api_common import LocalDateTimeField
+from courses.api import attendance as api_attendance
+from courses.api.base import LocalDateTimeField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
 from scheduling import selectors, services

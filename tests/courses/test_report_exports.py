@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from courses.models import Attendance, AuditAction, AuditEntry, Participant
-from courses.report_views import safe_cell
+from courses.views.reports import safe_cell
 from tests.courses.test_reports import AFTER, build_world
 
 pytestmark = pytest.mark.django_db

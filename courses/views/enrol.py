@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,18 +12,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses.api_enrolments import EnrolmentThrottle
 from courses.errors import Busy, DomainError
+from courses.exports import json_download
+from courses.forms.enrol import EnrolForm
 from courses.models import (
     ACTIVE_STATUSES,
     BookingMode,
     Course,
     Enrolment,
     EnrolmentStatus,
-    Language,
     Participant,
 )
-from courses.phones import country_choices
 from courses.selectors.seats import seats_left, waitlist_position
 from courses.services import enrolment as services
 from courses.services import privacy
@@ -35,60 +31,9 @@ from courses.services.participants import (
     participant_sms_consent,
     participant_upsert,
 )
+from courses.throttles import EnrolmentThrottle
 from scheduling.calendar import subscribe_links
 from scheduling.models import Session, SessionStatus
-
-
-class EnrolForm(forms.Form):
-    name = forms.CharField(
-        label=_("Your name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    country = forms.ChoiceField(label=_("Country of your phone number"))
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel-national"}
-        ),
-        help_text=_("We send your place and reminders by SMS."),
-    )
-    language = forms.ChoiceField(label=_("Language of your SMS"), choices=Language.choices)
-    session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False)
-    sms_consent = forms.BooleanField(
-        label=_("I agree to receive SMS about my enrolment and the sessions."), required=False
-    )
-    # A field people never see: bots fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    def __init__(self, *args: Any, course: Course, sessions: list[Session], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        lang = translation.get_language() or "pl"
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = country_choices(lang)
-        country.initial = "PL"
-        self.fields["language"].initial = lang if lang in dict(Language.choices) else "pl"
-        if course.booking_mode == BookingMode.SESSION:
-            tz = course.centre.tz
-            session = self.fields["session"]
-            assert isinstance(session, forms.ChoiceField)  # noqa: S101 - narrowing
-            session.required = True
-            session.choices = [
-                (s.pk, f"{s.starts_at.astimezone(tz):%d.%m.%Y %H:%M}") for s in sessions
-            ]
-        else:
-            del self.fields["session"]
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Please leave this field empty."))
-        return ""
 
 
 def _enrolable_course(centre: str, course: str) -> Course:
@@ -266,17 +211,6 @@ def me_sms(request: HttpRequest, token: str, action: str) -> HttpResponse:
 def _private(response: HttpResponse) -> HttpResponse:
     """Pages under /me/ carry the token: never cached, never sent on to other sites."""
     response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def json_download(data: Any, filename: str) -> HttpResponse:
-    """A person's data as a JSON file to save, never cached on the way."""
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

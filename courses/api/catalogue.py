@@ -15,8 +15,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from courses.api.permissions import CentrePermission
 from courses.models import Centre, Course, CourseKind, Venue
-from courses.permissions import CentrePermission
 from courses.selectors import tenancy as selectors
 from courses.services import catalogue as services
 

@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from courses.models import (
     Course,
@@ -28,21 +27,8 @@ from courses.selectors.seats import waitlist_position, waitlist_positions
 from courses.selectors.tenancy import is_centre_staff
 from courses.services import enrolment as services
 from courses.services.participants import ParticipantData, participant_upsert
+from courses.throttles import EnrolmentThrottle
 from scheduling.models import Session
-
-
-class EnrolmentThrottle(SimpleRateThrottle):
-    """Self-enrolment attempts per client (ENROLMENT_RATE); centre staff are not throttled."""
-
-    scope = "enrol"
-
-    def get_rate(self) -> str:
-        return settings.ENROLMENT_RATE
-
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
-        if is_centre_staff(request.user):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class ParticipantInputSerializer(serializers.Serializer[dict[str, Any]]):

@@ -1,0 +1,38 @@
+"""Back office for centre staff: each sees and changes only their own centres."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from courses.models import (
+    Centre,
+    Venue,
+)
+from courses.selectors import tenancy as selectors
+
+
+class CentreScopedAdmin(admin.ModelAdmin):
+    """Limits the list and every choice of centre to the user's centres (superusers: all)."""
+
+    centre_path = "centre"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(
+            **{f"{self.centre_path}__in": selectors.centres_managed_for_user(request.user)}
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if not request.user.is_superuser:
+            managed = selectors.centres_managed_for_user(request.user)
+            if db_field.related_model is Centre:
+                kwargs["queryset"] = managed
+            elif db_field.related_model is Venue:
+                kwargs["queryset"] = Venue.objects.filter(centre__in=managed)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

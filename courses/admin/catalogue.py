@@ -1,0 +1,189 @@
+"""Back office for centre staff: each sees and changes only their own centres."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from courses.admin.base import CentreScopedAdmin
+from courses.models import (
+    Centre,
+    Course,
+    Venue,
+)
+from courses.selectors import tenancy as selectors
+from courses.services import catalogue as services
+from scheduling import calendar, rules
+from scheduling.models import Session
+
+
+@admin.register(Centre)
+class CentreAdmin(TranslationAdmin):
+    list_display = ["name", "city", "voivodeship", "network", "phone"]
+    list_filter = ["voivodeship", "network"]
+    search_fields = ["name", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["staff"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Centre]:
+        return selectors.centres_managed_for_user(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ("embed_snippet", "feed_address")
+        return fields if request.user.is_superuser else (*fields, "slug", "staff")
+
+    @admin.display(description=_("Calendar for your website (copy into the page's HTML)"))
+    def embed_snippet(self, obj: Centre) -> str:
+        if not obj.pk:
+            return "-"
+        snippet = calendar.embed_snippet(obj)
+        return format_html(
+            '<textarea readonly rows="3" cols="80" onfocus="this.select()">{}</textarea>'
+            '<p class="help">{}</p>',
+            snippet,
+            _(
+                "Options in the address: lang (pl, uk, en, ru), weeks (1-12), kind, audience, "
+                "level, course (slug), view (list or week)."
+            ),
+        )
+
+    @admin.display(description=_("Calendar feed (iCal)"))
+    def feed_address(self, obj: Centre) -> str:
+        if not obj.pk:
+            return "-"
+        return calendar.subscribe_links(obj).https
+
+
+@admin.register(Venue)
+class VenueAdmin(CentreScopedAdmin, TranslationAdmin):
+    list_display = ["name", "city", "centre"]
+    list_filter = ["centre"]
+    search_fields = ["name", "city", "address"]
+
+
+class CourseForm(forms.ModelForm):
+    """The rule as plain RFC 5545 text, read in the centre's own time zone."""
+
+    recurrence = forms.CharField(
+        label=_("recurrence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60, "spellcheck": "false"}),
+        help_text=_(
+            "One rule per line, e.g. RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=24 — skip a date with "
+            "EXDATE:20261229, add one with RDATE:20270105. Empty: a single session on the first "
+            "date. Closures and public holidays are skipped automatically."
+        ),
+    )
+
+    class Meta:
+        model = Course
+        exclude: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["recurrence"] = self.instance.recurrence_text
+
+    def clean_recurrence(self) -> Any:
+        text = self.cleaned_data.get("recurrence", "")
+        centre = self.cleaned_data.get("centre") or getattr(self.instance, "centre", None)
+        tz = centre.tz if centre else Centre().tz
+        try:
+            return rules.parse(text, tz)
+        except rules.RuleError as exc:
+            raise ValidationError(str(exc.message)) from exc
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["starts_at", "ends_at", "venue", "status", "moved", "capacity", "note"]
+    readonly_fields = ["starts_at", "ends_at", "venue", "status", "moved"]
+    show_change_link = True
+    can_delete = False
+    ordering = ["starts_at"]
+    max_num = 0
+    verbose_name_plural = _("sessions (open one to cancel or move it)")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Session]:
+        return super().get_queryset(request).select_related("venue")
+
+
+@admin.register(Course)
+class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
+    form = CourseForm
+    list_display = [
+        "title",
+        "centre",
+        "kind",
+        "audience",
+        "level",
+        "booking_mode",
+        "published",
+        "report_link",
+    ]
+    list_filter = ["centre", "kind", "audience", "booking_mode", "published", "start_date"]
+    search_fields = ["title", "slug"]
+    filter_horizontal = ["trainers"]
+    inlines = [SessionInline]
+    fieldsets = [
+        (None, {"fields": ["centre", "slug", "kind", "title", "description", "published"]}),
+        (_("Who for"), {"fields": ["audience", "level", "trainers"]}),
+        (
+            _("When"),
+            {
+                "fields": [
+                    "start_date",
+                    "start_time",
+                    "duration_minutes",
+                    "recurrence",
+                    "skip_public_holidays",
+                    "venue",
+                ]
+            },
+        ),
+        (_("Booking"), {"fields": ["booking_mode", "capacity", "waitlist_mode", "offer_hours"]}),
+    ]
+
+    actions = ["cancel_courses"]
+
+    @admin.display(description=_("attendance"))
+    def report_link(self, obj: Course) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("report-course", args=[obj.pk]), _("Course report")
+        )
+
+    @admin.action(description=_("Cancel the selected courses (every session to come)"))
+    def cancel_courses(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        cancelled = sum(services.course_cancel(course=c, actor=request.user) for c in queryset)
+        self.message_user(request, _("Sessions cancelled: %(n)s.") % {"n": cancelled})
+
+    def delete_model(self, request: HttpRequest, obj: Course) -> None:
+        services.course_delete(course=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        for course in queryset:
+            services.course_delete(course=course)
+
+    def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
+        """Save through the services so the course's sessions follow its rule."""
+        result = services.course_save(course=obj)
+        if result.changed:
+            self.message_user(
+                request,
+                _("Sessions: %(created)s added, %(updated)s changed, %(deleted)s removed.")
+                % {"created": result.created, "updated": result.updated, "deleted": result.deleted},
+                messages.INFO,
+            )

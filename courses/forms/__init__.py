@@ -1,0 +1,1 @@
+"""Forms that parse what people type into pages and query strings."""

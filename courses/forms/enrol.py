@@ -1,0 +1,69 @@
+"""Public enrolment from a phone, and the participant's own page (/me/<token>/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import (
+    BookingMode,
+    Course,
+    Language,
+)
+from courses.phones import country_choices
+from scheduling.models import Session
+
+
+class EnrolForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    country = forms.ChoiceField(label=_("Country of your phone number"))
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel-national"}
+        ),
+        help_text=_("We send your place and reminders by SMS."),
+    )
+    language = forms.ChoiceField(label=_("Language of your SMS"), choices=Language.choices)
+    session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False)
+    sms_consent = forms.BooleanField(
+        label=_("I agree to receive SMS about my enrolment and the sessions."), required=False
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, course: Course, sessions: list[Session], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = translation.get_language() or "pl"
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
+        country.choices = country_choices(lang)
+        country.initial = "PL"
+        self.fields["language"].initial = lang if lang in dict(Language.choices) else "pl"
+        if course.booking_mode == BookingMode.SESSION:
+            tz = course.centre.tz
+            session = self.fields["session"]
+            assert isinstance(session, forms.ChoiceField)  # noqa: S101 - narrowing
+            session.required = True
+            session.choices = [
+                (s.pk, f"{s.starts_at.astimezone(tz):%d.%m.%Y %H:%M}") for s in sessions
+            ]
+        else:
+            del self.fields["session"]
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
