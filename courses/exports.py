@@ -1,4 +1,4 @@
-"""Public enrolment from a phone, and the participant's own page (/me/<token>/)."""
+"""Files people download: a person's data as JSON, and report exports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""REST API for enrolments: anyone may enrol (throttled); staff list, enrol at the desk, cancel."""
+"""Rate limits for self-enrolment, shared by the form and the API."""
 
 from __future__ import annotations
 

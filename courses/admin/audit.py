@@ -1,4 +1,4 @@
-"""Back office for centre staff: each sees and changes only their own centres."""
+"""The audit log in the admin: read only, limited to the user's centres."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Back office for centre staff: each sees and changes only their own centres."""
+"""What every centre-scoped admin shares: lists and choices limited to the user's centres."""
 
 from __future__ import annotations
 

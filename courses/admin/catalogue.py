@@ -1,4 +1,4 @@
-"""Back office for centre staff: each sees and changes only their own centres."""
+"""Centres, venues and courses in the admin."""
 
 from __future__ import annotations
 

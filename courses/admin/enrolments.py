@@ -1,31 +1,28 @@
-"""Back office for centre staff: each sees and changes only their own centres."""
+"""Enrolments in the admin: the desk enrolment form, cancellations and each place's history."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from courses.admin.base import CentreScopedAdmin
 from courses.errors import DomainError
+from courses.forms.desk import DeskEnrolmentForm
 from courses.models import (
-    AuditAction,
     Enrolment,
     EnrolmentEvent,
-    EnrolmentSource,
     EnrolmentStatus,
-    Language,
 )
-from courses.phones import country_choices
 from courses.selectors import tenancy as selectors
 from courses.services import enrolment
-from courses.services.audit import audit_record
-from courses.services.participants import ParticipantData, participant_upsert
+from courses.services.enrolment_request import enrolment_request
 
 
 class EnrolmentEventInline(admin.TabularInline):
@@ -35,62 +32,6 @@ class EnrolmentEventInline(admin.TabularInline):
     max_num = 0
     fields = ("at", "from_status", "to_status", "actor_kind", "actor")
     readonly_fields = fields
-
-
-class DeskEnrolmentForm(forms.ModelForm):
-    """Staff enrol a person at the desk: found by phone, or added."""
-
-    name = forms.CharField(label=_("name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"), initial="PL")
-    phone = forms.CharField(label=_("mobile phone"), max_length=40)
-    language = forms.ChoiceField(label=_("language"), choices=Language.choices, initial="pl")
-    sms_consent = forms.BooleanField(label=_("agrees to SMS"), required=False)
-    walk_in = forms.BooleanField(label=_("walk-in"), required=False)
-
-    class Meta:
-        model = Enrolment
-        fields = ["course", "session", "priority"]
-
-    request: HttpRequest | None = None  # set by EnrolmentAdmin.get_form
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = country_choices("pl")
-        self.created: Enrolment | None = None
-
-    def clean(self) -> dict[str, Any]:
-        """Enrol through the services; a refusal becomes a form error and nothing is saved."""
-        data = super().clean() or {}
-        if self.errors or "course" not in data:
-            return data
-        try:
-            with transaction.atomic():
-                participant = participant_upsert(
-                    centre=data["course"].centre,
-                    data=ParticipantData(
-                        name=data["name"],
-                        phone=data["phone"],
-                        country=data["country"],
-                        language=data["language"],
-                        sms_consent=data["sms_consent"],
-                    ),
-                    actor=self.request.user if self.request else None,
-                    via="desk",
-                )
-                self.created = enrolment.enrolment_create(
-                    course=data["course"],
-                    session=data.get("session"),
-                    participant=participant,
-                    source=EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF,
-                    actor=self.request.user if self.request else None,
-                    priority=data.get("priority") or 0,
-                )
-        except DomainError as exc:
-            field = exc.field if exc.field in self.fields else None
-            self.add_error(field, str(exc.message))
-        return data
 
 
 @admin.register(Enrolment)
@@ -127,61 +68,56 @@ class EnrolmentAdmin(CentreScopedAdmin):
         "created_at",
     ]
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        if obj is None:
-            kwargs["form"] = type("DeskEnrolmentForm", (DeskEnrolmentForm,), {"request": request})
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.readonly_fields if obj is not None else []
-
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return [
-                "course",
-                "session",
-                "name",
-                "country",
-                "phone",
-                "language",
-                "sms_consent",
-                "priority",
-                "walk_in",
-            ]
         return [*self.readonly_fields, "priority"]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        """Enrol at the desk: the form parses, one service enrols; a refusal is shown on the
+        form and changes nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DeskEnrolmentForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = enrolment_request(
+                    course=data["course"],
+                    session=data["session"],
+                    person=form.person(),
+                    channel="desk",
+                    actor=request.user,
+                    walk_in=data["walk_in"],
+                    priority=data["priority"] or 0,
+                )
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                status = created.get_status_display()
+                self.message_user(request, _("Status: %(status)s.") % {"status": status})
+                return redirect("admin:courses_enrolment_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "title": _("Add enrolment"),
+            "opts": self.model._meta,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "courses/admin/desk_enrolment.html", context)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "course" and not request.user.is_superuser:
             kwargs["queryset"] = selectors.courses_managed_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_form(self, request: HttpRequest, form: Any, change: bool) -> Any:
-        if change:
-            return super().save_form(request, form, change)
-        return form.created  # made by the services while the form was validated
-
     def save_model(self, request: HttpRequest, obj: Enrolment, form: Any, change: bool) -> None:
-        """Saved in the admin's transaction, with audit entries (ids and field names only)."""
-        centre = obj.course.centre
-        if change:
-            obj.save(update_fields=["priority", "updated_at"])
-            if form.changed_data:
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.ENROLMENT_CHANGED,
-                    target=obj,
-                    centre=centre,
-                    participant=obj.participant,
-                    detail={"fields": sorted(form.changed_data)},
-                )
-            return
-        self.message_user(request, _("Status: %(status)s.") % {"status": obj.get_status_display()})
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        if change:
-            super().save_related(request, form, formsets, change)
+        """Only the priority can change here, through the service (audited)."""
+        if "priority" in form.changed_data:
+            enrolment.enrolment_priority_set(
+                enrolment=obj, priority=obj.priority, actor=request.user
+            )
 
     @admin.action(description=_("Cancel the selected enrolments (seats go to the waitlist)"))
     def cancel_enrolments(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:

@@ -1,4 +1,4 @@
-"""Back office for centre staff: each sees and changes only their own centres."""
+"""Participants in the admin: personal link, data export and erasure, with audit rows."""
 
 from __future__ import annotations
 
@@ -15,12 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from courses.admin.base import CentreScopedAdmin
 from courses.exports import json_download
 from courses.models import (
-    AuditAction,
     Participant,
 )
 from courses.services import privacy
-from courses.services.audit import audit_record
-from courses.services.participants import participant_new_token
+from courses.services.participants import participant_new_token, participant_save
 
 
 @admin.register(Participant)
@@ -47,18 +45,8 @@ class ParticipantAdmin(CentreScopedAdmin):
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Participant, form: Any, change: bool) -> None:
-        """Saved in the admin's transaction with its audit entry (field names, never values)."""
-        super().save_model(request, obj, form, change)
-        if change and not form.changed_data:
-            return
-        audit_record(
-            actor=request.user,
-            action=AuditAction.PARTICIPANT_CHANGED if change else AuditAction.PARTICIPANT_CREATED,
-            target=obj,
-            centre=obj.centre,
-            participant=obj,
-            detail={"fields": sorted(form.changed_data)},
-        )
+        """Saved through the service, with its audit entry (field names, never values)."""
+        participant_save(participant=obj, fields=list(form.changed_data), actor=request.user)
 
     @admin.action(description=_("Make a new personal link (the old one stops working)"))
     def new_personal_link(self, request: HttpRequest, queryset: QuerySet[Participant]) -> None:

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from courses.models import (
     Course,
     Enrolment,
-    EnrolmentSource,
     EnrolmentStatus,
     Language,
 )
@@ -26,7 +25,8 @@ from courses.selectors import tenancy as selectors
 from courses.selectors.seats import waitlist_position, waitlist_positions
 from courses.selectors.tenancy import is_centre_staff
 from courses.services import enrolment as services
-from courses.services.participants import ParticipantData, participant_upsert
+from courses.services.enrolment_request import enrolment_request, is_staff_of
+from courses.services.participants import ParticipantData
 from courses.throttles import EnrolmentThrottle
 from scheduling.models import Session
 
@@ -160,18 +160,13 @@ class EnrolmentViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         course: Course = data["course"]
-        staff = (
-            is_centre_staff(request.user)
-            and selectors.centres_managed_for_user(request.user)
-            .filter(pk=course.centre_id)
-            .exists()
-        )
-        if not staff and not course.published:
+        if not course.published and not is_staff_of(request.user, course):
             raise serializers.ValidationError({"course": ["Invalid pk - object does not exist."]})
         person = data["participant"]
-        participant = participant_upsert(
-            centre=course.centre,
-            data=ParticipantData(
+        enrolment = enrolment_request(
+            course=course,
+            session=data.get("session"),
+            person=ParticipantData(
                 name=person["name"],
                 phone=person["phone"],
                 country=person["country"],
@@ -179,21 +174,12 @@ class EnrolmentViewSet(
                 sms_consent=person["sms_consent"],
                 email=person.get("email", ""),
             ),
-            actor=request.user if staff else None,
-            via="api",
+            channel="api",
+            actor=request.user,
+            walk_in=data["walk_in"],
+            priority=data["priority"],
         )
-        if staff:
-            source = EnrolmentSource.WALK_IN if data["walk_in"] else EnrolmentSource.STAFF
-        else:
-            source = EnrolmentSource.API
-        enrolment = services.enrolment_create(
-            course=course,
-            session=data.get("session"),
-            participant=participant,
-            source=source,
-            actor=request.user if staff else None,
-            priority=data["priority"] if staff else 0,
-        )
+        participant = enrolment.participant
         body = {
             "id": enrolment.pk,
             "status": enrolment.status,

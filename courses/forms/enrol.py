@@ -1,4 +1,4 @@
-"""Public enrolment from a phone, and the participant's own page (/me/<token>/)."""
+"""The public enrolment form."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""The register: who a trainer expects at a session, and the marks they make.
-
-Reads (`register_*`) and writes (`attendance_*`). Each write owns its transaction, is idempotent
-(marking the same thing twice changes nothing), and keeps the time the mark was made on the
-trainer's phone, so a tap queued offline and sent late never overwrites a newer one.
-"""
+"""The register's reads: which sessions a user may open, and who is expected at a session."""
 
 from __future__ import annotations
 

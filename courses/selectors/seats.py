@@ -1,11 +1,6 @@
-"""Enrolment and waitlist services. Each owns its transaction.
+"""Seats and waitlists: what a course or session holds, who waits and in what order.
 
-Seats are counted, never cached: every change locks the course row (booking per course) or the
-session row (booking per session) first, then counts the active enrolments, then writes. Locks
-are taken in that one order (the course or session, then enrolments), briefly, and a lock that
-cannot be had within ENROLMENT_LOCK_TIMEOUT_SECONDS becomes a clear "busy, try again" (Busy).
-Database constraints back the rest: one active enrolment per person and course or session.
-"""
+Seats are counted, never cached; the services lock the course or session row before counting."""
 
 from __future__ import annotations
 

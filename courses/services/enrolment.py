@@ -342,3 +342,19 @@ def waitlist_promote(
     with transaction.atomic(), _lock_timeout():
         course, session = _lock_target(course, session)
         return _promote(course, session, actor, now=timezone.now())
+
+
+def enrolment_priority_set(*, enrolment: Enrolment, priority: int, actor: Actor) -> Enrolment:
+    """Staff move a person up or down the waitlist (higher goes first); audited."""
+    with transaction.atomic():
+        enrolment.priority = priority
+        enrolment.save(update_fields=["priority", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.ENROLMENT_CHANGED,
+            target=enrolment,
+            centre=enrolment.course.centre,
+            participant=enrolment.participant,
+            detail={"fields": ["priority"]},
+        )
+    return enrolment

@@ -1,11 +1,4 @@
-"""Enrolment and waitlist services. Each owns its transaction.
-
-Seats are counted, never cached: every change locks the course row (booking per course) or the
-session row (booking per session) first, then counts the active enrolments, then writes. Locks
-are taken in that one order (the course or session, then enrolments), briefly, and a lock that
-cannot be had within ENROLMENT_LOCK_TIMEOUT_SECONDS becomes a clear "busy, try again" (Busy).
-Database constraints back the rest: one active enrolment per person and course or session.
-"""
+"""Participants: found by phone in a centre or added, their SMS consent and their personal link."""
 
 from __future__ import annotations
 
@@ -105,4 +98,24 @@ def participant_new_token(*, participant: Participant) -> Participant:
     """A new personal link; the old one (page and calendar feed) stops working at once."""
     participant.token = _new_participant_token()
     participant.save(update_fields=["token", "updated_at"])
+    return participant
+
+
+def participant_save(*, participant: Participant, fields: list[str], actor: Actor) -> Participant:
+    """Staff add a person or change their details by hand; the audit entry names the fields,
+    never their values."""
+    created = participant.pk is None
+    with transaction.atomic():
+        participant.save()
+        if created or fields:
+            audit_record(
+                actor=actor,
+                action=AuditAction.PARTICIPANT_CREATED
+                if created
+                else AuditAction.PARTICIPANT_CHANGED,
+                target=participant,
+                centre=participant.centre,
+                participant=participant,
+                detail={"fields": sorted(fields)},
+            )
     return participant

@@ -26,10 +26,10 @@ from courses.models import (
 from courses.selectors.seats import seats_left, waitlist_position
 from courses.services import enrolment as services
 from courses.services import privacy
+from courses.services.enrolment_request import enrolment_request
 from courses.services.participants import (
     ParticipantData,
     participant_sms_consent,
-    participant_upsert,
 )
 from courses.throttles import EnrolmentThrottle
 from scheduling.calendar import subscribe_links
@@ -71,19 +71,17 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                participant = participant_upsert(
-                    centre=course_obj.centre,
-                    data=ParticipantData(
+                enrolment = enrolment_request(
+                    course=course_obj,
+                    session=next((s for s in sessions if s.pk == data.get("session")), None),
+                    person=ParticipantData(
                         name=data["name"],
                         phone=data["phone"],
                         country=data["country"],
                         language=data["language"],
                         sms_consent=data["sms_consent"],
                     ),
-                )
-                session = next((s for s in sessions if s.pk == data.get("session")), None)
-                enrolment = services.enrolment_create(
-                    course=course_obj, session=session, participant=participant
+                    channel="web",
                 )
             except Busy as exc:
                 form.add_error(None, str(exc.message))
@@ -94,7 +92,7 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
                 status = 409 if exc.status_code == 409 else 400
             else:
                 return redirect(
-                    participant.get_absolute_url()
+                    enrolment.participant.get_absolute_url()
                     + f"?enrolled={enrolment.pk}#enrolment-{enrolment.pk}"
                 )
         else:

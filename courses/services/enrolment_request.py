@@ -1,0 +1,61 @@
+"""An enrolment request: find or add the person, then enrol them, in one transaction.
+
+The one way the form, the API and the admin desk enrol someone. A refused request (a full stop
+of the services: closed course, already enrolled, bad phone, missing consent, busy) rolls back
+everything it did, so it stores no person, no consent and no changed language."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from courses.models import Course, Enrolment, EnrolmentSource
+from courses.selectors.tenancy import Actor, as_user, centres_managed_for_user
+from courses.services.enrolment import enrolment_create
+from courses.services.participants import ParticipantData, participant_upsert
+from scheduling.models import Session
+
+# Where a request comes from: the public form, the API, or staff at the admin desk.
+CHANNELS = {"web": EnrolmentSource.WEB, "api": EnrolmentSource.API, "desk": EnrolmentSource.STAFF}
+
+
+def is_staff_of(actor: Actor, course: Course) -> bool:
+    """Staff of the course's centre (or a superuser) may enrol anyone, at any priority."""
+    user = as_user(actor)
+    return user is not None and (
+        user.is_superuser or centres_managed_for_user(user).filter(pk=course.centre_id).exists()
+    )
+
+
+def enrolment_request(
+    *,
+    course: Course,
+    person: ParticipantData,
+    channel: str,
+    session: Session | None = None,
+    actor: Actor = None,
+    walk_in: bool = False,
+    priority: int = 0,
+) -> Enrolment:
+    """Enrol `person` (found by phone in the course's centre, or added) into `course`.
+
+    Staff of the centre enrol at the desk (source `staff`, or `walk_in`), with a priority and
+    without the person's SMS consent; anyone else enrols themselves (source `web` or `api`),
+    which needs a published course open for enrolment and the person's consent."""
+    staff = is_staff_of(actor, course)
+    if staff:
+        source = EnrolmentSource.WALK_IN if walk_in else EnrolmentSource.STAFF
+    else:
+        source = CHANNELS[channel] if channel != "desk" else EnrolmentSource.WEB
+    by = actor if staff else None
+    with transaction.atomic():
+        participant = participant_upsert(
+            centre=course.centre, data=person, actor=by, via=channel if staff else ""
+        )
+        return enrolment_create(
+            course=course,
+            session=session,
+            participant=participant,
+            source=source,
+            actor=by,
+            priority=priority if staff else 0,
+        )
