@@ -21,8 +21,8 @@ course_cancelled = Signal()
 # A person gave or withdrew SMS consent on their page (`participant`, `given`).
 sms_consent_changed = Signal()
 
-# Privacy (`courses.services.privacy`). `participant_export_requested` (`participant`): each receiver
-# returns a dict of sections (name -> JSON-ready value) to add to the person's data export.
+# Privacy (`courses.services.privacy`). `participant_export_requested` (`participant`): each
+# receiver returns a dict of sections (name -> JSON-ready value) to add to the person's data export.
 # `participant_erased` (`participant`, `actor`, `reason`): sent inside the erasure's transaction,
 # after the person's fields were cleared; receivers remove what they hold about the person.
 participant_export_requested = Signal()
