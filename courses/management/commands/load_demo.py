@@ -1,6 +1,7 @@
 """Load the demo: the Wielkopolska CIC network, IOM Wrocław and a Caritas centre, with courses.
 
-The data is in `courses/management/demo_data.py`, the date helpers in `demo.py` beside it. Dates are relative to today, so the demo never looks stale. Running the command again creates
+The data is in `courses/management/demo_data.py`, the date helpers in `demo.py` beside it.
+Dates are relative to today, so the demo never looks stale. Running the command again creates
 only what is missing and changes nothing that exists (centres are found by slug, venues by
 centre and name, courses by centre and slug, closures by centre and first day).
 """
