@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from courses.models import AttendanceStatus
 from courses.selectors.register import RegisterRow, register_for, register_sessions_for_user
-from courses.services import attendance as services
+from courses.services.attendance import Mark, register_apply
 from scheduling.models import Session
 
 
@@ -79,9 +79,9 @@ def attendance_view(request: Request, pk: Any) -> Response:
             data = data["attendance"]
         entries = AttendanceInputSerializer(data=data)
         entries.is_valid(raise_exception=True)
-        register = services.attendance_set(
-            session=session, entries=list(entries.validated_data), actor=request.user
-        )
-    else:
-        register = register_for(session)
-    return Response(AttendanceSerializer(register).data)
+        changes = [
+            Mark(participant=e["participant"], status=e["status"], at=e.get("at"))
+            for e in entries.validated_data
+        ]
+        register_apply(session=session, changes=changes, actor=request.user)
+    return Response(AttendanceSerializer(register_for(session)).data)

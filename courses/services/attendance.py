@@ -1,6 +1,7 @@
-"""The register: who a trainer expects at a session, and the marks they make.
+"""The register's writes: marks, walk-ins and the note, and `register_apply`, the one path by
+which the register page and the API's PUT change a register.
 
-Reads (`register_*`) and writes (`attendance_*`). Each write owns its transaction, is idempotent
+Each write owns its transaction, is idempotent
 (marking the same thing twice changes nothing), and keeps the time the mark was made on the
 trainer's phone, so a tap queued offline and sent late never overwrites a newer one.
 """
@@ -8,6 +9,8 @@ trainer's phone, so a tap queued offline and sent late never overwrites a newer 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,16 +26,11 @@ from courses.models import (
     Participant,
 )
 from courses.phones import normalise_mobile
-from courses.selectors.register import Register, register_expected, register_for
+from courses.selectors.register import register_expected
 from courses.selectors.tenancy import as_user
 from courses.services.audit import audit_record
 from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session, SessionStatus
-
-# --- reads -------------------------------------------------------------------------------------
-
-
-# --- writes ------------------------------------------------------------------------------------
 
 
 def _check_open(session: Session, *, now: datetime) -> None:
@@ -218,27 +216,70 @@ def attendance_note(*, session: Session, note: str, actor: Any) -> Session:
     return session
 
 
-def attendance_set(*, session: Session, entries: list[dict[str, Any]], actor: Any) -> Register:
-    """Several marks at once (the API's PUT): all or nothing."""
-    people = {
-        p.pk: p for p in Participant.objects.filter(pk__in=[e["participant"] for e in entries])
-    }
-    on_register = _on_register(session)
+@dataclass(frozen=True)
+class Mark:
+    """A tap on a person's row; an empty status changes nothing (a GET sent back as it is)."""
+
+    participant: int
+    status: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    name: str
+    phone: str
+    country: str = "PL"
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    note: str
+
+
+Change = Mark | WalkIn | Note
+
+
+def register_apply(
+    *, session: Session, changes: Sequence[Change], actor: Any
+) -> list[Attendance | Session]:
+    """Apply changes to a session's register, all or nothing: the page sends one at a time,
+    the API's PUT a list of marks. Returns what each change left (a mark, or the session)."""
+    wanted = [c.participant for c in changes if isinstance(c, Mark) and c.status]
+    people = {p.pk: p for p in Participant.objects.filter(pk__in=wanted)} if wanted else {}
+    on_register = _on_register(session) if wanted else set()
+    done: list[Attendance | Session] = []
     with transaction.atomic():
-        for entry in entries:
-            if not entry["status"]:
-                continue  # not marked: nothing to change
-            person = people.get(entry["participant"])
-            if person is None:
-                raise NotOnRegister(
-                    _("This person is not on the register of this session."), field="participant"
+        for change in changes:
+            if isinstance(change, Note):
+                done.append(attendance_note(session=session, note=change.note, actor=actor))
+            elif isinstance(change, WalkIn):
+                done.append(
+                    attendance_walk_in(
+                        session=session,
+                        name=change.name,
+                        phone=change.phone,
+                        country=change.country,
+                        actor=actor,
+                        at=change.at,
+                    )
                 )
-            attendance_mark(
-                session=session,
-                participant=person,
-                status=entry["status"],
-                actor=actor,
-                at=entry.get("at"),
-                on_register=on_register,
-            )
-    return register_for(session)
+            elif change.status:
+                person = people.get(change.participant)
+                if person is None:
+                    raise NotOnRegister(
+                        _("This person is not on the register of this session."),
+                        field="participant",
+                    )
+                done.append(
+                    attendance_mark(
+                        session=session,
+                        participant=person,
+                        status=change.status,
+                        actor=actor,
+                        at=change.at,
+                        on_register=on_register,
+                    )
+                )
+    return done

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.errors import DomainError, NotOnRegister
-from courses.models import AttendanceStatus, Participant
+from courses.models import Attendance, AttendanceStatus
 from courses.phones import country_choices
 from courses.selectors.register import (
     is_register_user,
@@ -31,7 +31,7 @@ from courses.selectors.register import (
     trainer_sessions,
 )
 from courses.selectors.tenancy import centres_managed_for_user
-from courses.services import attendance as services
+from courses.services.attendance import Change, Mark, Note, WalkIn, register_apply
 from scheduling.models import Session
 
 WEEK = 7
@@ -119,25 +119,23 @@ def _when(value: Any) -> datetime | None:
     return at
 
 
-def _apply(request: HttpRequest, session: Session, op: dict[str, Any]) -> dict[str, Any]:
-    """One change from the page: a mark, a walk-in or the note. Returns what the page shows."""
+def _change(op: dict[str, Any]) -> Change:
+    """One change from the page (a mark, a walk-in or the note), parsed; nothing is written."""
     kind = op.get("type") or "mark"
     at = _when(op.get("at"))
     if kind == "mark":
         try:
-            participant = Participant.objects.get(pk=int(op.get("participant") or 0))
-        except (Participant.DoesNotExist, ValueError, TypeError, OverflowError):
+            participant = int(op.get("participant") or 0)
+        except (ValueError, TypeError, OverflowError):
+            participant = 0
+        if not 0 < participant < 2**63:
             raise NotOnRegister(
                 _("This person is not on the register of this session."), field="participant"
-            ) from None
-        mark = services.attendance_mark(
-            session=session,
-            participant=participant,
-            status=str(op.get("status") or ""),
-            actor=request.user,
-            at=at,
-        )
-        return {"participant": mark.participant_id, "status": mark.status}
+            )
+        status = str(op.get("status") or "")
+        if status not in AttendanceStatus.values:
+            raise DomainError(_("Choose present, absent or excused."), field="status")
+        return Mark(participant=participant, status=status, at=at)
     if kind == "walk_in":
         form = WalkInForm(
             {"name": op.get("name"), "phone": op.get("phone"), "country": op.get("country") or "PL"}
@@ -146,21 +144,18 @@ def _apply(request: HttpRequest, session: Session, op: dict[str, Any]) -> dict[s
             field, errors = next(iter(form.errors.items()))
             raise DomainError(str(errors[0]), field=field)
         data = form.cleaned_data
-        mark = services.attendance_walk_in(
-            session=session,
-            name=data["name"],
-            phone=data["phone"],
-            country=data["country"],
-            actor=request.user,
-            at=at,
-        )
-        return {"participant": mark.participant_id, "status": mark.status, "walk_in": True}
+        return WalkIn(name=data["name"], phone=data["phone"], country=data["country"], at=at)
     if kind == "note":
-        services.attendance_note(
-            session=session, note=str(op.get("note") or ""), actor=request.user
-        )
-        return {"note": session.register_note}
+        return Note(note=str(op.get("note") or ""))
     raise DomainError(_("Unknown change."))
+
+
+def _shown(change: Change, done: Attendance | Session) -> dict[str, Any]:
+    """What the page shows after a change."""
+    if isinstance(done, Session):
+        return {"note": done.register_note}
+    shown: dict[str, Any] = {"participant": done.participant_id, "status": done.status}
+    return {**shown, "walk_in": True} if isinstance(change, WalkIn) else shown
 
 
 @login_required
@@ -180,7 +175,9 @@ def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
     else:
         op = request.POST.dict()
     try:
-        result = _apply(request, session, op)
+        change = _change(op)
+        [done] = register_apply(session=session, changes=[change], actor=request.user)
+        result = _shown(change, done)
     except DomainError as error:
         if wants_json:
             body = {"detail": str(error.message), "code": error.code, "field": error.field}
