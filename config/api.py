@@ -1,7 +1,9 @@
-"""The REST API's router: every resource under /api/v1/."""
+"""Every resource of the REST API under /api/v1/: the router's and the registers'."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from courses.api.attendance import SessionAttendanceView
 from courses.api.catalogue import CentreViewSet, CourseViewSet, VenueViewSet
 from courses.api.enrolments import EnrolmentViewSet
 from scheduling.api import ClosureViewSet, SessionViewSet
@@ -13,3 +15,12 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("closures", ClosureViewSet, basename="closure")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+
+urlpatterns = [
+    path(
+        "sessions/<int:pk>/attendance/",
+        SessionAttendanceView.as_view(),
+        name="session-attendance",
+    ),
+    *router.urls,
+]

@@ -12,11 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses.api import attendance as api_attendance
 from courses.api.base import LocalDateTimeField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
@@ -213,22 +212,6 @@ class SessionViewSet(
     def restore(self, request: Request, pk: str | None = None) -> Response:
         session = services.session_restore(session=self.get_object(), actor=request.user)
         return Response(self._out(session))
-
-    @extend_schema(methods=["GET"], request=None, responses=api_attendance.AttendanceSerializer)
-    @extend_schema(
-        methods=["PUT"],
-        request=api_attendance.AttendanceEntrySerializer(many=True),
-        responses=api_attendance.AttendanceSerializer,
-    )
-    @action(
-        detail=True,
-        methods=["get", "put"],
-        url_path="attendance",
-        permission_classes=[AllowAny],  # who may see which register: register_sessions_for_user
-    )
-    def attendance(self, request: Request, pk: str | None = None) -> Response:
-        """The register of the session: for its trainers and its centre's staff only."""
-        return api_attendance.attendance_view(request, pk)
 
     @extend_schema(request=SessionMoveSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"])

@@ -8,9 +8,12 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from courses.models import AttendanceStatus
 from courses.selectors.register import RegisterRow, register_for, register_sessions_for_user
@@ -68,12 +71,23 @@ def register_session(request: Request, pk: Any) -> Session:
     return session
 
 
-def attendance_view(request: Request, pk: Any) -> Response:
+class SessionAttendanceView(APIView):
     """GET: the register (everyone expected or marked, with totals). PUT: a list of
     `{participant, status}` (optionally `at`); each listed person is marked, the others keep
-    their marks; all or nothing; sending the same list twice changes nothing."""
-    session = register_session(request, pk)
-    if request.method == "PUT":
+    their marks; all or nothing; sending the same list twice changes nothing. For the session's
+    trainers and its centre's staff only (who may see which register:
+    `register_sessions_for_user`); anyone else gets 404."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses=AttendanceSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        session = register_session(request, pk)
+        return Response(AttendanceSerializer(register_for(session)).data)
+
+    @extend_schema(request=AttendanceEntrySerializer(many=True), responses=AttendanceSerializer)
+    def put(self, request: Request, pk: int) -> Response:
+        session = register_session(request, pk)
         data = request.data
         if isinstance(data, dict) and "attendance" in data:
             data = data["attendance"]
@@ -84,4 +98,4 @@ def attendance_view(request: Request, pk: Any) -> Response:
             for e in entries.validated_data
         ]
         register_apply(session=session, changes=changes, actor=request.user)
-    return Response(AttendanceSerializer(register_for(session)).data)
+        return Response(AttendanceSerializer(register_for(session)).data)
