@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
-from courses.admin.people import ParticipantAdmin
+from courses.admin.base import participant_inlines
 from courses.selectors import tenancy as selectors
 from notifications import texts
 from notifications.models import MessageKind, OutboundMessage, PhoneOptOut
@@ -86,4 +86,4 @@ class MessageInline(admin.TabularInline):
     ordering = ("-due_at",)
 
 
-ParticipantAdmin.inlines = [*ParticipantAdmin.inlines, MessageInline]
+participant_inlines.append(MessageInline)

@@ -1,5 +1,5 @@
-"""The public calendar of a centre: what to show (filters, week or list) and subscribe links.
-Shared by the centre page and the website embed."""
+"""The public calendar of a centre: which sessions to show, week or list. Shared by the centre
+page and the website embed."""
 
 from __future__ import annotations
 
@@ -7,53 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from django import forms
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
-from courses.models import Audience, Centre, Course, CourseKind, Level, Participant
+from courses.models import Centre
 from scheduling import rules
+from scheduling.forms import CalendarFilterForm
 from scheduling.models import Session
-
-MAX_WEEKS = 12
-
-
-class CalendarFilterForm(forms.Form):
-    """The query string of the centre page and the embed. Every field is optional."""
-
-    view = forms.ChoiceField(
-        label=_("View"),
-        choices=[("list", _("List")), ("week", _("Week"))],
-        required=False,
-    )
-    week = forms.DateField(
-        label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *CourseKind.choices], required=False
-    )
-    audience = forms.ChoiceField(
-        label=_("For"), choices=[("", _("Everyone")), *Audience.choices[1:]], required=False
-    )
-    level = forms.ChoiceField(
-        label=_("Level of Polish"), choices=[("", _("Any level")), *Level.choices], required=False
-    )
-    course = forms.SlugField(required=False, widget=forms.HiddenInput)
-    weeks = forms.IntegerField(
-        label=_("Weeks"), min_value=1, max_value=MAX_WEEKS, required=False, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def clean_view(self) -> str:
-        return self.cleaned_data.get("view") or "list"
 
 
 @dataclass(frozen=True)
@@ -130,47 +91,3 @@ def calendar_page(centre: Centre, params: Any, *, now: datetime | None = None) -
     if data.get("weeks"):
         filters["weeks"] = str(data["weeks"])
     return CalendarPage(centre, view, start, end, days, filters, errors)
-
-
-@dataclass(frozen=True)
-class SubscribeLinks:
-    https: str
-    webcal: str
-    google: str
-    download: str
-
-
-def subscribe_links(
-    centre: Centre,
-    course: Course | None = None,
-    *,
-    lang: str = "",
-    participant: Participant | None = None,
-) -> SubscribeLinks:
-    if participant is not None:
-        path = reverse("calendar-private", kwargs={"token": participant.token})
-    elif course is None:
-        path = reverse("calendar-centre", kwargs={"centre": centre.slug})
-    else:
-        path = reverse("calendar-course", kwargs={"centre": centre.slug, "course": course.slug})
-    query = f"?lang={lang}" if lang and lang != settings.LANGUAGE_CODE else ""
-    https = settings.PUBLIC_BASE_URL + path + query
-    webcal = "webcal://" + https.split("://", 1)[1]
-    return SubscribeLinks(
-        https=https,
-        webcal=webcal,
-        google="https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
-        download=https + ("&" if query else "?") + "download=1",
-    )
-
-
-def embed_snippet(centre: Centre, *, lang: str = "pl", weeks: int = 4) -> str:
-    url = settings.PUBLIC_BASE_URL + reverse("embed", kwargs={"centre": centre.slug})
-    return format_html(
-        '<iframe src="{}?lang={}&amp;weeks={}" title="{}" width="100%" height="640" '
-        'loading="lazy" style="border:0"></iframe>',
-        url,
-        lang,
-        weeks,
-        centre.name,
-    )

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_safe
 
 from courses.models import Centre, Course, Participant
 from scheduling import calendar, feeds
+from scheduling.forms import CalendarFilterForm
+from scheduling.links import subscribe_links
 from scheduling.models import CalendarToken
 
 FEED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -123,9 +125,9 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
         {
             "centre": centre_obj,
             "page": page,
-            "form": calendar.CalendarFilterForm(request.GET or None),
+            "form": CalendarFilterForm(request.GET or None),
             "courses": courses,
-            "subscribe": calendar.subscribe_links(centre_obj, lang=translation.get_language()),
+            "subscribe": subscribe_links(centre_obj, lang=translation.get_language()),
         },
     )
 
@@ -147,7 +149,7 @@ def embed(request: HttpRequest, centre: str) -> HttpResponse:
             {
                 "centre": centre_obj,
                 "page": page,
-                "subscribe": calendar.subscribe_links(centre_obj, lang=lang),
+                "subscribe": subscribe_links(centre_obj, lang=lang),
                 "embed_lang": lang,
             },
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -36,3 +37,8 @@ class CentreScopedAdmin(admin.ModelAdmin):
             elif db_field.related_model is Venue:
                 kwargs["queryset"] = Venue.objects.filter(centre__in=managed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Inlines other apps show on a participant's admin page (notifications adds the person's SMS).
+# The core never imports those apps: they add themselves here when their admin is loaded.
+participant_inlines: list[type[InlineModelAdmin[Any, Any]]] = []

@@ -22,7 +22,8 @@ from courses.models import (
 )
 from courses.selectors import tenancy as selectors
 from courses.services import catalogue as services
-from scheduling import calendar, rules
+from scheduling import rules
+from scheduling.links import embed_snippet, subscribe_links
 from scheduling.models import Session
 
 
@@ -48,7 +49,7 @@ class CentreAdmin(TranslationAdmin):
     def embed_snippet(self, obj: Centre) -> str:
         if not obj.pk:
             return "-"
-        snippet = calendar.embed_snippet(obj)
+        snippet = embed_snippet(obj)
         return format_html(
             '<textarea readonly rows="3" cols="80" onfocus="this.select()">{}</textarea>'
             '<p class="help">{}</p>',
@@ -63,7 +64,7 @@ class CentreAdmin(TranslationAdmin):
     def feed_address(self, obj: Centre) -> str:
         if not obj.pk:
             return "-"
-        return calendar.subscribe_links(obj).https
+        return subscribe_links(obj).https
 
 
 @admin.register(Venue)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from courses.admin.base import CentreScopedAdmin
+from courses.admin.base import CentreScopedAdmin, participant_inlines
 from courses.exports import json_download
 from courses.models import (
     Participant,
@@ -38,6 +38,9 @@ class ParticipantAdmin(CentreScopedAdmin):
         if not obj.pk or obj.erased_at:
             return "-"
         return settings.PUBLIC_BASE_URL + obj.get_absolute_url()
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_inlines(request, obj), *participant_inlines]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.erased_at:  # nothing personal to change any more

@@ -32,7 +32,7 @@ from courses.services.participants import (
     participant_sms_consent,
 )
 from courses.throttles import EnrolmentThrottle
-from scheduling.calendar import subscribe_links
+from scheduling.links import subscribe_links
 from scheduling.models import Session, SessionStatus
 
 

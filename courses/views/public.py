@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from courses.models import Centre, Course
 from courses.selectors.seats import seats_by_session, seats_left
 from scheduling import selectors as session_selectors
-from scheduling.calendar import subscribe_links
+from scheduling.links import subscribe_links
 
 
 def home(request: HttpRequest) -> HttpResponse:

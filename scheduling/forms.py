@@ -1,0 +1,45 @@
+"""The public calendar's filters, read from the query string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Audience, CourseKind, Level
+
+MAX_WEEKS = 12
+
+
+class CalendarFilterForm(forms.Form):
+    """The query string of the centre page and the embed. Every field is optional."""
+
+    view = forms.ChoiceField(
+        label=_("View"),
+        choices=[("list", _("List")), ("week", _("Week"))],
+        required=False,
+    )
+    week = forms.DateField(
+        label=_("Week of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *CourseKind.choices], required=False
+    )
+    audience = forms.ChoiceField(
+        label=_("For"), choices=[("", _("Everyone")), *Audience.choices[1:]], required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Level of Polish"), choices=[("", _("Any level")), *Level.choices], required=False
+    )
+    course = forms.SlugField(required=False, widget=forms.HiddenInput)
+    weeks = forms.IntegerField(
+        label=_("Weeks"), min_value=1, max_value=MAX_WEEKS, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_view(self) -> str:
+        return self.cleaned_data.get("view") or "list"
