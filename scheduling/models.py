@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Centre, Course, Venue
@@ -19,6 +21,10 @@ class SessionStatus(models.TextChoices):
 class SessionQuerySet(models.QuerySet["Session"]):
     def scheduled(self) -> SessionQuerySet:
         return self.filter(status=SessionStatus.SCHEDULED)
+
+    def upcoming(self, now: datetime | None = None) -> SessionQuerySet:
+        """Scheduled and not started yet."""
+        return self.scheduled().filter(starts_at__gt=now or timezone.now())
 
     def public(self) -> SessionQuerySet:
         return self.filter(course__published=True)
@@ -109,10 +115,6 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
-
-    @property
-    def effective_venue(self) -> Venue | None:
-        return self.venue if self.venue_id else self.course.venue
 
     @property
     def effective_capacity(self) -> int:

@@ -14,7 +14,6 @@ from courses import signals
 from courses.models import Centre, Course
 from courses.services.enrolment import waitlist_promote
 from scheduling import rules
-from scheduling.models import SessionStatus
 from scheduling.services import SyncResult, course_sessions_sync, course_touch, session_cancel
 
 
@@ -50,9 +49,7 @@ def course_cancel(*, course: Course, actor: Any = None) -> int:
     hears it once (not once per session). Returns the number of sessions cancelled."""
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
-        upcoming = list(
-            locked.sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
-        )
+        upcoming = list(locked.sessions.upcoming())
         for session in upcoming:
             session_cancel(session=session, actor=actor, quiet=True)
         locked.enrolment_open = False

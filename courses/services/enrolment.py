@@ -122,7 +122,7 @@ def _check_open(course: Course, session: Session | None, *, public: bool, now: d
             raise SessionUnavailable(_("This session is cancelled."), field="session")
         if session.starts_at <= now:
             raise SessionUnavailable(_("This session has already started."), field="session")
-    elif not course.sessions.filter(status=SessionStatus.SCHEDULED, ends_at__gt=now).exists():
+    elif not course.sessions.scheduled().filter(ends_at__gt=now).exists():
         raise EnrolmentClosed(_("This course has finished."))
 
 
@@ -333,9 +333,7 @@ def waitlist_promote(
     """After capacity was raised: give the new seats to the waitlist. For a course booked per
     session without a session given: every session still to come."""
     if course.booking_mode == BookingMode.SESSION and session is None:
-        upcoming = course.sessions.filter(
-            status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now()
-        )
+        upcoming = course.sessions.upcoming()
         return [
             e for s in upcoming for e in waitlist_promote(course=course, session=s, actor=actor)
         ]

@@ -33,7 +33,7 @@ from courses.services.participants import (
 )
 from courses.throttles import EnrolmentThrottle
 from scheduling.links import subscribe_links
-from scheduling.models import Session, SessionStatus
+from scheduling.models import Session
 
 
 def _enrolable_course(centre: str, course: str) -> Course:
@@ -47,9 +47,7 @@ def _enrolable_course(centre: str, course: str) -> Course:
 
 def _upcoming_sessions(course: Course) -> list[Session]:
     return list(
-        course.sessions.filter(status=SessionStatus.SCHEDULED, starts_at__gt=timezone.now())
-        .select_related("course__centre")
-        .order_by("starts_at")[:60]
+        course.sessions.upcoming().select_related("course__centre").order_by("starts_at")[:60]
     )
 
 
