@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from courses.models import Centre
 from scheduling import rules
-from scheduling.forms import CalendarFilterForm
 from scheduling.models import Session
 
 
@@ -44,16 +43,16 @@ class CalendarPage:
         return "?" + urlencode(params)
 
 
-def calendar_page(centre: Centre, params: Any, *, now: datetime | None = None) -> CalendarPage:
-    """Read the filters (invalid ones are reported and ignored) and find the sessions."""
-    form = CalendarFilterForm(params)
-    valid = form.is_valid()
-    data = (
-        form.cleaned_data
-        if valid
-        else {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-    )
-    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+def calendar_page(
+    centre: Centre,
+    data: dict[str, Any],
+    *,
+    errors: list[str] | None = None,
+    now: datetime | None = None,
+) -> CalendarPage:
+    """Find the sessions the filters ask for (read by `scheduling.forms.read_filters`); the
+    filters that could not be read are reported in `errors`."""
+    errors = errors or []
     tz = centre.tz
     today = (now or timezone.now()).astimezone(tz).date()
     view = data.get("view") or "list"

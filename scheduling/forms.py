@@ -43,3 +43,12 @@ class CalendarFilterForm(forms.Form):
 
     def clean_view(self) -> str:
         return self.cleaned_data.get("view") or "list"
+
+
+def read_filters(params: Any) -> tuple[dict[str, Any], list[str]]:
+    """The filters that could be read, and what is wrong with the others (they are ignored)."""
+    form = CalendarFilterForm(params)
+    form.is_valid()
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    return data, errors

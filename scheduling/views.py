@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from courses.models import Centre, Course, Participant
 from scheduling import calendar, feeds
-from scheduling.forms import CalendarFilterForm
+from scheduling.forms import CalendarFilterForm, read_filters
 from scheduling.links import subscribe_links
 from scheduling.models import CalendarToken
 
@@ -115,7 +115,8 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
     """A centre: contact, its calendar (list or week, filtered) and subscribe links."""
     centre_obj = get_object_or_404(Centre, slug=centre)
-    page = calendar.calendar_page(centre_obj, request.GET)
+    filters, errors = read_filters(request.GET)
+    page = calendar.calendar_page(centre_obj, filters, errors=errors)
     courses = Course.objects.filter(centre=centre_obj, published=True).select_related(
         "centre", "venue"
     )
@@ -142,7 +143,8 @@ def embed(request: HttpRequest, centre: str) -> HttpResponse:
     lang = request.GET.get("lang", "")
     lang = lang if lang in FEED_LANGUAGES else translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(lang):
-        page = calendar.calendar_page(centre_obj, request.GET)
+        filters, errors = read_filters(request.GET)
+        page = calendar.calendar_page(centre_obj, filters, errors=errors)
         response = render(
             request,
             "scheduling/embed.html",
