@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import DomainError
-from courses.models import Language
+from courses.models import Course, Language
 from courses.phones import country_choices
 from courses.selectors.tenancy import User, courses_managed_for_user
 from courses.services.participants import ParticipantData
@@ -19,10 +19,12 @@ from scheduling.models import Session
 class DeskEnrolmentForm(forms.Form):
     """Only the user's courses and their sessions still to come are offered."""
 
-    course = forms.ModelChoiceField(label=_("course"), queryset=None)  # type: ignore[arg-type]
-    session = forms.ModelChoiceField(
+    course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(
+        label=_("course"), queryset=Course.objects.none()
+    )
+    session: forms.ModelChoiceField[Session] = forms.ModelChoiceField(
         label=_("session"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Session.objects.none(),
         required=False,
         help_text=_("Only for courses booked session by session."),
     )
