@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import holidays
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +18,7 @@ from courses.errors import InvalidSessionTime, SessionCancelled, WrongCentre
 from courses.models import Centre, Course, Venue
 from courses.services.enrolment import waitlist_promote
 from scheduling import rules, signals
-from scheduling.models import Closure, Session, SessionStatus
+from scheduling.models import CalendarToken, Closure, Session, SessionStatus
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -344,3 +344,9 @@ def closure_delete(*, closure: Closure) -> None:
         centre = closure.centre
         closure.delete()
         _centre_courses_resync(centre)
+
+
+def calendar_tokens_revoke(*, tokens: QuerySet[CalendarToken]) -> int:
+    """Stop private calendar links at once (a leaked link); returns how many were still on."""
+    with transaction.atomic():
+        return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

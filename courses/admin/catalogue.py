@@ -41,6 +41,9 @@ class CentreAdmin(TranslationAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
+    def save_model(self, request: HttpRequest, obj: Centre, form: Any, change: bool) -> None:
+        services.centre_save(centre=obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ("embed_snippet", "feed_address")
         return fields if request.user.is_superuser else (*fields, "slug", "staff")
@@ -72,6 +75,12 @@ class VenueAdmin(CentreScopedAdmin, TranslationAdmin):
     list_display = ["name", "city", "centre"]
     list_filter = ["centre"]
     search_fields = ["name", "city", "address"]
+
+    def save_model(self, request: HttpRequest, obj: Venue, form: Any, change: bool) -> None:
+        services.venue_save(venue=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Venue) -> None:
+        services.venue_delete(venue=obj)
 
 
 class CourseForm(forms.ModelForm):

@@ -62,6 +62,15 @@ class CentreViewSet(
             return selectors.centres_public()
         return selectors.centres_managed_for_user(self.request.user)
 
+    def perform_create(self, serializer: serializers.BaseSerializer[Centre]) -> None:
+        serializer.instance = services.centre_save(centre=Centre(), **serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Centre]) -> None:
+        assert serializer.instance is not None  # noqa: S101 - narrowing
+        serializer.instance = services.centre_save(
+            centre=serializer.instance, **serializer.validated_data
+        )
+
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
     centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
@@ -99,6 +108,15 @@ class VenueViewSet(viewsets.ModelViewSet[Venue]):
         if self.request.method in SAFE_METHODS:
             return Venue.objects.select_related("centre").order_by("centre_id", "name")
         return selectors.venues_managed_for_user(self.request.user)
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Venue]) -> None:
+        serializer.instance = services.venue_save(venue=Venue(), **serializer.validated_data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Venue]) -> None:
+        assert serializer.instance is not None  # noqa: S101 - narrowing
+        serializer.instance = services.venue_save(
+            venue=serializer.instance, **serializer.validated_data
+        )
 
 
 class CourseSerializer(serializers.ModelSerializer[Course]):

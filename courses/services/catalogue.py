@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses import signals
-from courses.models import Centre, Course
+from courses.models import Centre, Course, Venue
 from courses.services.enrolment import waitlist_promote
 from scheduling import rules
 from scheduling.services import SyncResult, course_sessions_sync, course_touch, session_cancel
@@ -94,3 +94,28 @@ def course_update(*, course: Course, **fields: Any) -> tuple[Course, SyncResult]
     """Change a course; its future sessions follow the new rule, past ones stay as they are."""
     trainers = _apply(course, fields)
     return course, course_save(course=course, trainers=trainers)
+
+
+def centre_save(*, centre: Centre, **fields: Any) -> Centre:
+    """Change a centre's details (its feeds and pages follow: their fingerprint includes the
+    centre's modification time)."""
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(centre, name, value)
+        centre.save()
+    return centre
+
+
+def venue_save(*, venue: Venue, **fields: Any) -> Venue:
+    """Add a venue or change it; the feeds of its courses follow."""
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(venue, name, value)
+        venue.save()
+    return venue
+
+
+def venue_delete(*, venue: Venue) -> None:
+    """Remove a venue no course or session uses (the database refuses the others)."""
+    with transaction.atomic():
+        venue.delete()
