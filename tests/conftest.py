@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
+from django.db.models import QuerySet
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import CentreFactory, UserFactory
@@ -37,6 +40,13 @@ def _empty_cache() -> None:
 
 @pytest.fixture
 def api() -> APIClient:
+    """An API client; the same one `staff_api` logs in, when a test asks for both."""
+    return APIClient()
+
+
+@pytest.fixture
+def anonymous_api() -> APIClient:
+    """An API client of its own that nobody logs in."""
     return APIClient()
 
 
@@ -46,13 +56,44 @@ def centre(db: None):
 
 
 @pytest.fixture
+def other_centre(db: None):
+    """Another centre, whose data `centre`'s staff must not see."""
+    return CentreFactory(slug="cic-konin", name="CIC Konin")
+
+
+@pytest.fixture
 def staff_user(centre):
-    user = UserFactory(username="staff-poznan", is_staff=True)
-    centre.staff.add(user)
-    return user
+    """A staff member of `centre` (and of no other centre)."""
+    return UserFactory(username="staff-poznan", is_staff=True, staff_of=[centre])
 
 
 @pytest.fixture
 def staff_api(api: APIClient, staff_user) -> APIClient:
     api.force_authenticate(staff_user)
     return api
+
+
+@pytest.fixture
+def staff_permissions() -> QuerySet[Permission]:
+    """The admin permissions `staff_client` has: none here; a test module that needs some
+    overrides this fixture."""
+    return Permission.objects.none()
+
+
+@pytest.fixture
+def staff_client(client: Client, staff_user, staff_permissions: QuerySet[Permission]) -> Client:
+    """The test client logged in as `staff_user`, with `staff_permissions`."""
+    staff_user.user_permissions.set(staff_permissions)
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def trainer(db: None):
+    """A user who is no centre's staff; a trainer of the courses made with trainers=[trainer]."""
+    return UserFactory(username="trener")
+
+
+@pytest.fixture
+def superuser(db: None):
+    return UserFactory(username="root", superuser=True)

@@ -16,18 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    staff_user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["courses", "scheduling"],
-            codename__regex=(
-                r"^(view|add|change|delete)_"
-                r"(course|session|closure|venue|centre|enrolment|participant)$"
-            ),
-        )
+def staff_permissions():
+    return Permission.objects.filter(
+        content_type__app_label__in=["courses", "scheduling"],
+        codename__regex=(
+            r"^(view|add|change|delete)_(course|session|closure|venue|centre|enrolment|participant)$"
+        ),
     )
-    client.force_login(staff_user)
-    return client
 
 
 def test_staff_see_only_their_centres_courses(staff_client, centre) -> None:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from courses.models import Course
 from scheduling.models import SessionStatus
-from tests.factories import CentreFactory, CourseFactory, UserFactory, VenueFactory
+from tests.factories import CourseFactory, UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_centre():
-    return CentreFactory(slug="cic-konin", name="CIC Konin")
 
 
 @pytest.fixture
@@ -32,12 +26,13 @@ def test_another_centres_draft_course_is_404(staff_api, other_draft) -> None:
     assert staff_api.get("/api/v1/courses/", {"centre": "cic-konin"}).json()["count"] == 0
 
 
-def test_own_draft_course_is_visible_to_staff_but_not_to_the_public(staff_api, centre) -> None:
+def test_own_draft_course_is_visible_to_staff_but_not_to_the_public(
+    staff_api, anonymous_api, centre
+) -> None:
     draft = CourseFactory(centre=centre, published=False)
     assert staff_api.get(f"/api/v1/courses/{draft.pk}/").status_code == 200
-    anonymous = APIClient()
-    assert anonymous.get(f"/api/v1/courses/{draft.pk}/").status_code == 404
-    assert anonymous.get("/api/v1/sessions/", {"course": draft.pk}).json()["count"] == 0
+    assert anonymous_api.get(f"/api/v1/courses/{draft.pk}/").status_code == 404
+    assert anonymous_api.get("/api/v1/sessions/", {"course": draft.pk}).json()["count"] == 0
 
 
 def test_staff_cannot_change_another_centres_objects(staff_api, other_course) -> None:
@@ -96,10 +91,10 @@ def test_a_user_who_is_no_centres_staff_cannot_write(api, centre) -> None:
     assert response.status_code == 403
 
 
-def test_only_superusers_create_centres(staff_api, api) -> None:
+def test_only_superusers_create_centres(staff_api, api, superuser) -> None:
     data = {"slug": "cic-pila", "name": "CIC Piła", "city": "Piła"}
     assert staff_api.post("/api/v1/centres/", data, format="json").status_code == 403
-    api.force_authenticate(UserFactory(username="root", is_superuser=True, is_staff=True))
+    api.force_authenticate(superuser)
     created = api.post("/api/v1/centres/", data, format="json")
     assert created.status_code == 201
     assert api.get("/api/v1/centres/cic-pila/").json()["timezone"] == "Europe/Warsaw"

@@ -14,16 +14,11 @@ from playwright.sync_api import Page, expect
 
 from scheduling.services import session_cancel
 from tests.browser.conftest import OtherOrigin
-from tests.factories import CentreFactory, CourseFactory
+from tests.factories import CourseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OpenPage = Callable[..., Page]
-
-
-@pytest.fixture
-def centre(transactional_db: None):
-    return CentreFactory(slug="cic-poznan", name="CIC Poznań")
 
 
 @pytest.fixture

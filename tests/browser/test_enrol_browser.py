@@ -16,9 +16,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from courses.models import Course, Enrolment, EnrolmentStatus, Participant
-from courses.services import enrolment as services
-from courses.services.participants import ParticipantData, participant_upsert
-from tests.factories import CentreFactory, CourseFactory
+from tests.factories import CourseFactory, EnrolmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,11 +33,6 @@ def uk(text: str) -> str:
 
 
 @pytest.fixture
-def centre(transactional_db: None):
-    return CentreFactory(slug="cic-poznan", name="CIC Poznań")
-
-
-@pytest.fixture
 def full_course(centre) -> Course:
     """One seat, already taken by somebody else: the next person joins the waitlist."""
     course = CourseFactory(
@@ -50,13 +43,9 @@ def full_course(centre) -> Course:
         capacity=1,
         start_date=date(2027, 1, 5),
     )
-    first = participant_upsert(
-        centre=centre,
-        data=ParticipantData(
-            name="Marta Nowak", phone="601 000 001", language="pl", sms_consent=True
-        ),
+    seat = EnrolmentFactory(
+        course=course, participant__name="Marta Nowak", participant__phone="601 000 001"
     )
-    seat = services.enrolment_create(course=course, participant=first)
     assert seat.status == EnrolmentStatus.CONFIRMED
     return course
 

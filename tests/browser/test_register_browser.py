@@ -15,10 +15,13 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from courses.models import Attendance, EnrolmentSource, Participant
-from courses.services.enrolment import enrolment_create
-from courses.services.participants import ParticipantData, participant_upsert
-from scheduling.models import Session
-from tests.factories import CentreFactory, CourseFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    ParticipantFactory,
+    UserFactory,
+    first_session,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,19 +35,15 @@ def uk(text: str) -> str:
 
 
 @pytest.fixture
-def taught(transactional_db: None) -> dict[str, Any]:
+def taught(centre) -> dict[str, Any]:
     trainer = UserFactory(username="trenerka")
-    centre = CentreFactory(slug="cic-poznan", name="CIC Poznań")
     course = CourseFactory(centre=centre, slug="a1", title_pl="Polski A1", trainers=[trainer])
     people = {}
     for n, name in enumerate(["Olena Kovalenko", "Taras Shevchuk", "Iryna Bondar"], start=1):
-        person = participant_upsert(
-            centre=centre, data=ParticipantData(name=name, phone=f"+48601000{n:03d}")
-        )
-        enrolment_create(course=course, participant=person, source=EnrolmentSource.STAFF)
+        person = ParticipantFactory(centre=centre, name=name, phone=f"+48601000{n:03d}")
+        EnrolmentFactory(course=course, participant=person, source=EnrolmentSource.STAFF)
         people[name.split()[0]] = person
-    session = Session.objects.filter(course=course).order_by("starts_at").first()
-    return {"trainer": trainer, "session": session, "people": people}
+    return {"trainer": trainer, "session": first_session(course), "people": people}
 
 
 def _log_in(page: Page, *, by_keyboard: bool) -> None:

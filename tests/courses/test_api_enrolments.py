@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from rest_framework.test import APIClient
 
 from courses.models import Enrolment, Participant
-from tests.factories import CentreFactory, CourseFactory
+from tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,13 +90,13 @@ def test_unpublished_courses_are_unknown_to_the_public(api, centre) -> None:
 
 
 def test_anonymous_enrolment_is_throttled_but_staff_are_not(
-    api, staff_api, course, settings
+    api, anonymous_api, staff_api, course, settings
 ) -> None:
     settings.ENROLMENT_RATE = "3/hour"
     codes = [
-        APIClient()
-        .post("/api/v1/enrolments/", body(course, f"+4860100000{n}"), format="json")
-        .status_code
+        anonymous_api.post(
+            "/api/v1/enrolments/", body(course, f"+4860100000{n}"), format="json"
+        ).status_code
         for n in range(5)
     ]
     assert codes == [201, 201, 201, 429, 429]
@@ -141,13 +140,15 @@ def test_cancel_through_the_api_promotes_the_next_person(staff_api, course) -> N
     assert Enrolment.objects.get(pk=ids[1]).status == "confirmed"
 
 
-def test_enrolments_are_private_to_the_centres_staff(api, staff_api, course) -> None:
+def test_enrolments_are_private_to_the_centres_staff(
+    api, anonymous_api, staff_api, course, other_centre
+) -> None:
     made = api.post("/api/v1/enrolments/", body(course), format="json").json()["id"]
-    assert APIClient().get("/api/v1/enrolments/").status_code in (401, 403)
-    assert APIClient().post(f"/api/v1/enrolments/{made}/cancel/").status_code in (401, 403)
-    other = CentreFactory(slug="cic-konin")
-    other_course = CourseFactory(centre=other, start_date=date(2027, 1, 5))
-    theirs = APIClient().post("/api/v1/enrolments/", body(other_course), format="json").json()["id"]
+    assert anonymous_api.get("/api/v1/enrolments/").status_code in (401, 403)
+    assert anonymous_api.post(f"/api/v1/enrolments/{made}/cancel/").status_code in (401, 403)
+    other_course = CourseFactory(centre=other_centre, start_date=date(2027, 1, 5))
+    response = anonymous_api.post("/api/v1/enrolments/", body(other_course), format="json")
+    theirs = response.json()["id"]
     assert staff_api.get(f"/api/v1/enrolments/{theirs}/").status_code == 404
     assert staff_api.post(f"/api/v1/enrolments/{theirs}/cancel/").status_code == 404
     assert Enrolment.objects.get(pk=theirs).status == "confirmed"

@@ -13,10 +13,7 @@ import time_machine
 
 from courses.models import Attendance, EnrolmentSource, Participant
 from courses.services import attendance as services
-from courses.services.enrolment import enrolment_create
-from courses.services.participants import ParticipantData, participant_upsert
-from scheduling.models import Session
-from tests.factories import CourseFactory, UserFactory
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
 from tests.threads import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -26,15 +23,11 @@ THREADS = 8
 
 
 @pytest.fixture
-def taught() -> dict[str, Any]:
-    trainer = UserFactory(username="trener")
+def taught(trainer) -> dict[str, Any]:
     course = CourseFactory(trainers=[trainer])
-    person = participant_upsert(
-        centre=course.centre, data=ParticipantData(name="Olena", phone="+48601000001")
-    )
-    enrolment_create(course=course, participant=person, source=EnrolmentSource.STAFF)
-    session = Session.objects.filter(course=course).order_by("starts_at").first()
-    return {"trainer": trainer, "session": session, "person": person}
+    person = ParticipantFactory(centre=course.centre, name="Olena", phone="+48601000001")
+    EnrolmentFactory(course=course, participant=person, source=EnrolmentSource.STAFF)
+    return {"trainer": trainer, "session": first_session(course), "person": person}
 
 
 def test_the_same_walk_in_sent_from_several_places_at_once_is_added_once(

@@ -10,9 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from courses.models import AuditAction, AuditEntry, Enrolment, EnrolmentStatus, Participant
-from courses.services.audit import audit_record
-from courses.services.participants import ParticipantData, participant_upsert
-from tests.factories import CentreFactory, CourseFactory, UserFactory
+from tests.factories import AuditEntryFactory, CourseFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 PARTICIPANTS = "/admin/courses/participant/"
@@ -20,34 +18,27 @@ AUDIT = "/admin/courses/auditentry/"
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    staff_user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="courses",
-            codename__in=[
-                "view_participant",
-                "add_participant",
-                "change_participant",
-                "view_enrolment",
-                "add_enrolment",
-                "change_enrolment",
-                "view_auditentry",
-                "add_auditentry",
-                "change_auditentry",
-                "delete_auditentry",
-            ],
-        )
+def staff_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="courses",
+        codename__in=[
+            "view_participant",
+            "add_participant",
+            "change_participant",
+            "view_enrolment",
+            "add_enrolment",
+            "change_enrolment",
+            "view_auditentry",
+            "add_auditentry",
+            "change_auditentry",
+            "delete_auditentry",
+        ],
     )
-    client.force_login(staff_user)
-    return client
 
 
 @pytest.fixture
 def olena(centre) -> Participant:
-    return participant_upsert(
-        centre=centre,
-        data=ParticipantData(name="Olena Kowalenko", phone="+48601000001"),
-    )
+    return ParticipantFactory(centre=centre, name="Olena Kowalenko", phone="+48601000001")
 
 
 def participant_form(participant: Participant, **changes: str) -> dict:
@@ -134,19 +125,9 @@ def test_desk_enrolment_and_staff_cancel_are_recorded(staff_client, centre) -> N
     assert "Ivan" not in json.dumps([e.detail for e in AuditEntry.objects.all()])
 
 
-def entry(centre, participant=None, action=AuditAction.PARTICIPANT_CHANGED) -> AuditEntry:
-    actor = UserFactory(username=f"actor-{centre.slug}")
-    target = participant or centre
-    made = audit_record(
-        actor=actor, action=action, target=target, centre=centre, participant=participant
-    )
-    assert made is not None
-    return made
-
-
 def test_the_audit_log_shows_only_the_centres_the_user_manages(staff_client, centre) -> None:
-    entry(centre)
-    entry(CentreFactory(slug="elsewhere"))
+    AuditEntryFactory(centre=centre)  # by "actor-cic-poznan"
+    AuditEntryFactory(centre__slug="elsewhere")  # by "actor-elsewhere"
     html = staff_client.get(AUDIT).content.decode()
     assert "actor-cic-poznan" in html
     assert "actor-elsewhere" not in html
@@ -155,17 +136,17 @@ def test_the_audit_log_shows_only_the_centres_the_user_manages(staff_client, cen
     assert response.status_code == 302  # "does not exist" for them
 
 
-def test_a_superuser_sees_every_entry(client, centre) -> None:
-    entry(centre)
-    entry(CentreFactory(slug="elsewhere"))
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+def test_a_superuser_sees_every_entry(client, centre, superuser) -> None:
+    AuditEntryFactory(centre=centre)
+    AuditEntryFactory(centre__slug="elsewhere")
+    client.force_login(superuser)
     html = client.get(AUDIT).content.decode()
     assert "actor-cic-poznan" in html
     assert "actor-elsewhere" in html
 
 
 def test_the_audit_log_is_read_only_even_with_every_permission(staff_client, centre) -> None:
-    mine = entry(centre)
+    mine = AuditEntryFactory(centre=centre, action=AuditAction.PARTICIPANT_CHANGED)
     assert staff_client.get(f"{AUDIT}add/").status_code == 403
     page = staff_client.get(f"{AUDIT}{mine.pk}/change/")
     assert page.status_code == 200
@@ -178,8 +159,8 @@ def test_the_audit_log_is_read_only_even_with_every_permission(staff_client, cen
 
 
 def test_the_audit_log_filters_by_action_centre_and_date(staff_client, centre, olena) -> None:
-    entry(centre, olena, AuditAction.PARTICIPANT_ERASED)
-    entry(centre, olena, AuditAction.PARTICIPANT_EXPORTED)
+    AuditEntryFactory(centre=centre, participant=olena, action=AuditAction.PARTICIPANT_ERASED)
+    AuditEntryFactory(centre=centre, participant=olena, action=AuditAction.PARTICIPANT_EXPORTED)
     html = staff_client.get(f"{AUDIT}?action=participant.erased", HTTP_ACCEPT_LANGUAGE="en")
     text = html.content.decode()
     assert text.count('<td class="field-action">') == 1

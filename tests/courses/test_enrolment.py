@@ -24,19 +24,10 @@ from courses.services import enrolment as services
 from courses.services.catalogue import course_update
 from courses.services.participants import ParticipantData, participant_new_token, participant_upsert
 from scheduling.services import session_cancel, session_update_details
-from tests.factories import CourseFactory, UserFactory
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, UserFactory
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 pytestmark = pytest.mark.django_db
-
-
-def person(centre, n: int, **kwargs) -> Participant:
-    data = ParticipantData(name=f"Osoba {n}", phone=f"+4860100{n:04d}", sms_consent=True, **kwargs)
-    return participant_upsert(centre=centre, data=data)
-
-
-def enrol(course, n: int, **kwargs) -> Enrolment:
-    return services.enrolment_create(course=course, participant=person(course.centre, n), **kwargs)
 
 
 @pytest.fixture
@@ -45,24 +36,22 @@ def course(centre):
 
 
 def test_seats_are_confirmed_then_people_wait_in_arrival_order(course) -> None:
-    results = [enrol(course, n) for n in range(5)]
+    results = EnrolmentFactory.create_batch(5, course=course)
     assert [e.status for e in results] == ["confirmed"] * 2 + ["waitlisted"] * 3
     assert [waitlist_position(e) for e in results] == [None, None, 1, 2, 3]
 
 
 def test_staff_priority_goes_first_on_the_waitlist(course) -> None:
-    staff = UserFactory(username="desk")
-    course.centre.staff.add(staff)
-    for n in range(4):
-        enrol(course, n)
-    urgent = enrol(course, 9, source="staff", actor=staff, priority=5)
+    staff = UserFactory(username="desk", staff_of=[course.centre])
+    EnrolmentFactory.create_batch(4, course=course)
+    urgent = EnrolmentFactory(course=course, source="staff", actor=staff, priority=5)
     assert waitlist_position(urgent) == 1
-    anonymous_priority = enrol(course, 10, priority=5)  # ignored without staff
+    anonymous_priority = EnrolmentFactory(course=course, priority=5)  # ignored without staff
     assert waitlist_position(anonymous_priority) == 4
 
 
 def test_cancelling_a_seat_confirms_the_head_of_the_list_at_once(course) -> None:
-    first, _second, head, next_one = (enrol(course, n) for n in range(4))
+    first, _second, head, next_one = EnrolmentFactory.create_batch(4, course=course)
     services.enrolment_cancel(enrolment=first)
     head.refresh_from_db()
     next_one.refresh_from_db()
@@ -83,12 +72,13 @@ def test_offer_mode_holds_the_seat_until_accepted_declined_or_expired(centre) ->
         offer_hours=24,
         start_date=date(2027, 1, 5),
     )
-    first, second, third, fourth = (enrol(course, n) for n in range(4))
+    first, second, third, fourth = EnrolmentFactory.create_batch(4, course=course)
     services.enrolment_cancel(enrolment=first)
     second.refresh_from_db()
     assert second.status == EnrolmentStatus.OFFERED
     assert second.offer_expires_at == datetime(2026, 12, 2, 12, tzinfo=WARSAW)
-    assert services.enrolment_create(course=course, participant=person(centre, 8)).status == (
+    newcomer = ParticipantFactory(centre=centre, sms_consent=True)
+    assert services.enrolment_create(course=course, participant=newcomer).status == (
         "waitlisted"
     )  # the offered seat is held
 
@@ -113,7 +103,7 @@ def test_the_periodic_task_expires_offers_and_passes_them_on(centre) -> None:
     course = CourseFactory(
         centre=centre, capacity=1, waitlist_mode="offer", offer_hours=2, start_date=date(2027, 1, 5)
     )
-    first, second, third = (enrol(course, n) for n in range(3))
+    first, second, third = EnrolmentFactory.create_batch(3, course=course)
     services.enrolment_cancel(enrolment=first)
     assert services.offers_expire() == 0
     with time_machine.travel(datetime(2026, 12, 1, 14, 1, tzinfo=WARSAW), tick=False):
@@ -125,7 +115,7 @@ def test_the_periodic_task_expires_offers_and_passes_them_on(centre) -> None:
 
 
 def test_leaving_the_waitlist_moves_the_others_up(course) -> None:
-    entries = [enrol(course, n) for n in range(5)]
+    entries = EnrolmentFactory.create_batch(5, course=course)
     services.enrolment_cancel(enrolment=entries[2])
     assert [waitlist_position(Enrolment.objects.get(pk=e.pk)) for e in entries[3:]] == [
         1,
@@ -135,7 +125,7 @@ def test_leaving_the_waitlist_moves_the_others_up(course) -> None:
 
 
 def test_raising_capacity_promotes_as_many_as_fit(course) -> None:
-    entries = [enrol(course, n) for n in range(6)]
+    entries = EnrolmentFactory.create_batch(6, course=course)
     course_update(course=course, capacity=4)
     statuses = [Enrolment.objects.get(pk=e.pk).status for e in entries]
     assert statuses == ["confirmed"] * 4 + ["waitlisted"] * 2
@@ -146,40 +136,40 @@ def test_per_session_booking_has_its_own_seats(centre) -> None:
         centre=centre, booking_mode="session", capacity=1, start_date=date(2027, 1, 5)
     )
     first, second = course.sessions.order_by("starts_at")[:2]
-    assert enrol(course, 1, session=first).status == "confirmed"
-    assert enrol(course, 2, session=first).status == "waitlisted"
-    assert enrol(course, 2, session=second).status == "confirmed"
+    both = ParticipantFactory(centre=centre, sms_consent=True)  # in both sessions
+    assert EnrolmentFactory(course=course, session=first).status == "confirmed"
+    assert EnrolmentFactory(course=course, session=first, participant=both).status == "waitlisted"
+    assert EnrolmentFactory(course=course, session=second, participant=both).status == "confirmed"
     session_update_details(session=first, capacity=2)
     assert Enrolment.objects.filter(session=first, status="confirmed").count() == 2
     with pytest.raises(DomainError) as excinfo:
-        enrol(course, 3)  # no date chosen
+        EnrolmentFactory(course=course)  # no date chosen
     assert excinfo.value.field == "session"
 
 
 def test_refusals_change_nothing(centre, course) -> None:
-    enrol(course, 1)
+    enrolled = EnrolmentFactory(course=course)
     with pytest.raises(AlreadyEnrolled):
-        enrol(course, 1)
+        EnrolmentFactory(course=course, participant=enrolled.participant)
+    other = ParticipantFactory(centre=centre, sms_consent=True)
     draft = CourseFactory(centre=centre, published=False, start_date=date(2027, 1, 5))
     with pytest.raises(EnrolmentClosed):
-        enrol(draft, 2)
+        EnrolmentFactory(course=draft, participant=other)
     closed = CourseFactory(centre=centre, enrolment_open=False, start_date=date(2027, 1, 5))
     with pytest.raises(EnrolmentClosed):
-        enrol(closed, 2)
+        EnrolmentFactory(course=closed, participant=other)
     drop_in = CourseFactory(centre=centre, booking_mode="open", start_date=date(2027, 1, 5))
     with pytest.raises(EnrolmentClosed):
-        enrol(drop_in, 2)
+        EnrolmentFactory(course=drop_in, participant=other)
     finished = CourseFactory(centre=centre, start_date=date(2026, 1, 6))
     with pytest.raises(EnrolmentClosed):
-        enrol(finished, 2)
+        EnrolmentFactory(course=finished, participant=other)
     per_session = CourseFactory(centre=centre, booking_mode="session", start_date=date(2027, 1, 5))
     cancelled = per_session.sessions.order_by("starts_at").first()
     session_cancel(session=cancelled)
     with pytest.raises(SessionUnavailable):
-        enrol(per_session, 2, session=cancelled)
-    no_consent = participant_upsert(
-        centre=centre, data=ParticipantData(name="X", phone="+48601999999")
-    )
+        EnrolmentFactory(course=per_session, participant=other, session=cancelled)
+    no_consent = ParticipantFactory(centre=centre, name="X", phone="+48601999999")
     with pytest.raises(ConsentRequired):
         services.enrolment_create(course=course, participant=no_consent)
     assert Enrolment.objects.count() == 1
@@ -188,9 +178,7 @@ def test_refusals_change_nothing(centre, course) -> None:
 def test_staff_may_enrol_without_consent_into_a_closed_course(centre) -> None:
     staff = UserFactory(username="desk")
     closed = CourseFactory(centre=centre, enrolment_open=False, start_date=date(2027, 1, 5))
-    walk_in = participant_upsert(
-        centre=centre, data=ParticipantData(name="Walk In", phone="601 555 444")
-    )
+    walk_in = ParticipantFactory(centre=centre, name="Walk In", phone="601 555 444")
     made = services.enrolment_create(
         course=closed, participant=walk_in, source="walk_in", actor=staff
     )
@@ -229,7 +217,7 @@ def test_invalid_or_landline_numbers_are_refused(centre, phone: str, country: st
 
 
 def test_new_personal_link_replaces_the_old_one(centre) -> None:
-    participant = person(centre, 1)
+    participant = ParticipantFactory(centre=centre, sms_consent=True)
     old = participant.token
     participant_new_token(participant=participant)
     assert participant.token != old

@@ -39,7 +39,7 @@ from courses.models import (
 from courses.selectors.seats import seats_taken, waitlist_position
 from courses.services import enrolment as services
 from scheduling.models import Session
-from tests.factories import CourseFactory
+from tests.factories import CourseFactory, ParticipantRowFactory, first_session
 from tests.threads import all_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -69,16 +69,11 @@ def _course(booking_mode: str = BookingMode.COURSE, **fields: Any) -> tuple[Cour
     course = CourseFactory(booking_mode=booking_mode, start_date=date(2027, 1, 5), **fields)
     if booking_mode != BookingMode.SESSION:
         return course, None
-    return course, course.sessions.order_by("starts_at").first()
+    return course, first_session(course)
 
 
 def _people(centre: Centre, count: int) -> list[Participant]:
-    return [
-        Participant.objects.create(
-            centre=centre, name=f"Osoba {n}", phone=f"+48601{n:06d}", sms_consent=True
-        )
-        for n in range(1, count + 1)
-    ]
+    return ParticipantRowFactory.create_batch(count, centre=centre, sms_consent=True)
 
 
 def _enrol_one_by_one(course: Course, people: list[Participant]) -> list[Enrolment]:

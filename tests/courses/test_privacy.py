@@ -14,7 +14,6 @@ from django.test import Client
 
 from courses.models import (
     Attendance,
-    AttendanceStatus,
     AuditAction,
     AuditEntry,
     Enrolment,
@@ -23,11 +22,16 @@ from courses.models import (
 )
 from courses.services import enrolment as enrolments
 from courses.services import privacy
-from courses.services.participants import ParticipantData, participant_upsert
 from notifications import services as outbox
 from notifications.backends import memory
 from notifications.models import MessageStatus, OutboundMessage, PhoneOptOut
-from tests.factories import CentreFactory, CourseFactory, UserFactory
+from tests.factories import (
+    AttendanceFactory,
+    CourseFactory,
+    ParticipantFactory,
+    PhoneOptOutFactory,
+    UserFactory,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 NOW = datetime(2027, 1, 1, 12, tzinfo=WARSAW)  # the course starts on Tuesday 5 January, 18:00
@@ -50,48 +54,36 @@ def course(centre):
     )
 
 
-def person(centre, name: str, phone: str) -> Participant:
-    return participant_upsert(
-        centre=centre,
-        data=ParticipantData(name=name, phone=phone, language="uk", sms_consent=True),
-    )
+UK_SMS = {"language": "uk", "sms_consent": True}  # how everyone here wants their SMS
 
 
 @pytest.fixture
 def olena(centre, course) -> Participant:
     """Confirmed in the course (the only seat), with an attendance mark and a sent SMS."""
-    olena = person(centre, "Olena Kowalenko", "+48601000001")
-    olena.country_of_origin, olena.sex, olena.birth_year = "UA", "female", 1985
-    olena.save()
+    olena = ParticipantFactory(
+        centre=centre, name="Olena Kowalenko", phone="+48601000001", **UK_SMS,
+        country_of_origin="UA", sex="female", birth_year=1985,
+    )  # fmt: skip
     enrolments.enrolment_create(course=course, participant=olena)
     outbox.dispatch_pass()  # the confirmation goes out
-    Attendance.objects.create(
-        session=course.sessions.first(),
-        participant=olena,
-        status=AttendanceStatus.PRESENT,
-        marked_at=NOW,
-    )
+    AttendanceFactory(session=course.sessions.first(), participant=olena, marked_at=NOW)
     return olena
 
 
 @pytest.fixture
 def ivan(centre, course, olena) -> Participant:
     """Next on the waitlist."""
-    ivan = person(centre, "Ivan Petrenko", "+48601000002")
+    ivan = ParticipantFactory(centre=centre, name="Ivan Petrenko", phone="+48601000002", **UK_SMS)
     enrolments.enrolment_create(course=course, participant=ivan)
     return ivan
 
 
 @pytest.fixture
-def staff_client(client, staff_user):
-    staff_user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="courses",
-            codename__in=["view_participant", "change_participant"],
-        )
+def staff_permissions():
+    return Permission.objects.filter(
+        content_type__app_label="courses",
+        codename__in=["view_participant", "change_participant"],
     )
-    client.force_login(staff_user)
-    return client
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -127,7 +119,7 @@ def test_the_export_never_shows_another_persons_data(olena, ivan) -> None:
 
 
 def test_the_export_shows_an_opt_out(olena) -> None:
-    PhoneOptOut.objects.create(phone=olena.phone, reason="stop")
+    PhoneOptOutFactory(phone=olena.phone, reason="stop")
     data = privacy.participant_export(participant=olena)
     assert data["sms_opt_out"]["opted_out"] is True
     assert data["sms_opt_out"]["reason"] == "stop"
@@ -165,7 +157,7 @@ def test_staff_export_one_person_from_the_admin_and_it_is_audited(staff_client, 
 
 
 def test_staff_cannot_export_another_centres_participant(staff_client) -> None:
-    stranger = person(CentreFactory(), "Obca Osoba", "+48601000009")
+    stranger = ParticipantFactory(name="Obca Osoba", phone="+48601000009", **UK_SMS)
     response = staff_client.post(
         "/admin/courses/participant/",
         {"action": "export_data", "_selected_action": [stranger.pk]},
@@ -319,7 +311,7 @@ def test_retention_erases_people_inactive_for_longer_than_the_period(
     settings, centre, olena, django_assert_num_queries
 ) -> None:
     settings.PRIVACY_RETENTION_MONTHS = 24
-    idle = person(centre, "Dawno Temu", "+48601000003")
+    idle = ParticipantFactory(centre=centre, name="Dawno Temu", phone="+48601000003", **UK_SMS)
     _age(idle, 800)
     _age(olena, 800)
     Attendance.objects.filter(participant=olena).update(marked_at=NOW - timedelta(days=30))
@@ -357,7 +349,7 @@ def test_the_retention_task_returns_the_count(settings, centre) -> None:
     from courses.tasks import participants_retention
 
     settings.PRIVACY_RETENTION_MONTHS = 1
-    _age(person(centre, "Dawno Temu", "+48601000003"), 60)
+    _age(ParticipantFactory(centre=centre, name="Dawno Temu", phone="+48601000003", **UK_SMS), 60)
     assert participants_retention() == 1
 
 
@@ -365,7 +357,7 @@ def test_retention_keeps_someone_who_still_holds_a_place(settings, centre) -> No
     """Enrolled long ago in a course that has not started yet: the place is still to be used."""
     settings.PRIVACY_RETENTION_MONTHS = 1
     later = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 3, 2))
-    waiting = person(centre, "Czeka Długo", "+48601000009")
+    waiting = ParticipantFactory(centre=centre, name="Czeka Długo", phone="+48601000009", **UK_SMS)
     enrolments.enrolment_create(course=later, participant=waiting, source="staff")
     _age(waiting, 400)
     assert privacy.participants_retention() == 0
@@ -395,9 +387,8 @@ def test_erasure_removes_the_name_from_the_admins_history(staff_client, olena) -
     assert "Kowalenko" not in staff_client.get("/admin/").content.decode()
 
 
-def test_superusers_add_an_enrolment_at_the_desk(client, centre) -> None:
-    root = UserFactory(username="root", is_superuser=True, is_staff=True)
-    client.force_login(root)
+def test_superusers_add_an_enrolment_at_the_desk(client, centre, superuser) -> None:
+    client.force_login(superuser)
     course = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 1, 5))
     response = client.post(
         "/admin/courses/enrolment/add/",

@@ -21,46 +21,46 @@ from courses.models import (
     EnrolmentSource,
     Participant,
 )
-from courses.services.enrolment import enrolment_create
-from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
-from scheduling.services import session_add, session_cancel
-from tests.factories import CentreFactory, CourseFactory, UserFactory
+from scheduling.services import session_cancel
+from tests.factories import (
+    CentreFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    ParticipantFactory,
+    SessionFactory,
+    UserFactory,
+    first_session,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 DURING = datetime(2027, 1, 5, 18, 30, tzinfo=WARSAW)  # the first session, Tuesday 18:00–19:30
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, Any]:
+def world(centre, staff_user, trainer, superuser) -> dict[str, Any]:
     """A centre with a course taught by `trainer`, three people enrolled; another centre with
     its own staff and trainer."""
-    trainer = UserFactory(username="trener")
     other_trainer = UserFactory(username="inny-trener")
-    staff = UserFactory(username="staff", is_staff=True)
     other_staff = UserFactory(username="obcy-staff", is_staff=True)
-    centre = CentreFactory(slug="cic-poznan", name="CIC Poznań", staff=[staff])
     other = CentreFactory(slug="cic-lodz", name="CIC Łódź", staff=[other_staff])
     course = CourseFactory(centre=centre, slug="a1", trainers=[trainer], capacity=10)
     CourseFactory(centre=other, slug="a2", trainers=[other_trainer])
-    people = []
-    for n, name in enumerate(["Olena", "Taras", "Iryna"], start=1):
-        person = participant_upsert(
-            centre=centre, data=ParticipantData(name=name, phone=f"+48601000{n:03d}")
-        )
-        enrolment_create(course=course, participant=person, source=EnrolmentSource.STAFF)
-        people.append(person)
-    session = Session.objects.filter(course=course).order_by("starts_at").first()
-    assert session is not None
+    people = [
+        ParticipantFactory(centre=centre, name=name, phone=f"+48601000{n:03d}")
+        for n, name in enumerate(["Olena", "Taras", "Iryna"], start=1)
+    ]
+    for person in people:
+        EnrolmentFactory(course=course, participant=person, source=EnrolmentSource.STAFF)
     return {
         "trainer": trainer,
         "other_trainer": other_trainer,
-        "staff": staff,
+        "staff": staff_user,
         "other_staff": other_staff,
-        "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+        "superuser": superuser,
         "centre": centre,
         "course": course,
-        "session": session,
+        "session": first_session(course),
         "people": people,
     }
 
@@ -167,7 +167,7 @@ def test_my_sessions_lists_only_the_trainers_own(world: dict[str, Any], during: 
 def test_my_sessions_splits_today_from_the_rest_of_the_week(
     world: dict[str, Any], during: None
 ) -> None:
-    thursday = session_add(
+    thursday = SessionFactory(
         course=world["course"],
         starts_at=DURING.replace(day=7, hour=10, minute=0),
         ends_at=DURING.replace(day=7, hour=11, minute=30),
@@ -286,9 +286,7 @@ def test_the_note_is_saved_and_shown(world: dict[str, Any], during: None) -> Non
 
 
 def test_someone_not_on_the_register_is_refused(world: dict[str, Any], during: None) -> None:
-    stranger = participant_upsert(
-        centre=world["centre"], data=ParticipantData(name="Obcy", phone="+48601999999")
-    )
+    stranger = ParticipantFactory(centre=world["centre"], name="Obcy", phone="+48601999999")
     response = _client(world["trainer"]).post(
         f"/register/{world['session'].pk}/marks/",
         json.dumps({"participant": stranger.pk, "status": "present"}),
@@ -378,9 +376,7 @@ def test_api_get_lists_everyone_with_totals(world: dict[str, Any], during: None)
 
 def test_api_put_is_all_or_nothing(world: dict[str, Any], during: None) -> None:
     olena, taras, _iryna = world["people"]
-    stranger = participant_upsert(
-        centre=world["centre"], data=ParticipantData(name="Obcy", phone="+48601999999")
-    )
+    stranger = ParticipantFactory(centre=world["centre"], name="Obcy", phone="+48601999999")
     api = _api(world["staff"])
     url = f"/api/v1/sessions/{world['session'].pk}/attendance/"
     response = api.put(
@@ -433,16 +429,15 @@ def test_staff_find_the_reports_from_their_sessions_and_the_admin(
     assert course_report not in trainer.get(f"/register/{world['session'].pk}/").content.decode()
 
 
-def test_a_session_booked_course_lists_that_sessions_bookings_only(db: None) -> None:
-    trainer = UserFactory(username="trener-warsztatow")
+def test_a_session_booked_course_lists_that_sessions_bookings_only(trainer: Any) -> None:
     course = CourseFactory(booking_mode=BookingMode.SESSION, trainers=[trainer], capacity=5)
     first, second = Session.objects.filter(course=course).order_by("starts_at")[:2]
     for name, phone, session in [
         ("Olha First", "+48601000011", first),
         ("Iryna Second", "+48601000012", second),
     ]:
-        person = participant_upsert(centre=course.centre, data=ParticipantData(name, phone))
-        enrolment_create(
+        person = ParticipantFactory(centre=course.centre, name=name, phone=phone)
+        EnrolmentFactory(
             course=course, session=session, participant=person, source=EnrolmentSource.STAFF
         )
     with time_machine.travel(DURING, tick=False):
@@ -453,11 +448,9 @@ def test_a_session_booked_course_lists_that_sessions_bookings_only(db: None) -> 
     assert "Iryna Second" not in page
 
 
-def test_a_drop_in_course_starts_with_an_empty_register_for_walk_ins(db: None) -> None:
-    trainer = UserFactory(username="trener-klubu")
+def test_a_drop_in_course_starts_with_an_empty_register_for_walk_ins(trainer: Any) -> None:
     course = CourseFactory(booking_mode=BookingMode.OPEN, trainers=[trainer])
-    session = Session.objects.filter(course=course).order_by("starts_at").first()
-    assert session is not None
+    session = first_session(course)
     with time_machine.travel(DURING, tick=False):
         client = _client(trainer)
         page = client.get(f"/register/{session.pk}/").content.decode()
@@ -522,9 +515,7 @@ def test_no_note_on_a_cancelled_session(world: dict[str, Any], during: None) -> 
 def test_a_walk_in_number_known_under_another_name_is_refused_and_reveals_nobody(
     world: dict[str, Any], during: None
 ) -> None:
-    secret = participant_upsert(
-        centre=world["centre"], data=ParticipantData(name="Sekretna Osoba", phone="+48601777777")
-    )
+    secret = ParticipantFactory(centre=world["centre"], name="Sekretna Osoba", phone="+48601777777")
     response = _mark(
         _client(world["trainer"]), world["session"], type="walk_in", name="Ktoś", phone="601777777"
     )
@@ -535,9 +526,8 @@ def test_a_walk_in_number_known_under_another_name_is_refused_and_reveals_nobody
 
 
 def test_a_walk_in_keeps_the_persons_sms_language(world: dict[str, Any], during: None) -> None:
-    known = participant_upsert(
-        centre=world["centre"],
-        data=ParticipantData(name="Oksana Melnyk", phone="+48601888888", language="uk"),
+    known = ParticipantFactory(
+        centre=world["centre"], name="Oksana Melnyk", phone="+48601888888", language="uk"
     )
     response = _mark(
         _client(world["trainer"]), world["session"], type="walk_in", name="oksana",

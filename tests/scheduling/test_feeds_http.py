@@ -14,8 +14,8 @@ from django.utils import timezone
 from courses.models import Venue
 from courses.services.catalogue import course_save
 from scheduling import feeds, services
-from scheduling.models import CalendarToken, Closure
-from tests.factories import CourseFactory, UserFactory, VenueFactory
+from scheduling.models import Closure
+from tests.factories import CalendarTokenFactory, CourseFactory, UserFactory, VenueFactory
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_trainer_private_feed_shows_their_courses_and_a_revoked_link_is_404(clie
     trainer = UserFactory(username="anna", first_name="Anna", last_name="Nowak")
     CourseFactory(centre=centre, title_pl="Kurs Anny", published=False, trainers=[trainer])
     CourseFactory(centre=centre, title_pl="Kurs innej osoby")
-    token = CalendarToken.objects.create(user=trainer)
+    token = CalendarTokenFactory(user=trainer)
     response = client.get(f"/calendars/private/{token.token}.ics")
     assert response.status_code == 200
     text = response.content.decode()

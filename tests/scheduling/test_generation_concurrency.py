@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from datetime import date, time
 
 import pytest
 from django.db import connection, connections
@@ -13,25 +12,14 @@ from django.db import connection, connections
 from courses.models import Course
 from scheduling import rules, services
 from scheduling.models import Session
-from tests.factories import CentreFactory
+from tests.factories import CourseRowFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _course_without_sessions() -> Course:
-    centre = CentreFactory()
-    course = Course(
-        centre=centre,
-        slug="a1",
-        kind="polish_course",
-        title_pl="A1",
-        start_date=date(2027, 1, 5),
-        start_time=time(18),
-        duration_minutes=90,
-        recurrence=rules.parse("RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=10", centre.tz),
-    )
-    course.save()
-    return course
+    # Ten Tuesdays at 18:00 from 5 January 2027, saved without generating them.
+    return CourseRowFactory(slug="a1", title_pl="A1", published=False)
 
 
 def _race(course: Course, *, lock: bool, monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
