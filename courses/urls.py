@@ -3,7 +3,7 @@ register and the reports."""
 
 from django.urls import path
 
-from courses.views import enrol, public, register, reports
+from courses.views import enrol, me, public, register, reports
 
 urlpatterns = [
     path("register/", register.my_sessions, name="register-sessions"),
@@ -29,13 +29,13 @@ urlpatterns = [
         "centres/<slug:centre>/courses/<slug:course>/", public.course_detail, name="course-detail"
     ),
     path("centres/<slug:centre>/courses/<slug:course>/enrol/", enrol.enrol, name="enrol"),
-    path("me/<str:token>/", enrol.me, name="me"),
-    path("me/<str:token>/export/", enrol.me_export, name="me-export"),
-    path("me/<str:token>/erase/", enrol.me_erase, name="me-erase"),
-    path("me/<str:token>/sms/<slug:action>/", enrol.me_sms, name="me-sms"),
+    path("me/<str:token>/", me.me, name="me"),
+    path("me/<str:token>/export/", me.me_export, name="me-export"),
+    path("me/<str:token>/erase/", me.me_erase, name="me-erase"),
+    path("me/<str:token>/sms/<slug:action>/", me.me_sms, name="me-sms"),
     path(
         "me/<str:token>/enrolments/<int:enrolment_id>/<slug:action>/",
-        enrol.me_action,
+        me.me_action,
         name="me-action",
     ),
 ]
