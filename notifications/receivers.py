@@ -9,8 +9,8 @@ from django.dispatch import receiver
 
 from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant
-from notifications import services, texts
-from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
+from notifications.models import MessageKind
+from notifications.services import optout, planning, privacy
 from scheduling import signals as session_signals
 from scheduling.models import Session
 
@@ -18,20 +18,20 @@ from scheduling.models import Session
 @receiver(enrolment_signals.enrolment_confirmed)
 def on_confirmed(sender: Any, enrolment: Enrolment, promoted: bool = False, **kwargs: Any) -> None:
     kind = MessageKind.PROMOTED if promoted else MessageKind.ENROLMENT_CONFIRMED
-    services.notice_plan(kind=kind, enrolment=enrolment)
-    services.enrolment_reminders_plan(enrolment)
+    planning.notice_plan(kind=kind, enrolment=enrolment)
+    planning.enrolment_reminders_plan(enrolment)
 
 
 @receiver(enrolment_signals.enrolment_waitlisted)
 def on_waitlisted(
     sender: Any, enrolment: Enrolment, position: int | None = None, **kwargs: Any
 ) -> None:
-    services.notice_plan(kind=MessageKind.WAITLISTED, enrolment=enrolment, position=position)
+    planning.notice_plan(kind=MessageKind.WAITLISTED, enrolment=enrolment, position=position)
 
 
 @receiver(enrolment_signals.offer_made)
 def on_offer_made(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
-    services.notice_plan(
+    planning.notice_plan(
         kind=MessageKind.OFFER_MADE,
         enrolment=enrolment,
         variant=enrolment.offer_expires_at.isoformat() if enrolment.offer_expires_at else "",
@@ -42,21 +42,21 @@ def on_offer_made(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
 
 @receiver(enrolment_signals.offer_expired)
 def on_offer_expired(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
-    services.notice_plan(kind=MessageKind.OFFER_EXPIRED, enrolment=enrolment)
+    planning.notice_plan(kind=MessageKind.OFFER_EXPIRED, enrolment=enrolment)
 
 
 @receiver(enrolment_signals.enrolment_cancelled)
 def on_cancelled(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
-    services.pending_cancel(enrolment=enrolment)
+    planning.pending_cancel(enrolment=enrolment)
 
 
 @receiver(session_signals.session_cancelled)
 def on_session_cancelled(sender: Any, session: Session, quiet: bool = False, **kwargs: Any) -> None:
-    services.pending_cancel(session=session)
+    planning.pending_cancel(session=session)
     if quiet:
         return
-    for enrolment in services.confirmed_for(session):
-        services.notice_plan(
+    for enrolment in planning.confirmed_for(session):
+        planning.notice_plan(
             kind=MessageKind.SESSION_CANCELLED,
             enrolment=enrolment,
             session=session,
@@ -69,9 +69,9 @@ def on_session_cancelled(sender: Any, session: Session, quiet: bool = False, **k
 def on_session_moved(
     sender: Any, session: Session, previous_starts_at: Any = None, **kwargs: Any
 ) -> None:
-    services.session_reminders_replan(session)
-    for enrolment in services.confirmed_for(session):
-        services.notice_plan(
+    planning.session_reminders_replan(session)
+    for enrolment in planning.confirmed_for(session):
+        planning.notice_plan(
             kind=MessageKind.SESSION_MOVED,
             enrolment=enrolment,
             session=session,
@@ -83,7 +83,7 @@ def on_session_moved(
 
 @receiver(session_signals.session_restored)
 def on_session_restored(sender: Any, session: Session, **kwargs: Any) -> None:
-    services.reminders_plan(sessions=[session])
+    planning.reminders_plan(sessions=[session])
 
 
 @receiver(enrolment_signals.sms_consent_changed)
@@ -91,7 +91,7 @@ def on_sms_consent_changed(
     sender: Any, participant: Participant, given: bool, **kwargs: Any
 ) -> None:
     if given:
-        services.phone_opt_in(phone=participant.phone)
+        optout.phone_opt_in(phone=participant.phone)
 
 
 @receiver(enrolment_signals.course_cancelled)
@@ -99,44 +99,15 @@ def on_course_cancelled(sender: Any, course: Course, **kwargs: Any) -> None:
     for enrolment in course.enrolments.filter(status__in=ACTIVE_STATUSES).select_related(
         "participant", "course__centre", "course__venue"
     ):
-        services.notice_plan(kind=MessageKind.COURSE_CANCELLED, enrolment=enrolment)
+        planning.notice_plan(kind=MessageKind.COURSE_CANCELLED, enrolment=enrolment)
 
 
 @receiver(enrolment_signals.participant_erased)
 def on_participant_erased(sender: Any, participant: Participant, **kwargs: Any) -> None:
-    services.participant_messages_redact(participant=participant)
+    privacy.participant_messages_redact(participant=participant)
 
 
 @receiver(enrolment_signals.participant_export_requested)
 def on_export_requested(sender: Any, participant: Participant, **kwargs: Any) -> dict[str, Any]:
-    """The person's SMS (with the text, or the text to come for those still pending) and
-    whether their number is on the opt-out list."""
-    messages = []
-    for message in OutboundMessage.objects.filter(participant=participant).order_by("due_at", "pk"):
-        text = message.body
-        if not text and message.status == MessageStatus.PENDING and message.context:
-            try:
-                text = texts.render(message.kind, message.context, participant.language)
-            except (KeyError, ValueError, TypeError):
-                text = ""
-        messages.append(
-            {
-                "kind": message.kind,
-                "status": message.status,
-                "due_at": message.due_at.isoformat(),
-                "sent_at": message.sent_at.isoformat() if message.sent_at else None,
-                "phone": message.phone,
-                "text": text,
-            }
-        )
-    opt_out = (
-        PhoneOptOut.objects.filter(phone=participant.phone).first() if participant.phone else None
-    )
-    return {
-        "sms_messages": messages,
-        "sms_opt_out": {
-            "opted_out": opt_out is not None,
-            "reason": opt_out.reason if opt_out else None,
-            "since": opt_out.created_at.isoformat() if opt_out else None,
-        },
-    }
+    """The person's SMS and whether their number is on the opt-out list."""
+    return privacy.participant_messages_export(participant=participant)

@@ -13,15 +13,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from courses.models import Participant
 from courses.phones import InvalidPhone, normalise_mobile
-from notifications import services
-
-STOP_WORDS = {
-    "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",  # English (Twilio's own)
-    "STOPSMS", "NIE", "KONIEC",  # Polish
-    "СТОП", "НІ", "ВІДПИСАТИСЯ",  # Ukrainian
-    "НЕТ", "ОТПИСАТЬСЯ",  # Russian
-}  # fmt: skip
-START_WORDS = {"START", "UNSTOP", "YES", "TAK", "СТАРТ", "ТАК", "ДА"}
+from notifications.services import callbacks
 
 
 def signed(request: HttpRequest) -> bool:
@@ -40,7 +32,7 @@ def signed(request: HttpRequest) -> bool:
 def twilio_status(request: HttpRequest) -> HttpResponse:
     if not signed(request):
         return HttpResponseForbidden("invalid signature")
-    services.delivery_status_record(
+    callbacks.delivery_status_record(
         provider_id=request.POST.get("MessageSid", ""),
         provider_status=request.POST.get("MessageStatus", ""),
         error_code=request.POST.get("ErrorCode", ""),
@@ -62,14 +54,11 @@ def twilio_inbound(request: HttpRequest) -> HttpResponse:
         phone = normalise_mobile(request.POST.get("From", ""))
     except InvalidPhone:
         return HttpResponse(str(MessagingResponse()), content_type="text/xml")
-    words = (request.POST.get("Body") or "").strip().upper().split()
-    word = words[0].strip(".!") if words else ""
+    done = callbacks.inbound_message_record(phone=phone, body=request.POST.get("Body") or "")
     reply = MessagingResponse()
     with translation.override(_language_of(phone)):
-        if word in STOP_WORDS:
-            services.phone_opt_out(phone=phone, reason="stop", detail=word)
+        if done == "stop":
             reply.message(_("You will get no more SMS from us. Send START to get them again."))
-        elif word in START_WORDS:
-            services.phone_opt_in(phone=phone)
+        elif done == "start":
             reply.message(_("SMS are on again. Send STOP to stop them."))
     return HttpResponse(str(reply), content_type="text/xml")

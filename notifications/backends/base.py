@@ -1,3 +1,5 @@
+"""What every SMS backend returns or raises: the dispatcher acts on this classification."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,12 +19,13 @@ class SendError(Exception):
 
 
 class PermanentError(SendError):
-    """Never retry. `recipient`: the number itself is the problem (invalid, landline, opted
-    out) and is flagged; otherwise it is the account or the request (nobody is flagged)."""
+    """Never retry. `opt_out`: the number itself is the problem and goes on the opt-out list
+    for this reason ("invalid": not a reachable mobile; "stop": it opted out with the
+    provider); empty when it is the account or the request (nobody is flagged)."""
 
-    def __init__(self, code: str, detail: str = "", *, recipient: bool = True) -> None:
+    def __init__(self, code: str, detail: str = "", *, opt_out: str = "") -> None:
         super().__init__(code, detail)
-        self.recipient = recipient
+        self.opt_out = opt_out
 
 
 class TransientError(SendError):

@@ -19,8 +19,23 @@ from notifications.backends.base import (
     TransientError,
 )
 
-# Twilio error codes: never retry these; the number is flagged.
-PERMANENT_CODES = {21211, 21214, 21217, 21408, 21610, 21612, 21614, 30004, 30005, 30006, 30007}
+# Twilio's error codes (https://www.twilio.com/docs/api/errors), listed here only. The number
+# itself is the problem: never retried, and the number goes on the opt-out list with this
+# reason, whether Twilio refuses the message at once or reports it failed later.
+OPT_OUT_CODES = {
+    21211: "invalid",  # not a valid phone number
+    21214: "invalid",  # the number cannot be reached
+    21217: "invalid",  # the number does not appear to be valid
+    21408: "invalid",  # SMS not enabled for the number's region
+    21610: "stop",  # the person replied STOP to our sender (START lifts it)
+    21612: "invalid",  # not reachable by SMS
+    21614: "invalid",  # not a mobile number
+    30004: "invalid",  # message blocked
+    30005: "invalid",  # unknown handset
+    30006: "invalid",  # landline or unreachable carrier
+    30007: "invalid",  # filtered by the carrier
+}
+# Try again later with backoff, as are HTTP 429 and 5xx answers.
 TRANSIENT_CODES = {20429, 30001, 30002, 30003, 30008, 30017, 30022}
 MAX_VALIDITY = 36000  # Twilio's ValidityPeriod is 1 s .. 36,000 s
 
@@ -53,12 +68,13 @@ class TwilioBackend(Backend):
             message = self.client.messages.create(**params)
         except TwilioRestException as exc:
             code = int(exc.code) if exc.code else 0
-            if code in PERMANENT_CODES:
-                raise PermanentError(str(code), str(exc.msg)) from exc
+            reason = opt_out_reason(code)
+            if reason:
+                raise PermanentError(str(code), str(exc.msg), opt_out=reason) from exc
             if exc.status == 429 or exc.status >= 500 or code in TRANSIENT_CODES:
                 raise TransientError(str(code or exc.status), str(exc.msg)) from exc
             # The account or the request (credentials, sender, service): not the recipient.
-            raise PermanentError(str(code or exc.status), str(exc.msg), recipient=False) from exc
+            raise PermanentError(str(code or exc.status), str(exc.msg)) from exc
         except requests.exceptions.ConnectionError as exc:
             if _never_sent(exc):
                 raise TransientError("network", str(exc)) from exc
@@ -67,6 +83,15 @@ class TwilioBackend(Backend):
         except requests.exceptions.Timeout as exc:
             raise AmbiguousError("timeout", str(exc)) from exc
         return SendResult(message.sid, message.status or "queued")
+
+
+def opt_out_reason(error_code: str | int) -> str:
+    """What a Twilio error code (of a refused message, or of a failure in a delivery report)
+    says about the number: the reason to put it on the opt-out list, or "" (nothing)."""
+    try:
+        return OPT_OUT_CODES.get(int(error_code), "")
+    except ValueError:
+        return ""
 
 
 def _never_sent(exc: requests.exceptions.ConnectionError) -> bool:

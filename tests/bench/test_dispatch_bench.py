@@ -22,9 +22,10 @@ from django.db import connection
 from django.utils import timezone
 
 from courses.models import Course, Enrolment, EnrolmentStatus, Participant
-from notifications import services, texts
+from notifications import texts
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.services import dispatch as services
 from tests.bench.counting import QueryCounter
 from tests.factories import CourseFactory
 from tests.notifications.twilio_double import TwilioDouble

@@ -22,9 +22,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from courses.models import Enrolment, EnrolmentStatus, Participant
-from notifications import services, texts
+from notifications import texts
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.services import dispatch
 from tests.factories import CourseFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -109,7 +110,7 @@ class Race:
             self.start.wait()
             with connection.execute_wrapper(self.hold_first_lock()):
                 while True:
-                    result = services.dispatch_pass(batch=BATCH)
+                    result = dispatch.dispatch_pass(batch=BATCH)
                     handled = result.sent + result.skipped + result.failed + result.retried
                     if not handled + result.unknown:
                         break
@@ -119,14 +120,14 @@ class Race:
             connections.close_all()
 
     def run(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        claim = services._claim  # the one in force: the real one, or the control's
+        claim = dispatch._claim  # the one in force: the real one, or the control's
 
         def recorded(now: datetime, batch: int) -> list[int]:
             ids = claim(now, batch)
             self.claims.append((threading.current_thread().name, ids))
             return ids
 
-        monkeypatch.setattr(services, "_claim", recorded)
+        monkeypatch.setattr(dispatch, "_claim", recorded)
         threads = [
             threading.Thread(target=self.dispatcher, name=name) for name in ("first", "second")
         ]
@@ -196,8 +197,8 @@ def test_without_the_claim_two_dispatchers_send_the_same_messages_twice(
         message.save()
         return True
 
-    monkeypatch.setattr(services, "_claim", claim_without_lock)
-    monkeypatch.setattr(services, "_hand_over", hand_over_unchecked)
+    monkeypatch.setattr(dispatch, "_claim", claim_without_lock)
+    monkeypatch.setattr(dispatch, "_hand_over", hand_over_unchecked)
 
     race.run(monkeypatch)
 

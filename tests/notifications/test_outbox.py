@@ -12,9 +12,9 @@ from django.db import transaction
 from courses.models import Enrolment
 from courses.services import enrolment as enrolments
 from courses.services.participants import ParticipantData, participant_upsert
-from notifications import services
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.services import dispatch, optout, planning
 from scheduling import services as sessions
 from tests.factories import CourseFactory, UserFactory
 
@@ -98,7 +98,7 @@ def test_reminders_24h_and_2h_before_each_coming_session(course) -> None:
     assert {r.expires_at for r in reminders if r.session == first_session} == {
         first_session.starts_at
     }
-    assert services.reminders_plan() == 0  # already planned: nothing twice
+    assert planning.reminders_plan() == 0  # already planned: nothing twice
 
 
 def test_quiet_hours_move_an_early_reminder_earlier_into_the_window(centre) -> None:
@@ -119,7 +119,7 @@ def test_quiet_hours_move_an_early_reminder_earlier_into_the_window(centre) -> N
 
 def test_no_reminders_for_drop_in_courses_or_people_without_consent(centre) -> None:
     drop_in = CourseFactory(centre=centre, booking_mode="open", start_date=date(2027, 1, 5))
-    assert services.reminders_plan() == 0
+    assert planning.reminders_plan() == 0
     assert not OutboundMessage.objects.filter(session__course=drop_in).exists()
     course = CourseFactory(centre=centre, start_date=date(2027, 1, 5))
     silent = enrol(course, 5, consent=False)
@@ -143,6 +143,61 @@ def test_moving_a_session_replans_its_reminders_and_tells_people(course) -> None
     assert kinds(made) == ["enrolment_confirmed", "session_moved"]
 
 
+def test_each_moved_reminder_keeps_its_own_offset_even_when_quiet_hours_merged_them(
+    centre,
+) -> None:
+    """12 h and 2 h before a 09:00 class both go at 20:59 the evening before: their times alone
+    cannot tell them apart, so each keeps its offset from planning and follows the move."""
+    early = CourseFactory(
+        centre=centre,
+        start_date=date(2027, 1, 5),
+        start_time=datetime(2027, 1, 1, 9).time(),
+        reminder_hours="12,2",
+    )
+    made = enrol(early, 1)
+    session = early.sessions.order_by("starts_at").first()
+    reminders = OutboundMessage.objects.filter(
+        enrolment=made, session=session, kind=MessageKind.REMINDER
+    )
+    evening = datetime(2027, 1, 4, 20, 59, tzinfo=WARSAW)
+    assert [r.due_at for r in reminders] == [evening, evening]
+
+    new_start = datetime(2027, 1, 6, 18, tzinfo=WARSAW)
+    sessions.session_move(
+        session=session, starts_at=new_start, ends_at=new_start + timedelta(hours=1)
+    )
+
+    assert sorted(r.due_at for r in reminders.all()) == [
+        datetime(2027, 1, 5, 20, 59, tzinfo=WARSAW),  # 12 h before is 06:00: moved earlier
+        new_start - timedelta(hours=2),
+    ]
+    assert sorted(r.context["hours_before"] for r in reminders.all()) == [2, 12]
+
+
+def test_reminders_planned_without_their_offset_follow_a_move_by_the_course_hours(
+    course,
+) -> None:
+    """Reminders planned before the offset was kept in the context: told by their due time."""
+    made = enrol(course, 1)
+    session = course.sessions.order_by("starts_at").first()
+    reminders = OutboundMessage.objects.filter(
+        enrolment=made, session=session, kind=MessageKind.REMINDER
+    )
+    for reminder in reminders:
+        del reminder.context["hours_before"]
+        reminder.save(update_fields=["context"])
+
+    new_start = session.starts_at + timedelta(days=1)
+    sessions.session_move(
+        session=session, starts_at=new_start, ends_at=new_start + timedelta(hours=1)
+    )
+
+    assert sorted(r.due_at for r in reminders.all()) == [
+        new_start - timedelta(hours=24),
+        new_start - timedelta(hours=2),
+    ]
+
+
 def test_cancelling_a_session_cancels_its_reminders_and_tells_people(course) -> None:
     made = enrol(course, 1)
     session = course.sessions.order_by("starts_at").first()
@@ -158,7 +213,7 @@ def test_cancelling_a_session_cancels_its_reminders_and_tells_people(course) -> 
 
 def test_the_dispatcher_sends_what_is_due_once_in_the_persons_language(course) -> None:
     enrol(course, 1, language="uk")
-    result = services.dispatch_pass()
+    result = dispatch.dispatch_pass()
     assert result.sent == 1
     [sms] = memory.outbox
     assert sms.to == "+48601000001"
@@ -170,7 +225,7 @@ def test_the_dispatcher_sends_what_is_due_once_in_the_persons_language(course) -
         message.segments,
     )
     assert message.segments >= 1
-    assert services.dispatch_pass().sent == 0
+    assert dispatch.dispatch_pass().sent == 0
     assert len(memory.outbox) == 1
 
 
@@ -179,7 +234,7 @@ def test_only_the_latest_overdue_reminder_goes(course) -> None:
     first = course.sessions.order_by("starts_at").first()
     memory.outbox.clear()
     with time_machine.travel(first.starts_at - timedelta(hours=1), tick=False):
-        result = services.dispatch_pass()
+        result = dispatch.dispatch_pass()
     reminders = OutboundMessage.objects.filter(session=first, kind=MessageKind.REMINDER)
     assert sorted(reminders.values_list("status", flat=True)) == ["sent", "skipped"]
     assert reminders.get(status="skipped").error_code == "a later reminder is due"
@@ -188,13 +243,13 @@ def test_only_the_latest_overdue_reminder_goes(course) -> None:
 
 def test_nothing_goes_to_an_opted_out_phone_or_after_the_session_started(course) -> None:
     made = enrol(course, 1)
-    services.phone_opt_out(phone=made.participant.phone)
-    assert services.dispatch_pass().skipped == 1
+    optout.phone_opt_out(phone=made.participant.phone)
+    assert dispatch.dispatch_pass().skipped == 1
     assert memory.outbox == []
-    services.phone_opt_in(phone=made.participant.phone)
+    optout.phone_opt_in(phone=made.participant.phone)
     first = course.sessions.order_by("starts_at").first()
     with time_machine.travel(first.starts_at + timedelta(minutes=5), tick=False):
-        services.dispatch_pass()
+        dispatch.dispatch_pass()
     assert not OutboundMessage.objects.filter(session=first, status="sent").exists()
 
 
@@ -204,13 +259,13 @@ def test_messages_stuck_in_flight_are_recovered_without_blind_resends(course) ->
     OutboundMessage.objects.filter(pk=message.pk).update(
         status="claimed", claimed_at=NOW - timedelta(hours=1)
     )
-    assert services.recover_stuck() == 1
+    assert dispatch.recover_stuck() == 1
     message.refresh_from_db()
     assert message.status == "pending"
     OutboundMessage.objects.filter(pk=message.pk).update(
         status="sending", claimed_at=NOW - timedelta(hours=1)
     )
-    services.dispatch_pass()
+    dispatch.dispatch_pass()
     message.refresh_from_db()
     assert message.status == "unknown"
     assert memory.outbox == []
@@ -221,7 +276,7 @@ def test_sensitive_courses_are_never_named(centre) -> None:
         centre=centre, title_pl="Dyżur psychologa", sensitive=True, start_date=date(2027, 1, 5)
     )
     enrol(course, 1, language="pl")
-    services.dispatch_pass()
+    dispatch.dispatch_pass()
     assert memory.outbox
     assert all("psycholog" not in sms.body.lower() for sms in memory.outbox)
 
@@ -240,12 +295,12 @@ def test_the_personal_page_stops_and_restarts_sms(client, course) -> None:
     client.post(f"/me/{token}/sms/stop/")
     made.participant.refresh_from_db()
     assert made.participant.sms_consent is False
-    assert services.dispatch_pass().sent == 0
-    services.phone_opt_out(phone=made.participant.phone)  # also said STOP by SMS
+    assert dispatch.dispatch_pass().sent == 0
+    optout.phone_opt_out(phone=made.participant.phone)  # also said STOP by SMS
     client.post(f"/me/{token}/sms/start/")
     made.participant.refresh_from_db()
     assert made.participant.sms_consent is True
-    assert not services.is_opted_out(made.participant.phone)
+    assert not optout.is_opted_out(made.participant.phone)
 
 
 def test_staff_see_each_texts_encoding_and_segments(client, staff_user) -> None:

@@ -12,7 +12,7 @@ import time_machine
 from courses.models import Participant
 from courses.services.participants import ParticipantData, participant_upsert
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
-from notifications.services import message_bodies_retention
+from notifications.services.privacy import message_bodies_retention
 from notifications.tasks import bodies_retention
 
 WARSAW = ZoneInfo("Europe/Warsaw")

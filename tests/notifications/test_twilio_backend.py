@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from courses.services import enrolment as enrolments
 from courses.services.participants import ParticipantData, participant_upsert
-from notifications import services
-from notifications.backends import AmbiguousError, PermanentError, TransientError, _backend
+from notifications.backends import AmbiguousError, PermanentError, TransientError, _backend, twilio
 from notifications.backends import get_backend as backend_in_use
 from notifications.backends.twilio import TwilioBackend
 from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
 from notifications.segments import sms_size
+from notifications.services import dispatch, optout
 from tests.factories import CourseFactory
 from tests.notifications import twilio_double
 from tests.notifications.twilio_double import TwilioDouble
@@ -148,6 +148,38 @@ def test_twilio_errors_are_classified(double, to, error, code) -> None:
     assert len(double.to(to)) == 1  # the SDK does not retry by itself
 
 
+@pytest.mark.parametrize(
+    ("to", "reason"),
+    [
+        (twilio_double.INVALID_NUMBER, "invalid"),
+        (twilio_double.UNSUBSCRIBED_NUMBER, "stop"),  # START by SMS lifts it
+        (twilio_double.NOT_MOBILE_NUMBER, "invalid"),
+    ],
+)
+def test_a_refusal_for_the_number_says_why_it_goes_on_the_opt_out_list(double, to, reason) -> None:
+    with pytest.raises(PermanentError) as caught:
+        send(to=to)
+
+    assert caught.value.opt_out == reason
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("21211", "invalid"),
+        ("21614", "invalid"),
+        ("30006", "invalid"),
+        ("21610", "stop"),
+        ("30003", ""),  # handset off: passing
+        ("30008", ""),
+        ("20003", ""),  # the account, not the number
+        ("", ""),
+    ],
+)
+def test_the_readmes_codes_say_what_they_say_about_the_number(code, reason) -> None:
+    assert twilio.opt_out_reason(code) == reason
+
+
 def test_a_read_timeout_is_ambiguous_because_twilio_may_have_the_message(double) -> None:
     with pytest.raises(AmbiguousError) as caught:
         send(to=twilio_double.SLOW_NUMBER)
@@ -192,7 +224,7 @@ def enrol(course, phone: str, language: str = "pl") -> OutboundMessage:
 def test_the_dispatcher_sends_through_twilio(course, double) -> None:
     message = enrol(course, "+48601000001")
 
-    result = services.dispatch_pass()
+    result = dispatch.dispatch_pass()
 
     assert result.sent == 1
     message.refresh_from_db()
@@ -218,8 +250,8 @@ def test_an_invalid_number_fails_and_is_flagged(course, double) -> None:
     double.behaviours["+48601000002"] = twilio_double.INVALID
     message = enrol(course, "+48601000002")
 
-    result = services.dispatch_pass()
-    services.dispatch_pass(now=timezone.now() + timedelta(hours=1))
+    result = dispatch.dispatch_pass()
+    dispatch.dispatch_pass(now=timezone.now() + timedelta(hours=1))
 
     assert result.failed == 1
     message.refresh_from_db()
@@ -230,6 +262,20 @@ def test_an_invalid_number_fails_and_is_flagged(course, double) -> None:
     assert opt_out.reason == "invalid"
     assert opt_out.detail == "provider error 21211"
     assert len(double.to("+48601000002")) == 1  # never tried again
+
+
+def test_a_number_that_said_stop_to_twilio_is_opted_out_until_it_says_start(course, double) -> None:
+    double.behaviours["+48601000007"] = twilio_double.UNSUBSCRIBED
+    message = enrol(course, "+48601000007")
+
+    result = dispatch.dispatch_pass()
+
+    assert result.failed == 1
+    message.refresh_from_db()
+    assert (message.status, message.error_code) == (MessageStatus.FAILED, "21610")
+    opt_out = PhoneOptOut.objects.get(phone="+48601000007")
+    assert (opt_out.reason, opt_out.detail) == ("stop", "provider error 21610")
+    assert optout.phone_opt_in(phone="+48601000007")  # what an incoming START does
 
 
 @pytest.mark.parametrize(
@@ -243,7 +289,7 @@ def test_a_rate_limit_or_server_error_puts_the_message_back_for_later(
     message = enrol(course, "+48601000003")
     now = timezone.now()
 
-    result = services.dispatch_pass(now=now)
+    result = dispatch.dispatch_pass(now=now)
 
     assert result.retried == 1
     message.refresh_from_db()
@@ -254,11 +300,11 @@ def test_a_rate_limit_or_server_error_puts_the_message_back_for_later(
     assert now + timedelta(seconds=15) <= message.due_at <= now + timedelta(seconds=30)
     assert not PhoneOptOut.objects.exists()
 
-    services.dispatch_pass(now=now + timedelta(seconds=5))  # not due yet
+    dispatch.dispatch_pass(now=now + timedelta(seconds=5))  # not due yet
     assert len(double.to("+48601000003")) == 1
 
     double.behaviours["+48601000003"] = twilio_double.ACCEPT  # Twilio recovers
-    services.dispatch_pass(now=message.due_at)
+    dispatch.dispatch_pass(now=message.due_at)
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert message.attempts == 2
@@ -271,7 +317,7 @@ def test_a_timeout_leaves_the_message_unknown_and_it_is_never_resent(course, dou
     backend_in_use().client.http_client.timeout = CLIENT_TIMEOUT  # the dispatcher's own backend
     message = enrol(course, "+48601000004")
 
-    result = services.dispatch_pass()
+    result = dispatch.dispatch_pass()
 
     assert result.unknown == 1
     message.refresh_from_db()
@@ -279,7 +325,7 @@ def test_a_timeout_leaves_the_message_unknown_and_it_is_never_resent(course, dou
     assert message.error_code == "timeout"
     assert message.attempts == 1
 
-    later = services.dispatch_pass(now=timezone.now() + timedelta(hours=1))  # recovery runs too
+    later = dispatch.dispatch_pass(now=timezone.now() + timedelta(hours=1))  # recovery runs too
     assert later.sent == later.unknown == later.recovered == 0
     message.refresh_from_db()
     assert message.status == MessageStatus.UNKNOWN
@@ -294,9 +340,9 @@ def test_a_connection_dropped_after_sending_is_not_resent(course, double) -> Non
     double.behaviours["+48601000005"] = twilio_double.HANG_UP
     message = enrol(course, "+48601000005")
 
-    services.dispatch_pass()
+    dispatch.dispatch_pass()
     double.behaviours["+48601000005"] = twilio_double.ACCEPT
-    services.dispatch_pass(now=timezone.now() + timedelta(hours=1))
+    dispatch.dispatch_pass(now=timezone.now() + timedelta(hours=1))
 
     message.refresh_from_db()
     assert len(double.to("+48601000005")) == 1  # Twilio may already have the first one
@@ -307,7 +353,7 @@ def test_an_account_error_does_not_flag_the_recipients_phone(settings, course, d
     settings.TWILIO_AUTH_TOKEN = "rotated-token"  # Twilio answers 401, code 20003
     message = enrol(course, "+48601000006")
 
-    services.dispatch_pass()
+    dispatch.dispatch_pass()
 
     message.refresh_from_db()
     assert double.received  # Twilio refused it

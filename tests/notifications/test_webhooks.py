@@ -17,9 +17,10 @@ from twilio.request_validator import RequestValidator
 from courses.models import Participant
 from courses.services import enrolment as enrolments
 from courses.services.participants import ParticipantData, participant_upsert
-from notifications import services, views
+from notifications import views
 from notifications.backends import _backend, memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
+from notifications.services import dispatch, optout
 from tests.factories import CourseFactory
 
 PUBLIC_BASE_URL = "https://zapisy.example.org"
@@ -88,7 +89,7 @@ def course(centre):
 def message(course) -> OutboundMessage:
     """A confirmation the dispatcher has handed to the provider."""
     planned = enrol(course, person(course.centre, "+48601000001"))
-    services.dispatch_pass()
+    dispatch.dispatch_pass()
     planned.refresh_from_db()
     assert planned.status == MessageStatus.SENT
     assert planned.provider_id
@@ -201,6 +202,7 @@ def test_a_late_report_never_moves_the_status_back(client, message, late) -> Non
         ("failed", "21610", "stop"),
         ("failed", "21211", "invalid"),
         ("undelivered", "30006", "invalid"),
+        ("undelivered", "30005", "invalid"),  # the backend's one list: refused or reported
     ],
 )
 def test_a_failure_for_the_number_flags_the_phone(client, message, status, code, reason) -> None:
@@ -289,7 +291,7 @@ def test_a_stop_word_opts_the_phone_out_and_answers_in_their_language(client, ce
     opt_out = PhoneOptOut.objects.get(phone=UKRAINIAN_MOBILE)
     assert opt_out.reason == "stop"
     assert opt_out.detail == word.split()[0].strip(".!").upper()
-    assert services.is_opted_out(UKRAINIAN_MOBILE)
+    assert optout.is_opted_out(UKRAINIAN_MOBILE)
 
 
 def test_the_reply_is_rendered_in_the_persons_language(client, centre, monkeypatch) -> None:
@@ -309,14 +311,14 @@ def test_the_reply_is_rendered_in_the_persons_language(client, centre, monkeypat
 
 def test_start_opts_the_phone_back_in(client, centre) -> None:
     person(centre, UKRAINIAN_MOBILE, language="uk")
-    services.phone_opt_out(phone=UKRAINIAN_MOBILE, reason="stop", detail="STOP")
+    optout.phone_opt_out(phone=UKRAINIAN_MOBILE, reason="stop", detail="STOP")
 
     response = post(client, INBOUND, incoming(UKRAINIAN_MOBILE, "START"))
 
     [reply] = replies(response)
     assert reply.tag == "Message"
     assert reply.text == in_language("uk", RESTARTED)
-    assert not services.is_opted_out(UKRAINIAN_MOBILE)
+    assert not optout.is_opted_out(UKRAINIAN_MOBILE)
 
 
 def test_other_texts_get_an_empty_answer(client, centre) -> None:
@@ -344,7 +346,7 @@ def test_an_opted_out_phone_gets_nothing(client, course) -> None:
     replies(post(client, INBOUND, incoming(UKRAINIAN_MOBILE, "СТОП")))
     message = enrol(course, olena)  # planned: consent is still given
 
-    result = services.dispatch_pass()
+    result = dispatch.dispatch_pass()
 
     assert result.skipped == 1
     assert result.sent == 0

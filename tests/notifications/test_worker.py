@@ -35,9 +35,10 @@ from config.celery import app
 from courses.models import Course, Enrolment
 from courses.services import enrolment as enrolments
 from courses.services.participants import ParticipantData, participant_upsert
-from notifications import services, tasks
+from notifications import tasks
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage, PhoneOptOut
+from notifications.services import dispatch
 from tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -274,7 +275,7 @@ def test_a_worker_killed_mid_pass_leaves_nothing_unsent_nor_sent_twice(
         assert statuses() == {MessageStatus.CLAIMED: 5}
         assert memory.outbox == []
 
-        later = timezone.now() + services.STUCK_AFTER + timedelta(minutes=1)
+        later = timezone.now() + dispatch.STUCK_AFTER + timedelta(minutes=1)
         with time_machine.travel(later, tick=True):
             dispatch_through(queue)
             wait_for(lambda: statuses() == {MessageStatus.SENT: 5}, "the messages to be sent")

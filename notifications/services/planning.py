@@ -1,0 +1,227 @@
+"""Planning notices and reminders into the outbox (within the caller's transaction), quiet hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant
+from notifications import texts
+from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from scheduling import rules
+from scheduling.models import Session, SessionStatus
+
+PLAN_AHEAD = timedelta(days=15)  # reminders are planned for sessions starting this soon
+HOURS_BEFORE = "hours_before"  # a reminder's offset, kept in its context when it is planned
+
+
+def _key(
+    kind: str,
+    *,
+    enrolment: Enrolment | None,
+    participant: Participant,
+    session: Session | None,
+    variant: str = "",
+) -> str:
+    who = f"e{enrolment.pk}" if enrolment is not None else f"p{participant.pk}"
+    return f"{kind}:{who}:s{session.pk if session else '-'}:{variant}"
+
+
+def notice_plan(
+    *,
+    kind: str,
+    enrolment: Enrolment,
+    session: Session | None = None,
+    variant: str = "",
+    expires_at: datetime | None = None,
+    **context: Any,
+) -> OutboundMessage | None:
+    """Plan a notice to send right away (within the caller's transaction). Nothing for people
+    without SMS consent; nothing twice for the same key."""
+    participant = enrolment.participant
+    if not participant.sms_consent:
+        return None
+    session = session if session is not None else enrolment.session
+    key = _key(kind, enrolment=enrolment, participant=participant, session=session, variant=variant)
+    now = timezone.now()
+    ctx = texts.message_context(
+        course=enrolment.course, session=session, participant=participant, **context
+    )
+    try:
+        with transaction.atomic():
+            return OutboundMessage.objects.create(
+                kind=kind,
+                participant=participant,
+                enrolment=enrolment,
+                session=session,
+                dedupe_key=key,
+                due_at=now,
+                expires_at=expires_at,
+                context=ctx,
+            )
+    except IntegrityError:
+        return None
+
+
+def quiet_window(day: datetime, tz: Any) -> tuple[datetime, datetime] | None:
+    """The local window of `day` in which reminders may go, from SMS_QUIET_HOURS."""
+    spec = (settings.SMS_QUIET_HOURS or "").strip()
+    if not spec:
+        return None
+    start_text, end_text = (part.strip() for part in spec.split("-"))
+    start, end = time.fromisoformat(start_text), time.fromisoformat(end_text)
+    local_day = day.astimezone(tz).date()
+    return (
+        rules.localize(datetime.combine(local_day, start), tz),
+        rules.localize(datetime.combine(local_day, end), tz),
+    )
+
+
+def reminder_due(starts_at: datetime, hours: int, tz: Any) -> datetime:
+    """`hours` before the start; outside the allowed window, moved earlier into it."""
+    due = starts_at - timedelta(hours=hours)
+    window = quiet_window(due, tz)
+    if window is None:
+        return due
+    opens, closes = window
+    if due >= closes:
+        return closes - timedelta(minutes=1)
+    if due < opens:
+        previous = quiet_window(due - timedelta(days=1), tz)
+        assert previous is not None  # noqa: S101 - same spec
+        return previous[1] - timedelta(minutes=1)
+    return due
+
+
+def confirmed_for(session: Session) -> Iterable[Enrolment]:
+    course = session.course
+    qs = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).select_related(
+        "participant", "course__centre", "course__venue"
+    )
+    if course.booking_mode == BookingMode.SESSION:
+        return qs.filter(session=session)
+    return qs.filter(course=course, session__isnull=True)
+
+
+def _reminder_rows(enrolment: Enrolment, session: Session, now: datetime) -> list[OutboundMessage]:
+    participant = enrolment.participant
+    if not participant.sms_consent or session.starts_at <= now:
+        return []
+    tz = session.course.centre.tz
+    ctx = texts.message_context(course=enrolment.course, session=session, participant=participant)
+    return [
+        OutboundMessage(
+            kind=MessageKind.REMINDER,
+            participant=participant,
+            enrolment=enrolment,
+            session=session,
+            dedupe_key=_key(
+                MessageKind.REMINDER,
+                enrolment=enrolment,
+                participant=participant,
+                session=session,
+                variant=f"{hours}h",
+            ),
+            due_at=reminder_due(session.starts_at, hours, tz),
+            expires_at=session.starts_at,
+            context={**ctx, HOURS_BEFORE: hours},
+        )
+        for hours in enrolment.course.reminder_offsets
+    ]
+
+
+def reminders_plan(
+    *, now: datetime | None = None, sessions: Iterable[Session] | None = None
+) -> int:
+    """Plan reminders for confirmed people of sessions starting within PLAN_AHEAD (run by beat
+    every few minutes, and for one enrolment when it is confirmed). Idempotent."""
+    now = now or timezone.now()
+    if sessions is None:
+        sessions = (
+            Session.objects.filter(
+                status=SessionStatus.SCHEDULED,
+                starts_at__gt=now,
+                starts_at__lte=now + PLAN_AHEAD,
+            )
+            .exclude(course__booking_mode=BookingMode.OPEN)
+            .exclude(course__reminder_hours="")
+            .select_related("course__centre", "course__venue", "venue")
+        )
+    rows: list[OutboundMessage] = []
+    for session in sessions:
+        for enrolment in confirmed_for(session):
+            rows += _reminder_rows(enrolment, session, now)
+    return _create_new(rows)
+
+
+def _create_new(rows: list[OutboundMessage]) -> int:
+    """Insert the rows whose key is not planned yet; the unique key backs it under races."""
+    if not rows:
+        return 0
+    known = set(
+        OutboundMessage.objects.filter(dedupe_key__in=[r.dedupe_key for r in rows]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    new = [r for r in rows if r.dedupe_key not in known]
+    OutboundMessage.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def enrolment_reminders_plan(enrolment: Enrolment, *, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    sessions = Session.objects.filter(
+        course=enrolment.course,
+        status=SessionStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + PLAN_AHEAD,
+    ).select_related("course__centre", "course__venue", "venue")
+    if enrolment.session_id:
+        sessions = sessions.filter(pk=enrolment.session_id)
+    _create_new([r for s in sessions for r in _reminder_rows(enrolment, s, now)])
+
+
+def pending_cancel(*, enrolment: Enrolment | None = None, session: Session | None = None) -> int:
+    """Reminders no longer wanted (enrolment given up, session cancelled)."""
+    qs = OutboundMessage.objects.filter(status=MessageStatus.PENDING, kind=MessageKind.REMINDER)
+    if enrolment is not None:
+        qs = qs.filter(enrolment=enrolment)
+    if session is not None:
+        qs = qs.filter(session=session)
+    return qs.update(status=MessageStatus.CANCELLED, status_changed_at=timezone.now())
+
+
+def _hours_before(message: OutboundMessage, offsets: list[int], tz: Any) -> int:
+    """How long before the start a pending reminder goes: kept in its context when planned.
+    A reminder planned before that (no such entry) is told by its times: the course's offset
+    that gives the due time it was planned with, from the start it was planned for (its
+    `expires_at`); the closest one if none gives it exactly (the course's hours changed)."""
+    if HOURS_BEFORE in message.context:
+        return int(message.context[HOURS_BEFORE])
+    planned_for = message.expires_at or message.due_at
+    if not offsets:
+        return max(1, round((planned_for - message.due_at) / timedelta(hours=1)))
+    return min(offsets, key=lambda h: abs(reminder_due(planned_for, h, tz) - message.due_at))
+
+
+def session_reminders_replan(session: Session) -> None:
+    """A moved session: its pending reminders follow the new time."""
+    tz = session.course.centre.tz
+    offsets = session.course.reminder_offsets
+    for message in OutboundMessage.objects.filter(
+        session=session, kind=MessageKind.REMINDER, status=MessageStatus.PENDING
+    ).select_related("enrolment__course", "participant"):
+        hours = _hours_before(message, offsets, tz)
+        message.due_at = reminder_due(session.starts_at, hours, tz)
+        message.expires_at = session.starts_at
+        message.context = {
+            **message.context,
+            "starts_at": session.starts_at.isoformat(),
+            HOURS_BEFORE: hours,
+        }
+        message.save(update_fields=["due_at", "expires_at", "context"])
