@@ -77,7 +77,9 @@ def via_desk(client: Client, course: Course, person: dict[str, Any], session: Se
     }
     response = client.post("/admin/courses/enrolment/add/", data)
     # A refusal is shown on the form (200), never saved and redirected.
-    shown = any(mark in response.content.decode() for mark in ('class="errorlist', 'class="errornote'))
+    shown = any(
+        mark in response.content.decode() for mark in ('class="errorlist', 'class="errornote')
+    )
     return 400 if response.status_code == 200 and shown else response.status_code
 
 
@@ -165,7 +167,12 @@ REFUSALS = [
     ("session started", started_session, person(KNOWN), ["form", "api", "desk"]),
     ("already enrolled", already_enrolled, person(KNOWN), ["form", "api", "desk"]),
     ("no SMS consent, new person", open_course, person(sms_consent=False), ["form", "api"]),
-    ("no SMS consent, known person", open_course, person(KNOWN, sms_consent=False), ["form", "api"]),
+    (
+        "no SMS consent, known person",
+        open_course,
+        person(KNOWN, sms_consent=False),
+        ["form", "api"],
+    ),
     ("landline", open_course, person("+48221234567"), ["form", "api", "desk"]),
     ("unreadable phone", open_course, person("12"), ["form", "api", "desk"]),
     ("no name", open_course, person(name=" "), ["form", "api", "desk"]),
