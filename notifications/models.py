@@ -1,5 +1,5 @@
 """The outbox: every SMS is a row written in the same transaction as the change that causes it,
-sent later by the dispatcher (`notifications.dispatch`)."""
+sent later by the dispatcher (`notifications.services.dispatch`)."""
 
 from __future__ import annotations
 
