@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import translation
 from openpyxl import load_workbook
 
+from courses.exports import safe_cell
 from courses.models import Attendance, AuditAction, AuditEntry, Participant
-from courses.views.reports import safe_cell
 from tests.courses.test_reports import AFTER, build_world
 
 pytestmark = pytest.mark.django_db

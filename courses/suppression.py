@@ -1,0 +1,87 @@
+"""Small-count suppression for funders' figures: pure functions on counts, no database.
+
+A count of people from 1 to `min_count`−1 is shown as "<N" (primary suppression); more cells are
+hidden as "*" while the hidden ones could be worked out from the total (complementary). The
+caller passes `min_count` (the REPORT_MIN_COUNT setting, read where the report is built).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count of people as a funder sees it: the number, or "<N" when it is small (1 to N−1),
+    or "*" when it is hidden so that a small one cannot be worked out from the total."""
+
+    value: int
+    min_count: int
+    small: bool = False
+    complement: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.small or self.complement
+
+    @property
+    def shown(self) -> int | str:
+        """The number, or the text that replaces it (for exports: numbers stay numbers)."""
+        if self.small:
+            return f"<{self.min_count}"
+        if self.complement:
+            return "*"
+        return self.value
+
+    def __str__(self) -> str:
+        return str(self.shown)
+
+
+def cell(value: int, *, min_count: int) -> Cell:
+    """A count on its own (a total): hidden only when it is small."""
+    return Cell(value, min_count, small=0 < value < min_count)
+
+
+def suppress(values: Sequence[int], *, min_count: int) -> list[Cell]:
+    """Cells of one breakdown: counts from 1 to `min_count`−1 are hidden (primary); then, while
+    the hidden cells could be worked out from the total (only one is hidden, or together they
+    are fewer than `min_count` people), the next smallest non-zero count is hidden as well
+    (complementary)."""
+    cells = [cell(value, min_count=min_count) for value in values]
+
+    def exposed() -> bool:
+        hidden = [c.value for c in cells if c.suppressed]
+        return bool(hidden) and (len(hidden) == 1 or sum(hidden) < min_count)
+
+    while exposed():
+        others = [(c.value, i) for i, c in enumerate(cells) if c.value > 0 and not c.suppressed]
+        if not others:
+            break
+        i = min(others)[1]
+        cells[i] = Cell(cells[i].value, min_count, complement=True)
+    return cells
+
+
+def suppress_part(part: int, whole: int, *, min_count: int) -> Cell:
+    """A count that is part of another shown count (new participants of all participants):
+    hidden when it is small, or when the rest (whole − part) is small and could be worked out."""
+    shown = cell(part, min_count=min_count)
+    whole_shown = not 0 < whole < min_count
+    if whole_shown and not shown.small and 0 < whole - part < min_count:
+        return Cell(part, min_count, complement=True)
+    return shown
+
+
+def safe_order(cells: Sequence[Cell], names: Sequence[str]) -> list[int]:
+    """Positions of a breakdown's cells in an order that gives nothing away: the shown counts
+    largest first, then the hidden ones by name (never by their hidden size); ties by name."""
+    if len(cells) != len(names):
+        raise ValueError("one name per cell")
+
+    def key(i: int) -> tuple[int, int, str]:
+        if cells[i].suppressed:
+            return (1, 0, names[i])
+        return (0, -cells[i].value, names[i])
+
+    return sorted(range(len(cells)), key=key)
