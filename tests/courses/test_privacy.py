@@ -20,7 +20,6 @@ from courses.models import (
     EnrolmentStatus,
     Participant,
 )
-from courses.services import enrolment as enrolments
 from courses.services import privacy
 from notifications import services as outbox
 from notifications.backends import memory
@@ -28,6 +27,7 @@ from notifications.models import MessageStatus, OutboundMessage, PhoneOptOut
 from tests.factories import (
     AttendanceFactory,
     CourseFactory,
+    EnrolmentFactory,
     ParticipantFactory,
     PhoneOptOutFactory,
     UserFactory,
@@ -64,7 +64,7 @@ def olena(centre, course) -> Participant:
         centre=centre, name="Olena Kowalenko", phone="+48601000001", **UK_SMS,
         country_of_origin="UA", sex="female", birth_year=1985,
     )  # fmt: skip
-    enrolments.enrolment_create(course=course, participant=olena)
+    EnrolmentFactory(course=course, participant=olena)
     outbox.dispatch_pass()  # the confirmation goes out
     AttendanceFactory(session=course.sessions.first(), participant=olena, marked_at=NOW)
     return olena
@@ -74,7 +74,7 @@ def olena(centre, course) -> Participant:
 def ivan(centre, course, olena) -> Participant:
     """Next on the waitlist."""
     ivan = ParticipantFactory(centre=centre, name="Ivan Petrenko", phone="+48601000002", **UK_SMS)
-    enrolments.enrolment_create(course=course, participant=ivan)
+    EnrolmentFactory(course=course, participant=ivan)
     return ivan
 
 
@@ -358,7 +358,7 @@ def test_retention_keeps_someone_who_still_holds_a_place(settings, centre) -> No
     settings.PRIVACY_RETENTION_MONTHS = 1
     later = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 3, 2))
     waiting = ParticipantFactory(centre=centre, name="Czeka Długo", phone="+48601000009", **UK_SMS)
-    enrolments.enrolment_create(course=later, participant=waiting, source="staff")
+    EnrolmentFactory(course=later, participant=waiting, source="staff")
     _age(waiting, 400)
     assert privacy.participants_retention() == 0
     waiting.refresh_from_db()
