@@ -2,26 +2,41 @@
 register and the reports."""
 
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from courses.views import enrol, me, public, register, reports
 
+# The register and the reports show people's names and attendance: no cache, shared or the
+# browser's, may keep them (`never_cache`: Cache-Control: no-store and friends).
 urlpatterns = [
-    path("register/", register.my_sessions, name="register-sessions"),
-    path("register/<int:session_id>/", register.register, name="register"),
-    path("register/<int:session_id>/marks/", register.register_marks, name="register-marks"),
-    path("register/<int:session_id>/sheet/", register.sign_in_sheet, name="register-sheet"),
-    path("reports/", reports.funder_report, name="reports"),
-    path("reports/funder.csv", reports.funder_csv, name="report-funder-csv"),
-    path("reports/funder.xlsx", reports.funder_xlsx, name="report-funder-xlsx"),
-    path("reports/courses/<int:course_id>/", reports.course_report, name="report-course"),
+    path("register/", never_cache(register.my_sessions), name="register-sessions"),
+    path("register/<int:session_id>/", never_cache(register.register), name="register"),
+    path(
+        "register/<int:session_id>/marks/",
+        never_cache(register.register_marks),
+        name="register-marks",
+    ),
+    path(
+        "register/<int:session_id>/sheet/",
+        never_cache(register.sign_in_sheet),
+        name="register-sheet",
+    ),
+    path("reports/", never_cache(reports.funder_report), name="reports"),
+    path("reports/funder.csv", never_cache(reports.funder_csv), name="report-funder-csv"),
+    path("reports/funder.xlsx", never_cache(reports.funder_xlsx), name="report-funder-xlsx"),
+    path(
+        "reports/courses/<int:course_id>/",
+        never_cache(reports.course_report),
+        name="report-course",
+    ),
     path(
         "reports/courses/<int:course_id>/attendance.csv",
-        reports.course_csv,
+        never_cache(reports.course_csv),
         name="report-course-csv",
     ),
     path(
         "reports/courses/<int:course_id>/attendance.xlsx",
-        reports.course_xlsx,
+        never_cache(reports.course_xlsx),
         name="report-course-xlsx",
     ),
     path("", public.home, name="home"),

@@ -34,8 +34,13 @@ def feed_response(
     make_feed: Callable[[], feeds.Feed],
     *,
     lang: str | None = None,
+    private: bool = False,
 ) -> HttpResponse:
+    """The feed, or a 304 when the client's copy is current. A `private` feed (a trainer's or
+    a participant's, behind a token) may be kept by the calendar client but never by a shared
+    cache: it is `Cache-Control: private`, and so is its 304."""
     lang = lang or feed_language(request)
+    cache_control = "private, max-age=300" if private else "public, max-age=300"
     etag = version.etag(lang=lang)
     quoted = f'"{etag}"'
     modified_ts = int(version.modified.timestamp()) if version.modified else None
@@ -43,13 +48,14 @@ def feed_response(
         request, etag=quoted, last_modified=modified_ts, response=None
     )
     if not_modified is not None:
+        not_modified["Cache-Control"] = cache_control
         return not_modified
     body = feeds.cached_render(etag, make_feed, lang=lang)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = quoted
     if modified_ts is not None:
         response["Last-Modified"] = http_date(modified_ts)
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = cache_control
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response
@@ -101,7 +107,11 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
                 return feeds.participant_feed(participant)
 
         return feed_response(
-            request, feeds.participant_version(participant), make_participant_feed, lang=lang
+            request,
+            feeds.participant_version(participant),
+            make_participant_feed,
+            lang=lang,
+            private=True,
         )
     user = found.user
 
@@ -109,7 +119,7 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(feed_language(request)):
             return feeds.trainer_feed(user)
 
-    return feed_response(request, feeds.trainer_version(user.pk), make_feed)
+    return feed_response(request, feeds.trainer_version(user.pk), make_feed, private=True)
 
 
 def centre_page(request: HttpRequest, centre: str) -> HttpResponse:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -71,6 +73,7 @@ def register_session(request: Request, pk: Any) -> Session:
     return session
 
 
+@method_decorator(never_cache, name="dispatch")  # names and marks: no cache may keep them
 class SessionAttendanceView(APIView):
     """GET: the register (everyone expected or marked, with totals). PUT: a list of
     `{participant, status}` (optionally `at`); each listed person is marked, the others keep
