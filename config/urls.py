@@ -14,3 +14,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
 ]
+
+# A request Django refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE...): JSON under /api/.
+handler400 = "config.errors.bad_request"
