@@ -34,6 +34,7 @@ class CentreAdmin(TranslationAdmin):
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["staff"]
+    exclude = ["calendar_changed_at"]  # kept by the model itself (feed ETags), never typed in
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Centre]:
         return selectors.centres_managed_for_user(request.user)
@@ -47,6 +48,13 @@ class CentreAdmin(TranslationAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ("embed_snippet", "feed_address")
         return fields if request.user.is_superuser else (*fields, "slug", "staff")
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        """The slug is filled in from the name only where it can be edited (superusers):
+        prepopulating a read-only field is an error in the admin."""
+        if not request.user.is_superuser:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
     @admin.display(description=_("Calendar for your website (copy into the page's HTML)"))
     def embed_snippet(self, obj: Centre) -> str:
