@@ -23,14 +23,43 @@ from courses.services.attendance import Mark, register_apply
 from scheduling.models import Session
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number without a fraction: "12", 12.0 and true are refused, not read as 12 or 1
+    (DRF's IntegerField takes them, so a float or a string would mark somebody)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if type(data) is not int:  # bool is an int subclass: refused too
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictTextMixin:
+    """Only a JSON string: a number, a boolean or a list is refused, not turned into text."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            raise serializers.ValidationError(
+                serializers.CharField.default_error_messages["invalid"], code="invalid"
+            )
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictChoiceField(StrictTextMixin, serializers.ChoiceField):
+    pass
+
+
+class StrictDateTimeField(StrictTextMixin, serializers.DateTimeField):
+    pass
+
+
 class AttendanceEntrySerializer(serializers.Serializer[dict[str, Any]]):
-    participant = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    status = serializers.ChoiceField(
+    participant = StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    status = StrictChoiceField(
         choices=AttendanceStatus.choices,
         allow_blank=True,
         help_text="Empty: not marked, nothing changes (so a GET can be sent back as it is).",
     )
-    at = serializers.DateTimeField(
+    at = StrictDateTimeField(
         required=False, help_text="When the mark was made (an older mark never wins)."
     )
 

@@ -119,6 +119,28 @@ def _when(value: Any) -> datetime | None:
     return at
 
 
+# What the page's script sends: each key's JSON type is checked before anything is read, so a
+# number, a list or an object where text belongs (or text where an id belongs) is a 400 and is
+# never turned into a write (a float taken for an id, an object saved as the note).
+JSON_TEXT_KEYS = ("type", "status", "at", "note", "name", "phone", "country")
+
+
+def _json_op(op: Any) -> dict[str, Any]:
+    """A change sent as JSON, its types checked; DomainError (400) when one is wrong."""
+    if not isinstance(op, dict):
+        raise DomainError(_("The change could not be read."))
+    for key in JSON_TEXT_KEYS:
+        if op.get(key) is not None and not isinstance(op[key], str):
+            raise DomainError(_("“%(field)s” must be text.") % {"field": key}, field=key)
+    participant = op.get("participant")
+    if participant is not None and type(participant) is not int:  # bool is not an id either
+        raise DomainError(
+            _("“%(field)s” must be a whole number.") % {"field": "participant"},
+            field="participant",
+        )
+    return op
+
+
 def _change(op: dict[str, Any]) -> Change:
     """One change from the page (a mark, a walk-in or the note), parsed; nothing is written."""
     kind = op.get("type") or "mark"
@@ -168,14 +190,12 @@ def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
     if wants_json:
         try:
             op = json.loads(request.body or b"{}")
-            if not isinstance(op, dict):
-                raise ValueError
         except (ValueError, RecursionError):
             return JsonResponse({"detail": str(_("The change could not be read."))}, status=400)
     else:
         op = request.POST.dict()
     try:
-        change = _change(op)
+        change = _change(_json_op(op) if wants_json else op)
         [done] = register_apply(session=session, changes=[change], actor=request.user)
         result = _shown(change, done)
     except DomainError as error:

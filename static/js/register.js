@@ -148,6 +148,8 @@
     Object.keys(op).forEach(function (name) { sent[name] = op[name]; });
     if (Date.now() - Date.parse(op.at) < FRESH_MS) { delete sent.at; }
     delete sent.tries;
+    // The server takes a person's id only as a JSON number (the form field gives text).
+    if (sent.participant !== undefined) { sent.participant = Number(sent.participant); }
     return sent;
   }
 
