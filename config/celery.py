@@ -14,6 +14,7 @@ app.conf.beat_schedule = {
     "sms-dispatch": {"task": "notifications.tasks.dispatch", "schedule": 60.0},
     "sms-reminders-plan": {"task": "notifications.tasks.reminders_plan", "schedule": 300.0},
     "offers-expire": {"task": "courses.tasks.offers_expire", "schedule": 60.0},
+    "verifications-purge": {"task": "courses.tasks.verifications_purge", "schedule": 3600.0},
     "sessions-extend-horizon": {
         "task": "scheduling.tasks.sessions_extend_horizon",
         "schedule": crontab(minute=17, hour=3),

@@ -4,6 +4,8 @@ shown as a form error in pages and the admin."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.functional import Promise
 
 
@@ -31,8 +33,16 @@ class WrongCentre(DomainError):
 
 
 class AlreadyEnrolled(DomainError):
+    """Told only to staff, or to someone who proved the number (then with their place)."""
+
     status_code = 409
     code = "already_enrolled"
+
+    def __init__(
+        self, message: str | Promise, *, field: str | None = None, enrolment: Any = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.enrolment = enrolment
 
 
 class EnrolmentClosed(DomainError):
@@ -74,3 +84,23 @@ class RegisterClosed(DomainError):
 
 class NotOnRegister(DomainError):
     code = "not_on_register"
+
+
+class WrongCode(DomainError):
+    """The SMS code is wrong, expired or used up."""
+
+    code = "wrong_code"
+
+
+class TooManyCodes(DomainError):
+    """Too many codes went to this number or from this client lately."""
+
+    status_code = 429
+    code = "too_many_codes"
+
+
+class PhoneNotVerified(DomainError):
+    """A self-enrolment that has not proven its phone number with the SMS code."""
+
+    status_code = 403
+    code = "phone_not_verified"

@@ -27,3 +27,5 @@ sms_consent_changed = Signal()
 # after the person's fields were cleared; receivers remove what they hold about the person.
 participant_export_requested = Signal()
 participant_erased = Signal()
+# A self-enrolment asks to prove its phone (`verification`, `code`): the outbox sends the code.
+verification_code_requested = Signal()

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from courses.services import enrolment, privacy
+from courses.services import enrolment, privacy, verification
 
 
 @shared_task(name="courses.tasks.offers_expire")
@@ -13,3 +13,9 @@ def offers_expire() -> int:
 def participants_retention() -> int:
     """Daily: anonymise people inactive for PRIVACY_RETENTION_MONTHS (0: never)."""
     return privacy.participants_retention()
+
+
+@shared_task(name="courses.tasks.verifications_purge")
+def verifications_purge() -> int:
+    """Hourly: self-enrolment requests older than a day are deleted (proven or not)."""
+    return verification.verifications_purge()

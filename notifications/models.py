@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Enrolment, Participant
+from courses.models import Enrolment, Participant, PhoneVerification
 from scheduling.models import Session
 
 
@@ -20,9 +20,12 @@ class MessageKind(models.TextChoices):
     SESSION_MOVED = "session_moved", _("Session moved")
     COURSE_CANCELLED = "course_cancelled", _("Course cancelled")
     REMINDER = "reminder", _("Reminder")
+    VERIFICATION_CODE = "verification_code", _("Code to prove the phone number")
 
 
-NOTICE_KINDS = [k for k in MessageKind if k != MessageKind.REMINDER]
+NOTICE_KINDS = [
+    k for k in MessageKind if k not in (MessageKind.REMINDER, MessageKind.VERIFICATION_CODE)
+]
 
 
 class MessageStatus(models.TextChoices):
@@ -51,10 +54,21 @@ STATUS_RANK: dict[str, int] = {
 
 class OutboundMessage(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=MessageKind.choices)
+    # Every SMS is to a participant, except a code that proves a number before anyone is known.
     participant = models.ForeignKey(
         Participant,
         verbose_name=_("participant"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    verification = models.ForeignKey(
+        PhoneVerification,
+        verbose_name=_("phone verification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="messages",
     )
     enrolment = models.ForeignKey(
@@ -106,7 +120,8 @@ class OutboundMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.participant.phone} ({self.get_status_display()})"
+        to = self.participant.phone if self.participant else self.phone
+        return f"{self.get_kind_display()} → {to} ({self.get_status_display()})"
 
 
 class PhoneOptOut(models.Model):

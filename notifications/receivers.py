@@ -8,7 +8,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from courses import signals as enrolment_signals
-from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant
+from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant, PhoneVerification
 from notifications.models import MessageKind
 from notifications.services import optout, planning, privacy
 from scheduling import signals as session_signals
@@ -111,3 +111,10 @@ def on_participant_erased(sender: Any, participant: Participant, **kwargs: Any) 
 def on_export_requested(sender: Any, participant: Participant, **kwargs: Any) -> dict[str, Any]:
     """The person's SMS and whether their number is on the opt-out list."""
     return privacy.participant_messages_export(participant=participant)
+
+
+@receiver(enrolment_signals.verification_code_requested)
+def on_code_requested(
+    sender: Any, verification: PhoneVerification, code: str, **kwargs: Any
+) -> None:
+    planning.code_plan(verification=verification, code=code)

@@ -68,6 +68,9 @@ def _title(course: Any, lang: str) -> str:
 
 def render(kind: str, context: dict[str, Any], language: str) -> str:
     """The text of one SMS in `language`. Reminders are cut to fit two segments."""
+    if kind == MessageKind.VERIFICATION_CODE:
+        with translation.override(language):
+            return _("Your code: %(code)s. Valid for 10 minutes. Do not share it.") % context
     tz = ZoneInfo(context.get("tz") or settings.TIME_ZONE)
     with translation.override(language):
         title = (

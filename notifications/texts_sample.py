@@ -17,4 +17,5 @@ SAMPLE_CONTEXT = {
     "position": 12,
     "offer_until": "2027-03-28T18:00:00+02:00",
     "link": "https://zapisy.example.org/me/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/",
+    "code": "123456",
 }

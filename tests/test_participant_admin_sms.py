@@ -19,6 +19,7 @@ def test_a_persons_admin_page_lists_their_sms(client, centre, staff_user) -> Non
         course=course,
         person=ParticipantData(name="Olena", phone="+48601000001", sms_consent=True),
         channel="web",
+        verified=True,  # as after the SMS code
     )
     staff_user.user_permissions.set(
         Permission.objects.filter(

@@ -26,7 +26,14 @@ class ParticipantAdmin(CentreScopedAdmin):
     list_display = ["display_name", "phone", "centre", "language", "sms_consent", "created_at"]
     list_filter = ["centre", "language", "sms_consent", ("erased_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "phone"]
-    readonly_fields = ["personal_link", "sms_consent_at", "created_at", "erased_at"]
+    readonly_fields = [
+        "personal_link",
+        "sms_consent_at",
+        "sms_consent_source",
+        "sms_consent_text",
+        "created_at",
+        "erased_at",
+    ]
     actions = ["new_personal_link", "export_data", "erase_participants"]
 
     @admin.display(description=_("name"), ordering="name")

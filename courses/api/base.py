@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
@@ -38,6 +40,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body: dict[str, Any] = {"detail": str(exc.message), "code": exc.code}
         if exc.field:
             body[exc.field] = [str(exc.message)]
+        place = getattr(exc, "enrolment", None)
+        if place is not None:  # only after the phone was proven: their own place
+            body["personal_url"] = settings.PUBLIC_BASE_URL + place.participant.get_absolute_url()
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -51,7 +56,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-class LocalDateTimeField(serializers.DateTimeField):
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, except that a moment at the edge of the calendar (0001-01-01T00:00 without an
+    offset, 9999-12-31T23:00-12:00) is a 400 "out of range" instead of a 500: DRF's check of a
+    local time overflows there, and so would the database, which is given the moment in UTC."""
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "overflow": _("This date and time is out of range."),
+    }
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        try:
+            value = super().enforce_timezone(value)
+            if timezone.is_aware(value):
+                value.astimezone(UTC)
+        except OverflowError:
+            self.fail("overflow")
+        return value
+
+
+class LocalDateTimeField(DateTimeField):
     """ISO 8601 in the zone of the object's centre, with its offset (e.g. +02:00)."""
 
     def __init__(self, *, tz_source: str = "course.centre.tz", **kwargs: Any) -> None:

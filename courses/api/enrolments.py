@@ -27,7 +27,8 @@ from courses.selectors.tenancy import is_centre_staff
 from courses.services import enrolment as services
 from courses.services.enrolment_request import enrolment_request, is_staff_of
 from courses.services.participants import ParticipantData
-from courses.throttles import EnrolmentThrottle
+from courses.services.verification import verification_confirm, verification_start
+from courses.throttles import EnrolmentThrottle, VerifyThrottle
 from scheduling.models import Session
 
 
@@ -107,9 +108,19 @@ class EnrolmentFilter(django_filters.FilterSet):
         fields = ["course", "session", "status"]
 
 
+class VerificationSerializer(serializers.Serializer[dict[str, Any]]):
+    verification = serializers.CharField(help_text="Send it back with the code to `verify/`.")
+    expires_at = serializers.DateTimeField(help_text="The code works until then (10 minutes).")
+
+
+class VerifyInputSerializer(serializers.Serializer[dict[str, Any]]):
+    verification = serializers.CharField(max_length=64)
+    code = serializers.CharField(max_length=12, help_text="The 6 digits sent by SMS.")
+
+
 class CanEnrolOrIsStaff(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return view.action == "create" or is_centre_staff(request.user)
+        return view.action in ("create", "verify") or is_centre_staff(request.user)
 
 
 class EnrolmentViewSet(
@@ -121,17 +132,25 @@ class EnrolmentViewSet(
     """Enrolments. POST is open to anyone (self-enrolment, throttled per client; SMS consent
     required) and to staff (at the desk; `priority` and `walk_in` allowed; not throttled).
     Listing, reading and cancelling are for the centre's staff.
-    Answers: 201 with `status` (`confirmed` | `waitlisted`) and `position` when waitlisted."""
+    Anyone else first proves the phone number: POST answers 202 with `verification` and
+    `expires_at` after a 6-digit code was sent by SMS (the same answer whether the number is
+    known or not); `POST verify/` with `verification` and `code` then enrols and answers 201.
+    Staff of the course's centre enrol at once: 201 with `status` (`confirmed` |
+    `waitlisted`), `position` when waitlisted, and the person's `personal_url`."""
 
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
     permission_classes = [CanEnrolOrIsStaff]
 
     def get_throttles(self) -> list[Any]:
-        return [EnrolmentThrottle()] if self.action == "create" else []
+        if self.action == "create":
+            return [EnrolmentThrottle()]
+        if self.action == "verify":
+            return [VerifyThrottle()]
+        return []
 
     def get_permissions(self) -> Any:
-        if self.action == "create":
+        if self.action in ("create", "verify"):
             return [AllowAny()]
         return super().get_permissions()
 
@@ -154,7 +173,10 @@ class EnrolmentViewSet(
         data = EnrolmentSerializer(items, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    @extend_schema(request=EnrolmentCreateSerializer, responses={201: CreatedSerializer})
+    @extend_schema(
+        request=EnrolmentCreateSerializer,
+        responses={201: CreatedSerializer, 202: VerificationSerializer},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = EnrolmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -163,30 +185,49 @@ class EnrolmentViewSet(
         if not course.published and not is_staff_of(request.user, course):
             raise serializers.ValidationError({"course": ["Invalid pk - object does not exist."]})
         person = data["participant"]
+        given = ParticipantData(
+            name=person["name"],
+            phone=person["phone"],
+            country=person["country"],
+            language=person["language"],
+            sms_consent=person["sms_consent"],
+            email=person.get("email", ""),
+        )
+        if not is_staff_of(request.user, course):
+            started = verification_start(
+                course=course,
+                session=data.get("session"),
+                person=given,
+                channel="api",
+                client=EnrolmentThrottle().get_ident(request),
+            )
+            body = {
+                "verification": started.verification.public_id,
+                "expires_at": started.verification.expires_at,
+            }
+            return Response(VerificationSerializer(body).data, status=status.HTTP_202_ACCEPTED)
         enrolment = enrolment_request(
             course=course,
             session=data.get("session"),
-            person=ParticipantData(
-                name=person["name"],
-                phone=person["phone"],
-                country=person["country"],
-                language=person["language"],
-                sms_consent=person["sms_consent"],
-                email=person.get("email", ""),
-            ),
+            person=given,
             channel="api",
             actor=request.user,
             walk_in=data["walk_in"],
             priority=data["priority"],
         )
-        participant = enrolment.participant
-        body = {
-            "id": enrolment.pk,
-            "status": enrolment.status,
-            "position": waitlist_position(enrolment),
-            "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
-        }
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(_created(enrolment), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VerifyInputSerializer, responses={201: CreatedSerializer})
+    @action(detail=False, methods=["post"])
+    def verify(self, request: Request) -> Response:
+        """Prove the phone number with the code sent by SMS, and enrol (5 tries per code)."""
+        serializer = VerifyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrolment = verification_confirm(
+            verification=serializer.validated_data["verification"],
+            code=serializer.validated_data["code"],
+        )
+        return Response(_created(enrolment), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
@@ -194,3 +235,12 @@ class EnrolmentViewSet(
         enrolment = services.enrolment_cancel(enrolment=self.get_object(), actor=request.user)
         fresh = self.get_queryset().get(pk=enrolment.pk)
         return Response(EnrolmentSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+def _created(enrolment: Enrolment) -> dict[str, Any]:
+    return {
+        "id": enrolment.pk,
+        "status": enrolment.status,
+        "position": waitlist_position(enrolment),
+        "personal_url": settings.PUBLIC_BASE_URL + enrolment.participant.get_absolute_url(),
+    }

@@ -67,3 +67,23 @@ class EnrolForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Please leave this field empty."))
         return ""
+
+
+class CodeForm(forms.Form):
+    """The second step of self-enrolment: the 6-digit code sent by SMS."""
+
+    verification = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+        help_text=_("6 digits. The code works for 10 minutes."),
+    )

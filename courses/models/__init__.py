@@ -35,6 +35,11 @@ from courses.models.people import (
     Sex,
     new_participant_token,
 )
+from courses.models.verification import (
+    ConsentSource,
+    PhoneVerification,
+    new_verification_id,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -47,6 +52,7 @@ __all__ = [
     "AuditEntry",
     "BookingMode",
     "Centre",
+    "ConsentSource",
     "Course",
     "CourseKind",
     "Enrolment",
@@ -56,10 +62,12 @@ __all__ = [
     "Language",
     "Level",
     "Participant",
+    "PhoneVerification",
     "Sex",
     "Venue",
     "Voivodeship",
     "WaitlistMode",
     "new_participant_token",
+    "new_verification_id",
     "validate_timezone",
 ]

@@ -48,6 +48,9 @@ class Participant(models.Model):
     )
     sms_consent = models.BooleanField(_("agrees to SMS"), default=False)
     sms_consent_at = models.DateTimeField(_("SMS consent given"), null=True, blank=True)
+    # How the consent was given (ConsentSource) and which version of the consent text was shown.
+    sms_consent_source = models.CharField(_("consent given"), max_length=16, blank=True)
+    sms_consent_text = models.CharField(_("consent text version"), max_length=16, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     # Optional, only for funders' statistics.
     country_of_origin = models.CharField(

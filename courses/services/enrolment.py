@@ -110,7 +110,8 @@ def _move(enrolment: Enrolment, status: str, actor: Actor, kind: str, **fields: 
     _record(enrolment, before, actor, kind)
 
 
-def _check_open(course: Course, session: Session | None, *, public: bool, now: datetime) -> None:
+def check_open(course: Course, session: Session | None, *, public: bool, now: datetime) -> None:
+    """Refuse an enrolment the course or session does not take (the same for everybody)."""
     if course.booking_mode == BookingMode.OPEN:
         raise EnrolmentClosed(_("No booking is needed for this: just come."))
     if public and not course.published:
@@ -178,7 +179,7 @@ def enrolment_create(
         with transaction.atomic(), _lock_timeout():
             course, session = _lock_target(course, session)
             now = timezone.now()  # after the wait for the lock
-            _check_open(course, session, public=public, now=now)
+            check_open(course, session, public=public, now=now)
             if (
                 enrolments_of(course, session)
                 .filter(participant=participant, status__in=ACTIVE_STATUSES)

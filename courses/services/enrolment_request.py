@@ -6,9 +6,13 @@ everything it did, so it stores no person, no consent and no changed language.""
 
 from __future__ import annotations
 
-from django.db import transaction
+from dataclasses import replace
 
-from courses.models import Course, Enrolment, EnrolmentSource
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from courses.errors import PhoneNotVerified
+from courses.models import ConsentSource, Course, Enrolment, EnrolmentSource
 from courses.selectors.tenancy import Actor, as_user, centres_managed_for_user
 from courses.services.enrolment import enrolment_create
 from courses.services.participants import ParticipantData, participant_upsert
@@ -35,13 +39,23 @@ def enrolment_request(
     actor: Actor = None,
     walk_in: bool = False,
     priority: int = 0,
+    verified: bool = False,
 ) -> Enrolment:
     """Enrol `person` (found by phone in the course's centre, or added) into `course`.
 
     Staff of the centre enrol at the desk (source `staff`, or `walk_in`), with a priority and
     without the person's SMS consent; anyone else enrols themselves (source `web` or `api`),
-    which needs a published course open for enrolment and the person's consent."""
+    which needs a published course open for enrolment, the person's consent, and proof that
+    the phone is theirs (`verified`: `courses.services.verification`): a stranger who knows a
+    number must not take over that person's link, consent or language."""
     staff = is_staff_of(actor, course)
+    if not staff and not verified:
+        raise PhoneNotVerified(_("Please confirm your phone number with the code we send."))
+    if person.sms_consent and not person.consent_source:
+        source = ConsentSource.WALK_IN if walk_in else ConsentSource.DESK
+        if channel == "api":
+            source = ConsentSource.API_STAFF
+        person = replace(person, consent_source=source)
     if staff:
         source = EnrolmentSource.WALK_IN if walk_in else EnrolmentSource.STAFF
     else:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from courses.errors import Busy, DomainError
-from courses.forms.enrol import EnrolForm
+from courses.errors import AlreadyEnrolled, DomainError
+from courses.forms.enrol import CodeForm, EnrolForm
 from courses.models import (
     BookingMode,
     Course,
+    Enrolment,
 )
 from courses.selectors.seats import seats_left
-from courses.services.enrolment_request import enrolment_request
+from courses.selectors.verification import pending_phone
 from courses.services.participants import (
     ParticipantData,
 )
-from courses.throttles import EnrolmentThrottle
+from courses.services.verification import (
+    verification_confirm,
+    verification_resend,
+    verification_start,
+)
+from courses.throttles import EnrolmentThrottle, VerifyThrottle
 from scheduling.models import Session
 
 
@@ -43,6 +50,8 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
     sessions = (
         _upcoming_sessions(course_obj) if course_obj.booking_mode == BookingMode.SESSION else []
     )
+    if request.method == "POST" and "verification" in request.POST:
+        return _code_step(request, course_obj)
     initial = {"session": request.GET.get("session")} if request.GET.get("session") else None
     form = EnrolForm(request.POST or None, initial=initial, course=course_obj, sessions=sessions)
     status = 200
@@ -54,7 +63,7 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                enrolment = enrolment_request(
+                started = verification_start(
                     course=course_obj,
                     session=next((s for s in sessions if s.pk == data.get("session")), None),
                     person=ParticipantData(
@@ -65,19 +74,15 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
                         sms_consent=data["sms_consent"],
                     ),
                     channel="web",
+                    client=throttle.get_ident(request),
                 )
-            except Busy as exc:
-                form.add_error(None, str(exc.message))
-                status = 503
             except DomainError as exc:
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, str(exc.message))
-                status = 409 if exc.status_code == 409 else 400
+                status = exc.status_code if exc.status_code in (409, 429, 503) else 400
             else:
-                return redirect(
-                    enrolment.participant.get_absolute_url()
-                    + f"?enrolled={enrolment.pk}#enrolment-{enrolment.pk}"
-                )
+                code_form = CodeForm(initial={"verification": started.verification.public_id})
+                return _code_page(request, course_obj, code_form, started.phone)
         else:
             status = 400
     return render(
@@ -91,3 +96,57 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _code_page(
+    request: HttpRequest, course: Course, form: CodeForm, phone: str, status: int = 200
+) -> HttpResponse:
+    response = render(
+        request,
+        "courses/enrol_code.html",
+        {"centre": course.centre, "course": course, "form": form, "phone": phone},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _code_step(request: HttpRequest, course: Course) -> HttpResponse:
+    """The code from the SMS proves the phone; only then is a place taken and the person's page
+    shown. "Send a new code" asks again for the same request."""
+    form = CodeForm(request.POST)
+    public_id = str(request.POST.get("verification", ""))[:64]
+    phone = pending_phone(public_id)
+    throttle = VerifyThrottle()
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]
+        form.add_error(None, _("Too many attempts from this device. Please try again later."))
+        return _code_page(request, course, form, phone, status=429)
+    if form.is_valid() and "resend" not in request.POST and not form.cleaned_data["code"]:
+        form.add_error("code", _("Enter the code from the SMS."))
+    if not form.is_valid():
+        return _code_page(request, course, form, phone, status=400)
+    try:
+        if "resend" in request.POST:
+            started = verification_resend(
+                verification=public_id, client=EnrolmentThrottle().get_ident(request)
+            )
+            messages.info(request, str(_("A new code is on its way.")))
+            fresh = CodeForm(initial={"verification": started.verification.public_id})
+            return _code_page(request, course, fresh, started.phone)
+        enrolment = verification_confirm(verification=public_id, code=form.cleaned_data["code"])
+    except AlreadyEnrolled as exc:
+        if exc.enrolment is None:
+            raise
+        messages.info(request, str(exc.message))
+        return redirect(_place_url(exc.enrolment))
+    except DomainError as exc:
+        form.add_error("code" if exc.field == "code" else None, str(exc.message))
+        status = exc.status_code if exc.status_code in (409, 429, 503) else 400
+        return _code_page(request, course, form, phone, status=status)
+    return redirect(_place_url(enrolment, just_enrolled=True))
+
+
+def _place_url(enrolment: Enrolment, *, just_enrolled: bool = False) -> str:
+    url = enrolment.participant.get_absolute_url()
+    query = f"?enrolled={enrolment.pk}" if just_enrolled else ""
+    return f"{url}{query}#enrolment-{enrolment.pk}"

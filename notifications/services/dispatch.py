@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,7 +69,17 @@ def recover_stuck(*, now: datetime | None = None) -> int:
 
 def _why_not(message: OutboundMessage, now: datetime) -> str:
     """Empty when the message is still wanted; else why not."""
+    if message.kind == MessageKind.VERIFICATION_CODE:
+        if is_opted_out(message.phone):
+            return "opted out"
+        if message.expires_at and message.expires_at <= now:
+            return "too late"
+        if message.verification is None or message.verification.used_at is not None:
+            return "not needed"
+        return ""
     participant = message.participant
+    if participant is None:
+        return "nobody"
     if not participant.sms_consent:
         return "no consent"
     if is_opted_out(participant.phone):
@@ -116,10 +127,10 @@ def _hand_over(message: OutboundMessage, now: datetime) -> bool:
     nor written back with its text."""
     return bool(
         OutboundMessage.objects.filter(
+            Q(kind=MessageKind.VERIFICATION_CODE, participant__isnull=True)
+            | Q(participant__sms_consent=True, participant__erased_at__isnull=True),
             pk=message.pk,
             status=MessageStatus.CLAIMED,
-            participant__sms_consent=True,
-            participant__erased_at__isnull=True,
         ).update(
             status=MessageStatus.SENDING,
             status_changed_at=now,
@@ -138,9 +149,11 @@ def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> No
         _finish(message, MessageStatus.SKIPPED, now, error_code=reason)
         result.skipped += 1
         return
-    body = texts.render(message.kind, message.context, message.participant.language)
+    person = message.participant
+    language = person.language if person else message.context.get("language", "pl")
+    body = texts.render(message.kind, message.context, language)
     size = sms_size(body)
-    message.phone, message.body = message.participant.phone, body
+    message.phone, message.body = (person.phone if person else message.phone), body
     message.segments, message.encoding = size.segments, size.encoding
     message.attempts += 1
     message.status, message.status_changed_at = MessageStatus.SENDING, now
@@ -181,7 +194,10 @@ def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> No
         _finish(message, MessageStatus.UNKNOWN, now, error_code=exc.code)
         result.unknown += 1
     else:
-        _finish(message, MessageStatus.SENT, now, provider_id=sent.provider_id, sent_at=now)
+        done: dict[str, Any] = {"provider_id": sent.provider_id, "sent_at": now}
+        if message.kind == MessageKind.VERIFICATION_CODE:
+            done["context"] = {}  # the code is in the text only, which retention removes
+        _finish(message, MessageStatus.SENT, now, **done)
         result.sent += 1
 
 
@@ -200,7 +216,7 @@ def dispatch_pass(*, now: datetime | None = None, batch: int | None = None) -> P
     result = PassResult(recovered=recover_stuck(now=now))
     for pk in _claim(now, batch or settings.SMS_DISPATCH_BATCH):
         message = OutboundMessage.objects.select_related(
-            "participant", "enrolment", "session__course__centre"
+            "participant", "enrolment", "session__course__centre", "verification"
         ).get(pk=pk)
         try:
             _send_one(message, now, result)

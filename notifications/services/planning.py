@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant
+from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant, PhoneVerification
 from notifications import texts
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
 from scheduling import rules
@@ -30,6 +31,22 @@ def _key(
 ) -> str:
     who = f"e{enrolment.pk}" if enrolment is not None else f"p{participant.pk}"
     return f"{kind}:{who}:s{session.pk if session else '-'}:{variant}"
+
+
+def code_plan(*, verification: PhoneVerification, code: str) -> OutboundMessage:
+    """The SMS with a one-time code, to the number being proven (nobody is known yet); sent as
+    soon as the request commits, not at the dispatcher's next minute."""
+    message = OutboundMessage.objects.create(
+        kind=MessageKind.VERIFICATION_CODE,
+        verification=verification,
+        phone=verification.phone,
+        dedupe_key=f"{MessageKind.VERIFICATION_CODE}:v{verification.pk}",
+        due_at=timezone.now(),
+        expires_at=verification.expires_at,
+        context={"code": code, "language": verification.language},
+    )
+    transaction.on_commit(lambda: current_app.send_task("notifications.tasks.dispatch"))
+    return message
 
 
 def notice_plan(

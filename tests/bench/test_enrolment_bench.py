@@ -21,7 +21,8 @@ printed too.
 
 The server is gunicorn (WORKERS sync workers) with the project's WSGI application on the test
 database pytest-django made (bench tests are transactional, so the course it sees is committed),
-called anonymously, with ENROLMENT_RATE raised so that one client address is not throttled.
+called anonymously at the step that takes the seat (POST verify/ with the SMS code; the codes
+are asked for beforehand), with ENROLMENT_RATE raised so one client address is not throttled.
 Skipped on SQLite. Prints the figures as `[bench enrolment]` lines. Run with
 `DATABASE_URL=postgres://... make bench`.
 """
@@ -54,6 +55,7 @@ import psycopg
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django.test import override_settings
 
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, EnrolmentStatus, Participant
 from courses.selectors.seats import waitlist_position
@@ -209,19 +211,36 @@ def _in_threads(threads: int, work: Callable[[int], Any], items: int) -> tuple[l
     return results, elapsed
 
 
-def _enrol(url: str, course: Course) -> Callable[[int], Attempt | None]:
+def _codes(course: Course, people: int) -> list[dict[str, str]]:
+    """Each person has asked for a place and holds the SMS code (made as gunicorn will read
+    it); the burst is the step that takes the seats: POST verify/ with the code."""
+    from courses.services.participants import ParticipantData
+    from courses.services.verification import verification_start
+    from tests.verification import sms_code
+
+    with override_settings(SECRET_KEY="bench"):
+        made = [
+            verification_start(
+                course=course,
+                person=ParticipantData(
+                    name=f"Osoba {number + 1}",
+                    phone=f"+48601{number + 1:06d}",
+                    language="uk",
+                    sms_consent=True,
+                ),
+                channel="api",
+                client=f"bench-{number}",
+            ).verification.public_id
+            for number in range(people)
+        ]
+    return [{"verification": public_id, "code": sms_code(public_id)} for public_id in made]
+
+
+def _enrol(url: str, codes: list[dict[str, str]]) -> Callable[[int], Attempt | None]:
     def attempt(number: int) -> Attempt | None:
         if number < 0:
             return None
-        payload = {
-            "course": course.pk,
-            "participant": {
-                "name": f"Osoba {number + 1}",
-                "phone": f"+48601{number + 1:06d}",
-                "language": "uk",
-                "sms_consent": True,
-            },
-        }
+        payload = codes[number]
         request = urllib.request.Request(  # noqa: S310
             url,
             data=json.dumps(payload).encode(),
@@ -319,7 +338,9 @@ def test_bench_500_people_enrol_at_once_in_25_seats_through_gunicorn() -> None:
         warm, _elapsed = _in_threads(CLIENTS, lambda n: None if n < 0 else _get(probe), WARM_UP)
         assert set(warm) == {200}
         assert not Enrolment.objects.exists()
-        results, wall = _in_threads(CLIENTS, _enrol(base + "/api/v1/enrolments/", course), ATTEMPTS)
+        codes = _codes(course, ATTEMPTS)
+        verify = base + "/api/v1/enrolments/verify/"
+        results, wall = _in_threads(CLIENTS, _enrol(verify, codes), ATTEMPTS)
     attempts: list[Attempt] = sorted(results, key=lambda a: a.sent)
 
     # What the database holds, in the waitlist's own order and in arrival order.

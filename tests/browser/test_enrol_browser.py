@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from courses.models import Course, Enrolment, EnrolmentStatus, Participant
+from courses.models import Course, Enrolment, EnrolmentStatus, Participant, PhoneVerification
 from tests.factories import CourseFactory, EnrolmentFactory
+from tests.verification import sms_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +49,11 @@ def full_course(centre) -> Course:
     )
     assert seat.status == EnrolmentStatus.CONFIRMED
     return course
+
+
+def latest_code() -> str:
+    """The code of the newest request, as the person reads it in the SMS."""
+    return sms_code(PhoneVerification.objects.latest("created_at").public_id)
 
 
 def enrol_url(live_server) -> str:
@@ -108,6 +114,14 @@ def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
 
     phone.fill(PHONE)
     submit.click()
+
+    # The phone is proven on the same page with the code from the SMS; nothing is booked before.
+    expect(page.get_by_role("heading", level=1)).to_have_text(uk("Confirm your phone number"))
+    assert Enrolment.objects.count() == 1
+    code = page.get_by_label(uk("Code from the SMS"), exact=True)
+    expect(code).to_be_focused()
+    code.fill(latest_code())
+    page.get_by_role("button", name=uk("Confirm and enrol"), exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/me/[^/]+/\?enrolled=\d+#enrolment-\d+$"))
     participant = Participant.objects.get(phone=PHONE_E164)
@@ -185,6 +199,11 @@ def test_the_form_can_be_filled_and_sent_with_the_keyboard_alone(
     expect(consent).to_be_checked()
     page.keyboard.press("Tab")  # the hidden honeypot field is skipped
     expect(submit).to_be_focused()
+    page.keyboard.press("Enter")
+
+    code = page.get_by_label(uk("Code from the SMS"), exact=True)
+    expect(code).to_be_focused()  # the code page starts at the code
+    page.keyboard.type(latest_code())
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/me/[^/]+/\?enrolled=\d+#enrolment-\d+$"))

@@ -8,6 +8,7 @@ import pytest
 
 from courses.models import Enrolment, Participant
 from tests.factories import CourseFactory
+from tests.verification import api_enrol, sms_code
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +32,19 @@ def body(course, phone: str = "+48601000001", **participant) -> dict:
 
 
 def test_anonymous_enrolment_answers_status_position_and_personal_link(api, course) -> None:
-    first = api.post("/api/v1/enrolments/", body(course), format="json")
+    first = api_enrol(api, body(course))
     assert first.status_code == 201, first.json()
     assert first.json()["status"] == "confirmed"
     assert first.json()["position"] is None
     token = Participant.objects.get().token
     assert first.json()["personal_url"].endswith(f"/me/{token}/")
-    second = api.post("/api/v1/enrolments/", body(course, "+48601000002"), format="json")
+    second = api_enrol(api, body(course, "+48601000002"))
     assert (second.json()["status"], second.json()["position"]) == ("waitlisted", 1)
     assert Enrolment.objects.get(pk=second.json()["id"]).source == "api"
 
 
 def test_national_numbers_are_read_in_the_given_country(api, course) -> None:
-    response = api.post(
-        "/api/v1/enrolments/", body(course, "050 123 4567", country="UA"), format="json"
-    )
+    response = api_enrol(api, body(course, "050 123 4567", country="UA"))
     assert response.status_code == 201
     assert Participant.objects.get().phone == "+380501234567"
 
@@ -71,13 +70,11 @@ def test_bad_input_is_refused_with_a_field_message(
 
 
 def test_refusals_are_409_with_a_code_and_translated(api, course) -> None:
-    api.post("/api/v1/enrolments/", body(course), format="json")
-    again = api.post("/api/v1/enrolments/", body(course), format="json", HTTP_ACCEPT_LANGUAGE="uk")
+    api_enrol(api, body(course))
+    again = api_enrol(api, body(course), HTTP_ACCEPT_LANGUAGE="uk")
     assert again.status_code == 409
     assert again.json()["code"] == "already_enrolled"
-    english = api.post(
-        "/api/v1/enrolments/", body(course), format="json", HTTP_ACCEPT_LANGUAGE="en"
-    )
+    english = api_enrol(api, body(course), HTTP_ACCEPT_LANGUAGE="en")
     assert again.json()["detail"] != english.json()["detail"]
     assert Enrolment.objects.count() == 1
 
@@ -99,7 +96,7 @@ def test_anonymous_enrolment_is_throttled_but_staff_are_not(
         ).status_code
         for n in range(5)
     ]
-    assert codes == [201, 201, 201, 429, 429]
+    assert codes == [202, 202, 202, 429, 429]
     staff_codes = [
         staff_api.post(
             "/api/v1/enrolments/", body(course, f"+4860200000{n}"), format="json"
@@ -143,12 +140,103 @@ def test_cancel_through_the_api_promotes_the_next_person(staff_api, course) -> N
 def test_enrolments_are_private_to_the_centres_staff(
     api, anonymous_api, staff_api, course, other_centre
 ) -> None:
-    made = api.post("/api/v1/enrolments/", body(course), format="json").json()["id"]
+    made = api_enrol(api, body(course)).json()["id"]
     assert anonymous_api.get("/api/v1/enrolments/").status_code in (401, 403)
     assert anonymous_api.post(f"/api/v1/enrolments/{made}/cancel/").status_code in (401, 403)
     other_course = CourseFactory(centre=other_centre, start_date=date(2027, 1, 5))
-    response = anonymous_api.post("/api/v1/enrolments/", body(other_course), format="json")
+    response = api_enrol(anonymous_api, body(other_course))
     theirs = response.json()["id"]
     assert staff_api.get(f"/api/v1/enrolments/{theirs}/").status_code == 404
     assert staff_api.post(f"/api/v1/enrolments/{theirs}/cancel/").status_code == 404
     assert Enrolment.objects.get(pk=theirs).status == "confirmed"
+
+
+def test_a_known_and_an_unknown_number_get_the_same_answer(api, course) -> None:
+    """Knowing a number tells a stranger nothing: same status, same shape, nothing changed."""
+    known = api_enrol(api, body(course, "+48601000001", language="uk"))
+    assert known.status_code == 201
+    person = Participant.objects.get()
+    for_known = api.post(
+        "/api/v1/enrolments/", body(course, "+48601000001", language="ru"), format="json"
+    )
+    for_unknown = api.post("/api/v1/enrolments/", body(course, "+48601000002"), format="json")
+    assert for_known.status_code == for_unknown.status_code == 202
+    assert set(for_known.json()) == set(for_unknown.json()) == {"verification", "expires_at"}
+    person.refresh_from_db()
+    assert person.language == "uk"  # a stranger's request changes nothing about her
+    assert "personal_url" not in for_known.json()
+    assert Participant.objects.count() == 1
+
+
+def test_a_wrong_code_counts_and_five_end_the_request(api, course) -> None:
+    asked = api.post("/api/v1/enrolments/", body(course), format="json").json()
+    tries = [
+        api.post(
+            "/api/v1/enrolments/verify/",
+            {"verification": asked["verification"], "code": "000000"},
+            format="json",
+        )
+        for _n in range(5)
+    ]
+    right = sms_code(asked["verification"])
+    if right == "000000":  # one chance in a million: the first try was right
+        return
+    assert [t.status_code for t in tries] == [400] * 5
+    assert "4" in tries[0].json()["code"][0]
+    late = api.post(
+        "/api/v1/enrolments/verify/",
+        {"verification": asked["verification"], "code": right},
+        format="json",
+    )
+    assert late.status_code == 400
+    assert not Enrolment.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_the_code_goes_by_sms_to_the_number_in_the_chosen_language(api, course) -> None:
+    from notifications.models import OutboundMessage
+
+    asked = api.post("/api/v1/enrolments/", body(course, language="uk"), format="json").json()
+    message = OutboundMessage.objects.get(verification__public_id=asked["verification"])
+    assert (message.phone, message.participant, message.context["language"]) == (
+        "+48601000001",
+        None,
+        "uk",
+    )
+
+
+def test_after_the_code_an_already_enrolled_person_gets_their_own_link(api, course) -> None:
+    api_enrol(api, body(course))
+    again = api_enrol(api, body(course))
+    assert again.status_code == 409
+    token = Participant.objects.get().token
+    assert again.json()["personal_url"].endswith(f"/me/{token}/")
+
+
+def test_an_unknown_or_expired_verification_is_refused(api, course, settings) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    response = api.post(
+        "/api/v1/enrolments/verify/", {"verification": "nope", "code": "123456"}, format="json"
+    )
+    assert response.status_code == 400
+    asked = api.post("/api/v1/enrolments/", body(course), format="json").json()
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        late = api.post(
+            "/api/v1/enrolments/verify/",
+            {"verification": asked["verification"], "code": sms_code(asked["verification"])},
+            format="json",
+        )
+    assert late.status_code == 400
+    assert not Enrolment.objects.exists()
+
+
+def test_codes_to_one_number_are_limited(api, course, settings) -> None:
+    settings.VERIFICATION_CODES_PER_NUMBER = "2/hour"
+    statuses = [
+        api.post("/api/v1/enrolments/", body(course), format="json").status_code for _n in range(3)
+    ]
+    assert statuses == [202, 202, 429]

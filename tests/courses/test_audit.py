@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 
 from courses.models import AuditAction, AuditEntry, Enrolment, EnrolmentStatus, Participant
 from tests.factories import AuditEntryFactory, CourseFactory, ParticipantFactory
+from tests.verification import api_enrol
 
 pytestmark = pytest.mark.django_db
 PARTICIPANTS = "/admin/courses/participant/"
@@ -190,13 +191,12 @@ def test_staff_enrolment_and_cancel_through_the_api_are_recorded(staff_api, cent
 
 def test_a_person_enrolling_themselves_leaves_no_audit_entry(api, centre) -> None:
     course = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 1, 5))
-    response = api.post(
-        "/api/v1/enrolments/",
+    response = api_enrol(
+        api,
         {
             "course": course.pk,
             "participant": {"name": "Ivan", "phone": "601 000 002", "sms_consent": True},
         },
-        format="json",
     )
     assert response.status_code == 201
     assert not AuditEntry.objects.exists()

@@ -9,6 +9,7 @@ import pytest
 
 from courses.models import Enrolment, Participant
 from tests.factories import CourseFactory
+from tests.verification import form_enrol
 
 pytestmark = pytest.mark.django_db
 URL = "/centres/cic-poznan/courses/polski-a1/enrol/"
@@ -39,7 +40,7 @@ def form(phone: str = "601 000 001", **changes: str) -> dict:
 
 
 def test_enrolling_leads_to_the_personal_page_with_status_and_link(client, course) -> None:
-    response = client.post(URL, form(), HTTP_ACCEPT_LANGUAGE="uk")
+    response = form_enrol(client, URL, form(), HTTP_ACCEPT_LANGUAGE="uk")
     assert response.status_code == 302
     participant = Participant.objects.get()
     assert response["Location"].startswith(f"/me/{participant.token}/")
@@ -50,8 +51,8 @@ def test_enrolling_leads_to_the_personal_page_with_status_and_link(client, cours
 
 
 def test_a_full_course_puts_the_next_person_on_the_waitlist_with_a_position(client, course) -> None:
-    client.post(URL, form())
-    response = client.post(URL, form("601 000 002", country="PL"), follow=True)
+    form_enrol(client, URL, form())
+    response = form_enrol(client, URL, form("601 000 002", country="PL"), follow=True)
     enrolment = Enrolment.objects.get(participant__phone="+48601000002")
     assert enrolment.status == "waitlisted"
     assert "1" in response.content.decode().split(f'id="enrolment-{enrolment.pk}"')[1][:800]
@@ -81,17 +82,55 @@ def test_errors_are_in_the_visitors_language(client, course) -> None:
     assert "мобільн" in html.lower()
 
 
-def test_enrolling_twice_is_a_clear_409(client, course) -> None:
-    client.post(URL, form())
-    again = client.post(URL, form(), HTTP_ACCEPT_LANGUAGE="en")
-    assert again.status_code == 409
+def test_enrolling_twice_shows_the_proven_person_their_place(client, course) -> None:
+    """ "Already enrolled" comes only after the code: then the person sees their own page."""
+    form_enrol(client, URL, form())
+    again = form_enrol(client, URL, form(), HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert again.redirect_chain[-1][0].startswith(f"/me/{Participant.objects.get().token}/")
     assert "already enrolled" in again.content.decode()
+    assert Enrolment.objects.count() == 1
+
+
+def test_a_known_number_gets_the_same_code_page_as_an_unknown_one(client, course) -> None:
+    """A stranger typing someone's number sees nothing of them and changes nothing."""
+    form_enrol(client, URL, form(language="uk"))
+    known = client.post(URL, form(language="ru"), HTTP_ACCEPT_LANGUAGE="en")
+    unknown = client.post(URL, form("601 000 002"), HTTP_ACCEPT_LANGUAGE="en")
+    assert known.status_code == unknown.status_code == 200
+    assert known.templates[0].name == unknown.templates[0].name == "courses/enrol_code.html"
+    assert Participant.objects.get().language == "uk"
+    assert "/me/" not in known.content.decode()
+
+
+def test_a_wrong_code_is_explained_on_the_same_page(client, course) -> None:
+    asked = client.post(URL, form(), HTTP_ACCEPT_LANGUAGE="en")
+    verification = asked.context["form"].initial["verification"]
+    wrong = client.post(
+        URL, {"verification": verification, "code": "12"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert wrong.status_code == 400
+    assert "Tries left: 4" in wrong.content.decode()
+    assert not Enrolment.objects.exists()
+
+
+def test_a_new_code_can_be_asked_for_and_the_old_one_stops(client, course) -> None:
+    from tests.verification import sms_code
+
+    asked = client.post(URL, form(), HTTP_ACCEPT_LANGUAGE="en")
+    old = asked.context["form"].initial["verification"]
+    again = client.post(URL, {"verification": old, "resend": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    new = again.context["form"].initial["verification"]
+    assert new != old
+    stale = client.post(URL, {"verification": old, "code": sms_code(old)})
+    assert stale.status_code == 400
+    done = client.post(URL, {"verification": new, "code": sms_code(new)})
+    assert done.status_code == 302
     assert Enrolment.objects.count() == 1
 
 
 def test_the_form_is_rate_limited_per_client(client, course, settings) -> None:
     settings.ENROLMENT_RATE = "2/hour"
-    codes = [client.post(URL, form(f"601 000 00{n}")).status_code for n in range(4)]
+    codes = [form_enrol(client, URL, form(f"601 000 00{n}")).status_code for n in range(4)]
     assert codes == [302, 302, 429, 429]
     assert Enrolment.objects.count() == 2
 
@@ -111,8 +150,8 @@ def test_per_session_courses_ask_for_a_date(client, centre) -> None:
     second = course.sessions.order_by("starts_at")[1]
     page = client.get(f"/centres/cic-poznan/courses/warsztat/enrol/?session={second.pk}")
     assert f'value="{second.pk}" selected' in page.content.decode()
-    response = client.post(
-        "/centres/cic-poznan/courses/warsztat/enrol/", form(session=str(second.pk))
+    response = form_enrol(
+        client, "/centres/cic-poznan/courses/warsztat/enrol/", form(session=str(second.pk))
     )
     assert response.status_code == 302
     assert Enrolment.objects.get().session == second
@@ -128,8 +167,8 @@ def test_open_courses_say_just_come_and_have_no_form_to_succeed(client, centre) 
 
 
 def test_personal_page_cancels_and_the_next_person_moves_up(client, course) -> None:
-    client.post(URL, form())
-    client.post(URL, form("601 000 002"))
+    form_enrol(client, URL, form())
+    form_enrol(client, URL, form("601 000 002"))
     first = Enrolment.objects.get(participant__phone="+48601000001")
     token = first.participant.token
     response = client.post(f"/me/{token}/enrolments/{first.pk}/cancel/")
@@ -143,8 +182,8 @@ def test_personal_page_accepts_an_offer(client, centre) -> None:
         centre=centre, slug="oferta", capacity=1, waitlist_mode="offer", start_date=date(2027, 1, 5)
     )
     url = "/centres/cic-poznan/courses/oferta/enrol/"
-    client.post(url, form())
-    client.post(url, form("601 000 002"))
+    form_enrol(client, url, form())
+    form_enrol(client, url, form("601 000 002"))
     first = Enrolment.objects.get(participant__phone="+48601000001")
     client.post(f"/me/{first.participant.token}/enrolments/{first.pk}/cancel/")
     offered = Enrolment.objects.get(participant__phone="+48601000002")
@@ -157,8 +196,8 @@ def test_personal_page_accepts_an_offer(client, centre) -> None:
 
 
 def test_someone_elses_enrolment_and_unknown_links_are_404(client, course) -> None:
-    client.post(URL, form())
-    client.post(URL, form("601 000 002"))
+    form_enrol(client, URL, form())
+    form_enrol(client, URL, form("601 000 002"))
     mine, theirs = Enrolment.objects.order_by("pk")
     token = mine.participant.token
     assert client.post(f"/me/{token}/enrolments/{theirs.pk}/cancel/").status_code == 404
@@ -168,7 +207,7 @@ def test_someone_elses_enrolment_and_unknown_links_are_404(client, course) -> No
 
 
 def test_personal_page_is_private(client, course) -> None:
-    client.post(URL, form())
+    form_enrol(client, URL, form())
     token = Participant.objects.get().token
     response = client.get(f"/me/{token}/")
     assert response["Referrer-Policy"] == "same-origin"
@@ -180,8 +219,8 @@ def test_personal_calendar_has_my_confirmed_sessions(client, centre, course) -> 
         centre=centre, slug="warsztat", booking_mode="session", start_date=date(2027, 1, 5)
     )
     chosen = per_session.sessions.order_by("starts_at")[2]
-    client.post(URL, form())
-    client.post("/centres/cic-poznan/courses/warsztat/enrol/", form(session=str(chosen.pk)))
+    form_enrol(client, URL, form())
+    form_enrol(client, "/centres/cic-poznan/courses/warsztat/enrol/", form(session=str(chosen.pk)))
     token = Participant.objects.get().token
     assert f"/calendars/private/{token}.ics" in client.get(f"/me/{token}/").content.decode()
     feed = client.get(f"/calendars/private/{token}.ics")

@@ -25,6 +25,7 @@ LONG = {
     "offer_until": "2027-03-28T18:00:00+02:00",
     "previous_start": None,
     "link": "https://zapisy.example.org/me/" + "x" * 43 + "/",
+    "code": "123456",
 }
 
 
@@ -66,3 +67,11 @@ def test_sensitive_courses_say_only_an_appointment_at_the_centre() -> None:
     assert "Kurs" not in text
     assert "Sala" not in text
     assert "Centrum Integracji" in text
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "en", "ru"])
+def test_the_code_sms_is_one_segment_and_names_no_course(language: str) -> None:
+    text = texts.render(MessageKind.VERIFICATION_CODE, {**LONG, "sensitive": True}, language)
+    assert "123456" in text
+    assert sms_size(text).segments == 1
+    assert not any(title in text for title in LONG["title"].values())

@@ -1,0 +1,210 @@
+"""Self-enrolment with proof of the phone: a one-time SMS code first, then the enrolment.
+
+`verification_start` checks only what does not depend on who the person is (the course is open,
+the input reads, consent is given), stores the request and sends a code: the answer is the same
+for a number the centre knows and for one it does not, and nothing about a person is looked up.
+`verification_confirm` takes the code; only then is the person found or added, their consent
+and language recorded and a place taken, in one transaction (`enrolment_request`)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses import signals
+from courses.errors import (
+    AlreadyEnrolled,
+    ConsentRequired,
+    DomainError,
+    SessionUnavailable,
+    TooManyCodes,
+    WrongCode,
+)
+from courses.models import (
+    ACTIVE_STATUSES,
+    BookingMode,
+    ConsentSource,
+    Course,
+    Enrolment,
+    PhoneVerification,
+)
+from courses.phones import normalise_mobile
+from courses.services.enrolment import check_open
+from courses.services.enrolment_request import enrolment_request
+from courses.services.participants import ParticipantData, clean_name
+from courses.throttles import allow
+from scheduling.models import Session
+
+CODE_DIGITS = 6
+CODE_VALID = timedelta(minutes=10)
+MAX_TRIES = 5
+KEEP_FOR = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Started:
+    verification: PhoneVerification
+    phone: str  # as read, in E.164: the page shows where the code went
+
+
+def _digest(public_id: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{public_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def verification_start(
+    *,
+    course: Course,
+    person: ParticipantData,
+    channel: str,
+    client: str,
+    session: Session | None = None,
+) -> Started:
+    """Send a code to `person.phone` for an enrolment into `course`. Refused, before any code
+    is sent, when the course is not open, the input is wrong, consent is missing, or too many
+    codes went to this number or this client (`client`: the caller's address) lately."""
+    phone = normalise_mobile(person.phone, person.country)
+    name = clean_name(person.name)
+    if not person.sms_consent:
+        raise ConsentRequired(
+            _("Please agree to receive SMS: it is how we tell you about your place."),
+            field="sms_consent",
+        )
+    if course.booking_mode != BookingMode.SESSION:
+        session = None
+    elif session is None:
+        raise DomainError(_("Choose a session."), field="session")
+    elif session.course_id != course.pk:
+        raise SessionUnavailable(_("This session does not belong to the course."), field="session")
+    check_open(course, session, public=True, now=timezone.now())
+    if not allow(f"code-number:{phone}", rate=settings.VERIFICATION_CODES_PER_NUMBER):
+        raise TooManyCodes(
+            _("Too many codes were sent to this number. Please try again in an hour."),
+            field="phone",
+        )
+    if not allow(f"code-client:{client}", rate=settings.VERIFICATION_CODES_PER_CLIENT):
+        raise TooManyCodes(_("Too many codes from this device. Please try again later."))
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    with transaction.atomic():
+        verification = PhoneVerification(
+            course=course,
+            session=session,
+            phone=phone,
+            name=name,
+            language=person.language or "pl",
+            email=person.email,
+            channel=channel,
+            expires_at=timezone.now() + CODE_VALID,
+        )
+        verification.code_hash = _digest(verification.public_id, code)
+        verification.save()
+        signals.verification_code_requested.send(
+            sender=PhoneVerification, verification=verification, code=code
+        )
+    return Started(verification, phone)
+
+
+def verification_resend(*, verification: str, client: str) -> Started:
+    """A new code for the same request (the old one stops working)."""
+    old = _open(verification)
+    started = verification_start(
+        course=old.course,
+        session=old.session,
+        person=ParticipantData(
+            name=old.name,
+            phone=old.phone,
+            language=old.language,
+            email=old.email,
+            sms_consent=True,
+        ),
+        channel=old.channel,
+        client=client,
+    )
+    PhoneVerification.objects.filter(pk=old.pk).update(used_at=timezone.now())
+    return started
+
+
+def _open(public_id: str) -> PhoneVerification:
+    found = (
+        PhoneVerification.objects.select_related("course__centre", "session")
+        .filter(public_id=str(public_id)[:32], used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if found is None or found.attempts >= MAX_TRIES:
+        raise WrongCode(
+            _("This code has expired or was tried too often. Ask for a new code."), field="code"
+        )
+    return found
+
+
+def verification_confirm(*, verification: str, code: str) -> Enrolment:
+    """Prove the number with its code, then enrol (the person found by phone, or added). A
+    wrong code counts as one of five tries; refusals of the enrolment itself (already enrolled,
+    closed meanwhile) come only now, to the person who proved the number."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    with transaction.atomic():
+        found = _open(verification)
+        locked = PhoneVerification.objects.select_for_update().get(pk=found.pk)
+        right = hmac.compare_digest(locked.code_hash, _digest(locked.public_id, code))
+        if right and locked.attempts < MAX_TRIES and locked.used_at is None:
+            locked.used_at = timezone.now()
+            locked.save(update_fields=["used_at"])
+            try:
+                return enrolment_request(
+                    course=found.course,
+                    session=found.session,
+                    person=ParticipantData(
+                        name=locked.name,
+                        phone=locked.phone,
+                        language=locked.language,
+                        email=locked.email,
+                        sms_consent=True,
+                        consent_source=ConsentSource.VERIFIED_CODE,
+                    ),
+                    channel=locked.channel,
+                    verified=True,
+                )
+            except AlreadyEnrolled as exc:  # the number is proven: they may see their place
+                raise AlreadyEnrolled(
+                    exc.message, enrolment=_active_place(locked, found.course, found.session)
+                ) from exc
+        locked.attempts += 1
+        locked.save(update_fields=["attempts"])
+        left = MAX_TRIES - locked.attempts
+    if left <= 0:
+        raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
+    raise WrongCode(
+        _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
+    )
+
+
+def _active_place(
+    verification: PhoneVerification, course: Course, session: Session | None
+) -> Enrolment | None:
+    return (
+        Enrolment.objects.select_related("participant")
+        .filter(
+            course=course,
+            session=session,
+            participant__centre=course.centre,
+            participant__phone=verification.phone,
+            status__in=ACTIVE_STATUSES,
+        )
+        .first()
+    )
+
+
+def verifications_purge() -> int:
+    """Delete requests older than a day (hourly task): what a person typed before proving
+    their number is not kept."""
+    moment = timezone.now() - KEEP_FOR
+    deleted, _kinds = PhoneVerification.objects.filter(created_at__lt=moment).delete()
+    return deleted
