@@ -17,6 +17,7 @@ service to be valid. Default phones are +48 699 ..., which no test writes by han
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -115,8 +116,8 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     `phone` is read in `country` (a national number like "601 000 001" is fine) and kept in
     E.164. A phone already known in the centre gives that person back, name unchanged (a newly
     given SMS consent and language are recorded, as the service does). With `actor` (and `via`)
-    it is a staff action and in the audit log. Fields the service does not take
-    (country_of_origin, sex, birth_year) are saved on the person afterwards."""
+    it is a staff action and in the audit log. Any other ParticipantData field goes to the
+    service too; model fields it lacks (country_of_origin, sex, ...) are saved afterwards."""
 
     class Meta:
         model = Participant
@@ -140,7 +141,7 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
         from courses.services.participants import ParticipantData, participant_upsert
 
         centre, actor, via = kwargs.pop("centre"), kwargs.pop("actor"), kwargs.pop("via")
-        given = ("name", "phone", "country", "language", "sms_consent", "email")
+        given = {field.name for field in dataclasses.fields(ParticipantData)} & set(kwargs)
         data = ParticipantData(**{field: kwargs.pop(field) for field in given})
         participant = participant_upsert(centre=centre, data=data, actor=actor, via=via)
         if kwargs:
