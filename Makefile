@@ -38,6 +38,7 @@ messages: install
 
 demo: install translations
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
 	DEBUG=1 $(PY) manage.py load_demo
 
 # Web on http://127.0.0.1:8000/ plus a Celery worker and beat, on the embedded defaults.

@@ -7,6 +7,7 @@ file-system Celery broker under `var/`, SMS printed to the console.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "courses",
     "scheduling",
     "notifications",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,7 +112,24 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# The default cache holds rate limits, so every process must share it: Redis with CACHE_URL
+# (rediscache://127.0.0.1:6379/1), else a table in the database (`manage.py createcachetable`,
+# run by `make demo`/`make run`; the test runner makes it for test databases). Built calendar
+# feeds are kept apart, in each process's memory: they are keyed by their ETag, so a process
+# never serves a stale one, and a hit costs no query (FEED_CACHE_URL to share them).
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://integra_cache"),
+    "feeds": env.cache("FEED_CACHE_URL", default="locmemcache://feeds"),
+}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Counters that hold across processes (see config/cache.py); culled only past 10,000 keys
+    # (Django's 300 would drop live rate-limit counters).
+    CACHES["default"]["BACKEND"] = "config.cache.DatabaseCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+# Behind N reverse proxies (each appending to X-Forwarded-For), the client is the Nth address
+# from the right of X-Forwarded-For; 0: the header is ignored and REMOTE_ADDR is the client.
+# Used by the rate limits and the login lock-out.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -191,6 +212,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # DRF's throttles read the client's address the same way as courses.throttles.client_address.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -231,6 +254,9 @@ RECURRENCE_MAX_SESSIONS = env.int("RECURRENCE_MAX_SESSIONS", default=1000)
 # try again", and how many enrolment attempts one client may make (form and anonymous API).
 ENROLMENT_LOCK_TIMEOUT_SECONDS = env.float("ENROLMENT_LOCK_TIMEOUT_SECONDS", default=10.0)
 ENROLMENT_RATE = env.str("ENROLMENT_RATE", default="20/hour")
+# One-time SMS codes: how many may be sent to one number, and asked for by one client address.
+VERIFICATION_CODES_PER_NUMBER = env.str("VERIFICATION_CODES_PER_NUMBER", default="3/hour")
+VERIFICATION_CODES_PER_CLIENT = env.str("VERIFICATION_CODES_PER_CLIENT", default="10/hour")
 
 LOGGING = {
     "version": 1,
@@ -272,3 +298,25 @@ SMS_BODY_RETENTION_DAYS = env.int("SMS_BODY_RETENTION_DAYS", default=90)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/register/"
 LOGOUT_REDIRECT_URL = "/"
+# Failed logins (/accounts/login/, /admin/login/) are counted by django-axes: after
+# AXES_FAILURE_LIMIT failures an account (whatever the address) and an address (whatever the
+# account) are refused for AXES_COOLOFF_TIME, and the site's "try again later" page answers 429.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# In hours, as django-axes reads a number: 0.25 is 15 minutes.
+AXES_COOLOFF_TIME = timedelta(hours=env.float("AXES_COOLOFF_TIME", default=0.25))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "courses.throttles.client_address"
+AXES_LOCKOUT_CALLABLE = "courses.views.accounts.locked_out"  # the page of the site, translated
+AXES_HTTP_RESPONSE_CODE = 429
+# Only failures are kept (and only until their cool-off): successful logins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+
+# E-mail: password reset links. EMAIL_URL as django-environ reads it, e.g.
+# smtp+tls://user:password@smtp.example.org:587; by default printed to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Integra <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from courses.views.accounts import PasswordResetView
+
 urlpatterns = [
     # Calendar feeds first: calendar clients poll them all day, so they resolve quickest.
     path("", include("scheduling.urls")),
@@ -11,6 +13,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("config.api")),
     path("", include("notifications.urls")),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("courses.urls")),
 ]

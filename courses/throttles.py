@@ -1,22 +1,20 @@
-"""Rate limits: self-enrolment (the form and the API), and `allow()` for any other per-key limit.
+"""Rate limits for self-enrolment (the form and the API) and its codes, per client address.
 
-Counts live in the default cache, which every web process shares (the database cache on the
-embedded defaults, Redis with CACHE_URL). A client is its address as `client_address()` reads it,
-the same for throttles and for the login lock-out (django-axes).
+Counted with `courses.limits.allow()` in the default cache, which every web process shares (the
+database cache on the embedded defaults, Redis with CACHE_URL). A client is its address as
+`client_address()` reads it, the same for throttles and for the login lock-out (django-axes).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from courses.limits import allow
 from courses.selectors.tenancy import is_centre_staff
-
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def client_address(request: HttpRequest | Request) -> str:
@@ -35,34 +33,6 @@ def client_address(request: HttpRequest | Request) -> str:
     return addresses[-min(proxies, len(addresses))].strip() or remote
 
 
-def parse_rate(rate: str) -> tuple[int, int]:
-    """A rate such as "3/hour" as (3, 3600): events per second, minute, hour or day."""
-    number, period = rate.split("/")
-    return int(number), _PERIODS[period.strip()[0]]
-
-
-def hits(key: str, *, period: int) -> int:
-    """Count one more event under `key` and return the count in its window: the window opens at
-    the key's first event and lasts `period` seconds. Atomic in every process: `cache.add()` opens
-    the window, `cache.incr()` counts (Redis INCR; the database cache locks the key's row)."""
-    counter = f"limit:{key}"
-    for _attempt in range(3):
-        cache.add(counter, 0, timeout=period)
-        try:
-            return int(cache.incr(counter))
-        except ValueError:  # the window closed between add() and incr(): open the next one
-            continue
-    return 1  # a cache that cannot count (DummyCache) limits nothing
-
-
-def allow(key: str, *, rate: str) -> bool:
-    """Whether one more event under `key` (e.g. "sms-code:number:+48600100200") is within `rate`
-    ("3/hour"). Every call counts, allowed or not: a client refused keeps being refused until
-    the window that opened at its first event closes."""
-    limit, period = parse_rate(rate)
-    return hits(key, period=period) <= limit
-
-
 class EnrolmentThrottle(SimpleRateThrottle):
     """Self-enrolment attempts per client address (ENROLMENT_RATE); centre staff are not
     throttled. Counted with `allow()`, so parallel attempts cannot slip past the limit."""
@@ -72,7 +42,7 @@ class EnrolmentThrottle(SimpleRateThrottle):
     def get_rate(self) -> str:
         return settings.ENROLMENT_RATE
 
-    def get_ident(self, request: Request) -> str:
+    def get_ident(self, request: HttpRequest | Request) -> str:
         return client_address(request)
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
@@ -101,8 +101,12 @@ class Feed:
 
 
 def cached_render(etag: str, make_feed: Callable[[], Feed], *, lang: str) -> bytes:
-    """The feed's bytes from the cache under its ETag, built (and kept for a day) on a miss."""
+    """The feed's bytes from the feed cache under its ETag, built (and kept for a day) on a miss.
+
+    The feed cache (CACHES["feeds"]) is each process's memory unless FEED_CACHE_URL says
+    otherwise: a hit costs no query, and an ETag names one content, so nothing goes stale."""
     key = f"feed:{etag}"
+    cache = caches["feeds"]
     body = cache.get(key)
     if body is None:
         body = make_feed().render(lang=lang)

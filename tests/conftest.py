@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
@@ -31,11 +34,28 @@ def _english_polish_defaults(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Each test starts with an empty cache (rendered feeds are cached by ETag)."""
-    from django.core.cache import cache
+def _empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with empty caches: the feed cache (rendered feeds, by ETag) and the
+    default cache (rate limits), a database table that a test's rollback empties; a test that
+    commits (transactional, live server) empties it before and after."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["feeds"].clear()
+    if not isinstance(caches["default"], DatabaseCache):  # CACHE_URL in the developer's .env
+        caches["default"].clear()
+        yield
+        return
+    marker = request.node.get_closest_marker("django_db")
+    commits = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not commits:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from courses.errors import (
     TooManyCodes,
     WrongCode,
 )
+from courses.limits import allow
 from courses.models import (
     ACTIVE_STATUSES,
     BookingMode,
@@ -40,7 +41,6 @@ from courses.phones import normalise_mobile
 from courses.services.enrolment import check_open
 from courses.services.enrolment_request import enrolment_request
 from courses.services.participants import ParticipantData, clean_name
-from courses.throttles import allow
 from scheduling.models import Session
 
 CODE_DIGITS = 6

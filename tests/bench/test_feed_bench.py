@@ -20,7 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -108,7 +108,7 @@ def _centre(courses: int) -> Centre:
 
 def _cold_get(client: Client, url: str) -> tuple[bytes, int, float]:
     """The feed built from an empty cache: (bytes, queries, seconds)."""
-    cache.clear()
+    caches["feeds"].clear()
     counter = QueryCounter()
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
@@ -156,7 +156,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
     # 304 without rendering: the cache is empty, so building would have to call render.
     response = client.get(url)
     etag = response["ETag"]
-    cache.clear()
+    caches["feeds"].clear()
     refuse = AssertionError("a conditional GET rendered the feed")
 
     def get_conditional() -> None:
@@ -167,7 +167,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
     with mock.patch.object(feeds.Feed, "render", side_effect=refuse) as render:
         latencies = sorted(_timed(get_conditional, CONDITIONAL_REQUESTS, CONDITIONAL_BUDGET))
     assert not render.called
-    assert cache.get("feed:" + etag.strip('"')) is None  # nothing was built
+    assert caches["feeds"].get("feed:" + etag.strip('"')) is None  # nothing was built
 
     # Cached feed against the same bytes as a static file, through the same handler.
     static_dir = tmp_path / "static"
