@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -17,12 +19,34 @@ from modeltranslation.admin import TranslationAdmin
 from courses.admin.base import CentreScopedAdmin
 from courses.errors import DomainError
 from courses.selectors import tenancy as selectors
-from scheduling import services
+from scheduling import rules, services
 from scheduling.models import CalendarToken, Closure, Session, SessionStatus
+
+
+class SessionForm(forms.ModelForm):
+    """A time at the edge of the calendar is a form error, before the model's own checks (which
+    would have to hand the database a moment it cannot hold)."""
+
+    class Meta:
+        model = Session
+        exclude: list[str] = []
+
+    def _in_range(self, name: str) -> datetime | None:
+        moment: datetime | None = self.cleaned_data.get(name)
+        if moment is not None and not rules.in_range(moment):
+            raise forms.ValidationError(rules.out_of_range_message())
+        return moment
+
+    def clean_starts_at(self) -> datetime | None:
+        return self._in_range("starts_at")
+
+    def clean_ends_at(self) -> datetime | None:
+        return self._in_range("ends_at")
 
 
 @admin.register(Session)
 class SessionAdmin(CentreScopedAdmin):
+    form = SessionForm
     centre_path = "course__centre"
     list_display = ["__str__", "starts_at", "venue", "status", "moved", "register_link"]
     list_filter = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 import django_filters
@@ -16,7 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses.api.base import LocalDateTimeField
+from courses.api.base import DateTimeField, LocalDateTimeField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
 from scheduling import selectors, services
@@ -77,8 +77,8 @@ class SessionDetailsSerializer(serializers.ModelSerializer[Session]):
 
 
 class SessionMoveSerializer(serializers.Serializer[dict[str, Any]]):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DateTimeField()
+    ends_at = DateTimeField()
     venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.none(), allow_null=True, required=False
     )
@@ -108,8 +108,15 @@ class DateOrDateTimeFilter(django_filters.CharFilter):
             ) from exc
         if len(value) == 10:  # a plain date
             moment = datetime.combine(moment.date(), time.max if self.end_of_day else time.min)
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment.astimezone(UTC)  # what the database is given
+        except OverflowError:
+            # At the very edge of the calendar (0001-01-01, 9999-12-31, ...): nothing is stored
+            # beyond it, so the bound either keeps every session or none.
+            after_the_end = moment.year > 5000
+            return qs.none() if (self.lookup_expr == "gte") == after_the_end else qs
         return super().filter(qs, moment)
 
 

@@ -32,11 +32,17 @@ class CalendarPage:
 
     @property
     def previous_week(self) -> str:
-        return self._query(week=(self.start - timedelta(days=7)).isoformat())
+        """The query string of the week before ("" before the first week that can be shown)."""
+        return self._week_query(self.start - timedelta(days=7))
 
     @property
     def next_week(self) -> str:
-        return self._query(week=(self.start + timedelta(days=7)).isoformat())
+        return self._week_query(self.start + timedelta(days=7))
+
+    def _week_query(self, monday: date) -> str:
+        if monday + timedelta(days=6) < rules.FIRST_DAY or monday > rules.LAST_DAY:
+            return ""
+        return self._query(week=monday.isoformat())
 
     def _query(self, **changes: str) -> str:
         params = {k: v for k, v in {**self.filters, "view": self.view, **changes}.items() if v}

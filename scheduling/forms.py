@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Audience, CourseKind, Level
+from scheduling import rules
 
 MAX_WEEKS = 12
 
@@ -43,6 +45,15 @@ class CalendarFilterForm(forms.Form):
 
     def clean_view(self) -> str:
         return self.cleaned_data.get("view") or "list"
+
+    def clean_week(self) -> date | None:
+        week: date | None = self.cleaned_data.get("week")
+        if week is not None and not rules.FIRST_DAY <= week <= rules.LAST_DAY:
+            raise forms.ValidationError(
+                _("The calendar cannot show that week: choose a date from %(first)s to %(last)s."),
+                params={"first": rules.FIRST_DAY.isoformat(), "last": rules.LAST_DAY.isoformat()},
+            )
+        return week
 
 
 def read_filters(params: Any) -> tuple[dict[str, Any], list[str]]:

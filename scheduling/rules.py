@@ -37,6 +37,10 @@ from recurrence.exceptions import DeserializationError, SerializationError
 from courses.errors import DomainError
 
 MAX_DURATION_MINUTES = 24 * 60
+# Days sessions may fall on and the calendar can show: far from the limits of Python's dates,
+# so a start plus a day, its week before and after, in any zone and in UTC, is still a date.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 _KNOWN_LINE = re.compile(r"^(RRULE|EXRULE|RDATE|EXDATE)[;:]", re.IGNORECASE)
 _FORBIDDEN_LINE = re.compile(r"^(DTSTART|DTEND)[;:]", re.IGNORECASE)
 _TIME_PARAMS = ("byhour", "byminute", "bysecond")
@@ -255,12 +259,29 @@ def _rule_starts(schedule: Schedule) -> Iterator[datetime]:
             yield start
 
 
+def in_range(moment: datetime) -> bool:
+    """An aware moment on a day from FIRST_DAY to LAST_DAY (in UTC)."""
+    try:
+        return FIRST_DAY <= moment.astimezone(UTC).date() <= LAST_DAY
+    except OverflowError:  # beyond what a datetime can hold in UTC
+        return False
+
+
+def out_of_range_message() -> str:
+    return _("Sessions can be planned only from %(first)s to %(last)s.") % {
+        "first": FIRST_DAY.isoformat(),
+        "last": LAST_DAY.isoformat(),
+    }
+
+
 def validate(schedule: Schedule, *, max_sessions: int, horizon_end: date) -> None:
     """Refuse a schedule that cannot be published. Raises RuleError naming the field."""
     if not 0 < schedule.duration_minutes <= MAX_DURATION_MINUTES:
         raise RuleError(
             _("A session lasts between 1 minute and 24 hours."), field="duration_minutes"
         )
+    if not FIRST_DAY <= schedule.start_date <= LAST_DAY:
+        raise RuleError(out_of_range_message(), field="start_date")
     first = schedule.first_start
     rules = [_dateutil_rule(r, first, schedule.tz) for r in schedule.recurrence.rrules]
     if rules and not any(rule.after(first, inc=True) == first for rule in rules):
@@ -276,7 +297,11 @@ def validate(schedule: Schedule, *, max_sessions: int, horizon_end: date) -> Non
     starts = _rule_starts(schedule)
     if schedule.is_open_ended:
         starts = itertools.takewhile(lambda s: s <= limit, starts)
-    produced = sum(1 for _ in itertools.islice(starts, max_sessions + 1))
+    produced = 0
+    for start in itertools.islice(starts, max_sessions + 1):
+        if start.date() > LAST_DAY:
+            raise RuleError(out_of_range_message())
+        produced += 1
     if produced > max_sessions:
         raise RuleError(
             _(

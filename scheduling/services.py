@@ -228,6 +228,9 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise InvalidSessionTime(_("A session must end after it starts."), field="ends_at")
     if ends_at - starts_at > timedelta(minutes=rules.MAX_DURATION_MINUTES):
         raise InvalidSessionTime(_("A session lasts at most 24 hours."), field="ends_at")
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not rules.in_range(moment):
+            raise InvalidSessionTime(rules.out_of_range_message(), field=name)
 
 
 def _check_venue(venue: Venue | None, course: Course) -> None:

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courses.api.base import DateTimeField
 from courses.models import AttendanceStatus
 from courses.selectors.register import RegisterRow, register_for, register_sessions_for_user
 from courses.services.attendance import Mark, register_apply
@@ -48,7 +49,7 @@ class StrictChoiceField(StrictTextMixin, serializers.ChoiceField):
     pass
 
 
-class StrictDateTimeField(StrictTextMixin, serializers.DateTimeField):
+class StrictDateTimeField(StrictTextMixin, DateTimeField):
     pass
 
 
