@@ -27,7 +27,7 @@ from courses.models import Centre, Course, EnrolmentStatus, Participant, Venue
 from scheduling import ical, rules
 from scheduling.models import Session, SessionStatus
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # rises when the same data gives other bytes (2: text values cleaned)
 
 
 def feed_host() -> str:

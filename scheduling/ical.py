@@ -7,19 +7,22 @@ What Google, Outlook, Apple Calendar and Thunderbird need, and how it is met:
   VEVENT with the same UID and RECURRENCE-ID for a moved one; sessions outside the rule are
   VEVENTs of their own (Outlook.com ignores RDATE);
 - stable UIDs, SEQUENCE that never falls, DTSTAMP and LAST-MODIFIED from the data, never from
-  the clock, so identical data gives identical bytes.
+  the clock, so identical data gives identical bytes;
+- text values without control characters (`clean_text`), whatever staff typed into a name.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
-from icalendar import Calendar, Event, Timezone, vDuration, vRecur
+from icalendar import Calendar, Event, Timezone, vDuration, vRecur, vText
 
 PRODID = "-//Integra//Integration centres scheduling//PL"
 DAY_NAMES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -156,14 +159,33 @@ def _first_in_1970(local: datetime, byday: str) -> datetime:
     return rule[0]
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """A TEXT value RFC 5545 allows: no control characters (a line break in a name or a title
+    typed by staff, a stray NUL or BEL, a lone surrogate). Line breaks of every kind become
+    "\\n" where the property is multi-line (DESCRIPTION; icalendar escapes it as \\n); other
+    control and surrogate characters are dropped (a tab is kept there). A single-line value
+    (SUMMARY, LOCATION, NAME) is one line with single spaces."""
+    value = _LINE_BREAK.sub("\n", value)
+    value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
+    if not multiline:
+        return " ".join(value.split())
+    return value.strip()
+
+
 def _add_text(event: Event, text: Text) -> None:
-    event.add("summary", text.summary)
-    if text.description:
-        event.add("description", text.description)
-    if text.location:
-        event.add("location", text.location)
-    if text.url:
-        event.add("url", text.url)
+    event.add("summary", clean_text(text.summary))
+    description = clean_text(text.description, multiline=True)
+    if description:
+        event.add("description", description)
+    location = clean_text(text.location)
+    if location:
+        event.add("location", location)
+    url = "".join(clean_text(text.url).split())  # a URI has no spaces either
+    if url:
+        event.add("url", url)
 
 
 def _stamp(event: Event, uid: str, sequence: int, last_modified: datetime) -> None:
@@ -220,10 +242,13 @@ def render(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
+    # NAME and the X-WR-* names are TEXT too: escaped like SUMMARY (icalendar does not know them).
+    name = clean_text(name)
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    description = clean_text(description, multiline=True)
     if description:
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", vText(description))
     cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(refresh))
     zones = sorted({str(s.start.tzinfo) for s in series} | {str(e.start.tzinfo) for e in events})
