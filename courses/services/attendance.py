@@ -30,6 +30,7 @@ from courses.selectors.register import register_expected
 from courses.selectors.tenancy import as_user
 from courses.services.audit import audit_record
 from courses.services.participants import ParticipantData, participant_upsert
+from courses.text import clean_line, clean_text, text_limit
 from scheduling.models import Session, SessionStatus
 
 
@@ -56,10 +57,21 @@ def _mark_time(at: datetime | None, now: datetime) -> datetime:
     return min(max(at, now - timedelta(days=7)), now)
 
 
+def _keep_newest(mark: Attendance, at: datetime) -> None:
+    """The same status again, made later on a phone: nothing to audit, but the mark now dates
+    from then, so a different tap made in between and arriving late cannot overwrite it."""
+    if at > mark.marked_at:
+        Attendance.objects.filter(pk=mark.pk).update(marked_at=at)
+        mark.marked_at = at
+
+
 def _change(mark: Attendance, *, status: str, at: datetime, actor: Any) -> None:
     """Record a new status on an existing mark, unless the mark on record is newer or says the
     same already; audited."""
-    if mark.marked_at > at or mark.status == status:
+    if mark.marked_at > at:
+        return
+    if mark.status == status:
+        _keep_newest(mark, at)
         return
     before = mark.status
     mark.status, mark.marked_at, mark.marked_by = status, at, as_user(actor)
@@ -99,6 +111,7 @@ def attendance_mark(
             .first()
         )
         if mark is not None and mark.status == status:
+            _keep_newest(mark, at)
             return mark
         allowed = on_register if on_register is not None else _on_register(session)
         if participant.erased_at is not None or participant.pk not in allowed:
@@ -144,6 +157,7 @@ def attendance_walk_in(
     _check_open(session, now=now)
     centre = session.course.centre
     at = _mark_time(at, now)
+    name = clean_line(name)  # compared below as it will be kept
     known = Participant.objects.filter(
         centre=centre, phone=normalise_mobile(phone, country)
     ).first()
@@ -200,7 +214,13 @@ def same_name(known: str, given: str) -> bool:
 def attendance_note(*, session: Session, note: str, actor: Any) -> Session:
     """The trainer's note on the register (not public); like marks, only on an open register."""
     _check_open(session, now=timezone.now())
-    note = (note or "").replace("\x00", "").strip()[:2000]
+    note = clean_text(note)
+    limit = text_limit("scheduling.Session.register_note")
+    if len(note) > limit:
+        raise DomainError(
+            _("The note is too long: at most %(limit)s characters.") % {"limit": limit},
+            field="note",
+        )
     if note == session.register_note:
         return session
     with transaction.atomic():
