@@ -19,8 +19,9 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from courses.models import Participant
+from courses.models import Participant, PhoneVerification
 from tests.courses.test_reports import AFTER, build_world
+from tests.verification import sms_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,6 +124,13 @@ def test_public_pages(
     page.locator("#id_phone").fill("601 000 099")
     page.locator("#id_sms_consent").check()
     submit.click()
+    # The code page, checked too, then the code from the SMS.
+    page.locator("#id_code").wait_for()
+    check(page, "")
+    page.locator("#id_code").fill(
+        sms_code(PhoneVerification.objects.latest("created_at").public_id)
+    )
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/me/[^/]+/\?enrolled="))
     expect(page.locator(".notice")).to_be_visible()
     check(page, "")
