@@ -16,7 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses.api.base import DateTimeField, LocalDateTimeField
+from courses.api.base import DateTimeField, LocalDateTimeField, SlugRelatedField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
 from scheduling import selectors, services
@@ -241,7 +241,7 @@ class SessionViewSet(
 
 
 class ClosureSerializer(serializers.ModelSerializer[Closure]):
-    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
+    centre: serializers.SlugRelatedField[Centre] = SlugRelatedField(
         slug_field="slug", queryset=Centre.objects.none(), allow_null=True, required=False
     )
 

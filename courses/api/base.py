@@ -7,25 +7,63 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from courses.errors import DomainError
 
+NULL_CHARACTERS = ProhibitNullCharactersValidator.message  # Django's, translated
+
+
+def null_character_errors(data: Any) -> Any:
+    """Where parsed input holds a NUL character (which PostgreSQL refuses in text), as field
+    errors nested like the input (list items by index); None when there is none."""
+    if isinstance(data, str):
+        return [NULL_CHARACTERS] if "\x00" in data else None
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, list):
+        items = ((str(index), value) for index, value in enumerate(data))
+    else:
+        return None
+    errors: dict[str, Any] = {}
+    for key, value in items:
+        if "\x00" in str(key):
+            errors["non_field_errors"] = [NULL_CHARACTERS]
+        elif (found := null_character_errors(value)) is not None:
+            errors[str(key)] = found
+    return errors or None
+
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser; a body nested too deep to read is a 400, not a 500."""
+    """DRF's JSON parser; a body nested too deep to read is a 400, not a 500, and so is a NUL
+    character anywhere in it (a 400 naming each field that holds one), for every endpoint and
+    every field: no lookup or write ever hands the database a NUL."""
 
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
         try:
-            return super().parse(stream, media_type, parser_context)
+            data = super().parse(stream, media_type, parser_context)
+            errors = null_character_errors(data)
         except RecursionError as exc:
             raise ParseError(_("The request body is nested too deeply to read.")) from exc
+        if errors is not None:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+class SlugRelatedField(serializers.SlugRelatedField[Any]):
+    """DRF's, but a NUL character is the field's 400 before any lookup (a form-encoded body is
+    not read by our JSON parser; PostgreSQL refuses NUL in a query, which was a 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(NULL_CHARACTERS, code="null_characters_not_allowed")
+        return super().to_internal_value(data)
 
 
 class Pagination(PageNumberPagination):
@@ -53,6 +91,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             data = {"non_field_errors": [str(m) for m in exc.messages]}
         return Response(data, status=400)
+    # Imported here: rest_framework.views reads the parser setting, which names this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     return drf_exception_handler(exc, context)
 
 

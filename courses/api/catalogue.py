@@ -15,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from courses.api.base import SlugRelatedField
 from courses.api.permissions import CentrePermission
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as selectors
@@ -73,7 +74,7 @@ class CentreViewSet(
 
 
 class VenueSerializer(serializers.ModelSerializer[Venue]):
-    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
+    centre: serializers.SlugRelatedField[Centre] = SlugRelatedField(
         slug_field="slug", queryset=Centre.objects.none()
     )
 
@@ -120,7 +121,7 @@ class VenueViewSet(viewsets.ModelViewSet[Venue]):
 
 
 class CourseSerializer(serializers.ModelSerializer[Course]):
-    centre: serializers.SlugRelatedField[Centre] = serializers.SlugRelatedField(
+    centre: serializers.SlugRelatedField[Centre] = SlugRelatedField(
         slug_field="slug", queryset=Centre.objects.none()
     )
     venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
