@@ -118,7 +118,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # feeds are kept apart, in each process's memory: they are keyed by their ETag, so a process
 # never serves a stale one, and a hit costs no query (FEED_CACHE_URL to share them).
 CACHES = {
-    "default": env.cache("CACHE_URL", default="dbcache://integra_cache"),
+    # Tests always count in the test database's table, rolled back after each test, whatever
+    # CACHE_URL says: one Redis would mix the counts of the parallel test processes.
+    "default": env.cache("CACHE_URL", default="dbcache://integra_cache")
+    if not TESTING
+    else env.cache_url_config("dbcache://integra_cache"),
     "feeds": env.cache("FEED_CACHE_URL", default="locmemcache://feeds"),
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":

@@ -216,7 +216,6 @@ def test_two_processes_share_one_count(tmp_path) -> None:
         "PATH": os.environ["PATH"],
         "VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CACHE_URL": "dbcache://integra_cache",
         "ENROLMENT_RATE": "3/hour",
         "TESTING": "1",
         "LOG_LEVEL": "WARNING",
