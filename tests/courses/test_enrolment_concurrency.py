@@ -88,9 +88,10 @@ def _meet(
     after: bool = False,
     when: Callable[..., bool] | None = None,
 ) -> None:
-    """Make the threads meet at `courses.services.enrolment.<name>`: before the call or, with `after`,
-    once it returned; with `when`, only at the calls it picks. Unless something serialises them,
-    every thread then does all that comes before that point before any does what comes after."""
+    """Make the threads meet at `courses.services.enrolment.<name>`: before the call or, with
+    `after`, once it returned; with `when`, only at the calls it picks. Unless something
+    serialises them, every thread then does all that comes before that point before any does
+    what comes after."""
     barrier = threading.Barrier(parties, timeout=WAIT)
     real = getattr(services, name)
 

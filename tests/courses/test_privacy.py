@@ -21,9 +21,10 @@ from courses.models import (
     Participant,
 )
 from courses.services import privacy
-from notifications import services as outbox
 from notifications.backends import memory
 from notifications.models import MessageStatus, OutboundMessage, PhoneOptOut
+from notifications.services import dispatch as outbox
+from notifications.services import optout
 from tests.factories import (
     AttendanceFactory,
     CourseFactory,
@@ -410,5 +411,5 @@ def test_a_late_failure_report_about_an_erased_persons_sms_lists_no_empty_number
     assert message is not None
     privacy.participant_erase(participant=olena)
     message.refresh_from_db()
-    outbox.phone_opt_out(phone=message.phone, reason="invalid", detail="provider error 30006")
+    optout.phone_opt_out(phone=message.phone, reason="invalid", detail="provider error 30006")
     assert not PhoneOptOut.objects.filter(phone="").exists()
