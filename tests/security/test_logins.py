@@ -114,6 +114,17 @@ def test_the_lock_expires_after_the_cool_off(client, trainer_account) -> None:
         assert log_in(client).status_code == 302
 
 
+def test_each_attempt_while_locked_starts_the_cool_off_again(client, trainer_account) -> None:
+    with time_machine.travel("2026-11-02 10:00 +00:00", tick=False) as traveller:
+        fail(client)
+        traveller.shift(timedelta(minutes=10))
+        assert log_in(client).status_code == 429
+        traveller.shift(timedelta(minutes=6))  # 16 minutes after the lock, 6 after that attempt
+        assert log_in(client).status_code == 429
+        traveller.shift(timedelta(minutes=16))
+        assert log_in(client).status_code == 302
+
+
 def test_the_locked_out_page_is_the_sites_own_and_translated(client, trainer_account) -> None:
     fail(client)
     response = log_in(client, HTTP_ACCEPT_LANGUAGE="uk")
