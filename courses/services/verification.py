@@ -118,18 +118,24 @@ def verification_resend(*, verification: str, client: str) -> Started:
     started = verification_start(
         course=old.course,
         session=old.session,
-        person=ParticipantData(
-            name=old.name,
-            phone=old.phone,
-            language=old.language,
-            email=old.email,
-            sms_consent=True,
-        ),
+        person=_person(old),
         channel=old.channel,
         client=client,
     )
     PhoneVerification.objects.filter(pk=old.pk).update(used_at=timezone.now())
     return started
+
+
+def _person(request: PhoneVerification, *, consent_source: str = "") -> ParticipantData:
+    """What the person typed, kept with the request (consent was given to ask for the code)."""
+    return ParticipantData(
+        name=request.name,
+        phone=request.phone,
+        language=request.language,
+        email=request.email,
+        sms_consent=True,
+        consent_source=consent_source,
+    )
 
 
 def _open(public_id: str) -> PhoneVerification:
@@ -161,14 +167,7 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
                 return enrolment_request(
                     course=found.course,
                     session=found.session,
-                    person=ParticipantData(
-                        name=locked.name,
-                        phone=locked.phone,
-                        language=locked.language,
-                        email=locked.email,
-                        sms_consent=True,
-                        consent_source=ConsentSource.VERIFIED_CODE,
-                    ),
+                    person=_person(locked, consent_source=ConsentSource.VERIFIED_CODE),
                     channel=locked.channel,
                     verified=True,
                 )
