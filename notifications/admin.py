@@ -22,7 +22,13 @@ from notifications.texts_sample import SAMPLE_CONTEXT
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
     list_display = ["due_at", "participant", "kind", "status", "segments", "encoding", "sent_at"]
-    list_filter = ["status", "kind", "enrolment__course__centre", "enrolment__course", "encoding"]
+    list_filter = [
+        "status",
+        "kind",
+        ("enrolment__course__centre", admin.RelatedOnlyFieldListFilter),
+        ("enrolment__course", admin.RelatedOnlyFieldListFilter),
+        "encoding",
+    ]
     search_fields = ["participant__name", "participant__phone", "provider_id"]
     list_select_related = ["participant"]
     date_hierarchy = "due_at"
@@ -69,9 +75,18 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
 @admin.register(PhoneOptOut)
 class PhoneOptOutAdmin(admin.ModelAdmin):
+    """Numbers that get no SMS. Centre staff see only the numbers of people in their centres
+    (the list is of every centre's numbers); superusers see all."""
+
     list_display = ["phone", "reason", "detail", "created_at"]
     list_filter = ["reason"]
     search_fields = ["phone"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PhoneOptOut]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(phone__in=selectors.participant_phones_for_user(request.user))
 
 
 class MessageInline(admin.TabularInline):

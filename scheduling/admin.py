@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -50,7 +49,7 @@ class SessionAdmin(CentreScopedAdmin):
     centre_path = "course__centre"
     list_display = ["__str__", "starts_at", "venue", "status", "moved", "register_link"]
     list_filter = [
-        "course__centre",
+        ("course__centre", admin.RelatedOnlyFieldListFilter),
         "course__kind",
         "status",
         "moved",
@@ -157,7 +156,10 @@ class SessionAdmin(CentreScopedAdmin):
 @admin.register(Closure)
 class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):
     list_display = ["__str__", "centre", "starts_on", "ends_on"]
-    list_filter = ["centre", ("starts_on", admin.DateFieldListFilter)]
+    list_filter = [
+        ("centre", admin.RelatedOnlyFieldListFilter),
+        ("starts_on", admin.DateFieldListFilter),
+    ]
 
     def save_model(self, request: HttpRequest, obj: Closure, form: Any, change: bool) -> None:
         services.closure_save(closure=obj)
@@ -180,7 +182,10 @@ class ClosureAdmin(CentreScopedAdmin, TranslationAdmin):
 
 @admin.register(CalendarToken)
 class CalendarTokenAdmin(admin.ModelAdmin):
-    """Private calendar links of trainers: create one for a person, revoke it when it leaks."""
+    """Private calendar links of trainers: create one for a person, revoke it when it leaks.
+
+    A link shows every course its trainer teaches, published or not: centre staff see and make
+    links only for trainers who teach in their centres and nowhere else (superusers: all)."""
 
     list_display = ["user", "created_at", "revoked_at", "address"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
@@ -192,15 +197,11 @@ class CalendarTokenAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).select_related("user")
         if request.user.is_superuser:
             return qs
-        managed = selectors.centres_managed_for_user(request.user)
-        return qs.filter(user__courses__centre__in=managed).distinct()
+        return qs.filter(user__in=selectors.trainers_managed_for_user(request.user))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user" and not request.user.is_superuser:
-            managed = selectors.centres_managed_for_user(request.user)
-            kwargs["queryset"] = (
-                get_user_model().objects.filter(courses__centre__in=managed).distinct()
-            )
+            kwargs["queryset"] = selectors.trainers_managed_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("address"))

@@ -81,7 +81,7 @@ class CentreAdmin(TranslationAdmin):
 @admin.register(Venue)
 class VenueAdmin(CentreScopedAdmin, TranslationAdmin):
     list_display = ["name", "city", "centre"]
-    list_filter = ["centre"]
+    list_filter = [("centre", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "city", "address"]
 
     def save_model(self, request: HttpRequest, obj: Venue, form: Any, change: bool) -> None:
@@ -152,7 +152,14 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
         "published",
         "report_link",
     ]
-    list_filter = ["centre", "kind", "audience", "booking_mode", "published", "start_date"]
+    list_filter = [
+        ("centre", admin.RelatedOnlyFieldListFilter),
+        "kind",
+        "audience",
+        "booking_mode",
+        "published",
+        "start_date",
+    ]
     search_fields = ["title", "slug"]
     filter_horizontal = ["trainers"]
     inlines = [SessionInline]
@@ -187,6 +194,11 @@ class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
     def cancel_courses(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
         cancelled = sum(services.course_cancel(course=c, actor=request.user) for c in queryset)
         self.message_user(request, _("Sessions cancelled: %(n)s.") % {"n": cancelled})
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "trainers":
+            kwargs["queryset"] = selectors.trainer_choices_for_user(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def delete_model(self, request: HttpRequest, obj: Course) -> None:
         services.course_delete(course=obj)

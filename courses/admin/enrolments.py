@@ -46,7 +46,12 @@ class EnrolmentAdmin(CentreScopedAdmin):
         "source",
         "created_at",
     ]
-    list_filter = ["course__centre", "status", "source", "course"]
+    list_filter = [
+        ("course__centre", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "source",
+        ("course", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["participant__name", "participant__phone", "course__title"]
     list_select_related = ["participant", "course", "session"]
     inlines = [EnrolmentEventInline]

@@ -24,7 +24,12 @@ from courses.services.participants import participant_new_token, participant_sav
 @admin.register(Participant)
 class ParticipantAdmin(CentreScopedAdmin):
     list_display = ["display_name", "phone", "centre", "language", "sms_consent", "created_at"]
-    list_filter = ["centre", "language", "sms_consent", ("erased_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        ("centre", admin.RelatedOnlyFieldListFilter),
+        "language",
+        "sms_consent",
+        ("erased_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "phone"]
     readonly_fields = [
         "personal_link",

@@ -184,6 +184,8 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         if request is not None:
             self.fields["centre"].queryset = selectors.centres_managed_for_user(request.user)  # type: ignore[attr-defined]
             self.fields["venue"].queryset = selectors.venues_managed_for_user(request.user)  # type: ignore[attr-defined]
+            trainers = self.fields["trainers"].child_relation  # type: ignore[attr-defined]
+            trainers.queryset = selectors.trainer_choices_for_user(request.user)
 
     def to_representation(self, instance: Course) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Q, QuerySet
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 from courses.models import (
     Centre,
     Course,
+    Participant,
     Venue,
 )
 
@@ -51,6 +53,38 @@ def courses_managed_for_user(user: User) -> QuerySet[Course]:
     )
 
 
+def trainer_choices_for_user(user: User) -> QuerySet[Any]:
+    """Who the user may make a trainer of their courses: the staff of their centres and the
+    trainers of those centres' courses (superusers: every user)."""
+    account = as_user(user)
+    users = get_user_model().objects.order_by("username")
+    if account is None:
+        return users.none()
+    if account.is_superuser:
+        return users
+    managed = centres_managed_for_user(account)
+    return users.filter(Q(staff_centres__in=managed) | Q(courses__centre__in=managed)).distinct()
+
+
+def trainers_managed_for_user(user: User) -> QuerySet[Any]:
+    """Trainers all of whose courses are in the user's centres (superusers: every trainer). A
+    trainer's private calendar link shows every course they teach, published or not, so only
+    someone who manages all of them may make or see one."""
+    account = as_user(user)
+    trainers = get_user_model().objects.filter(courses__isnull=False).order_by("username")
+    if account is None:
+        return trainers.none()
+    if account.is_superuser:
+        return trainers.distinct()
+    managed = centres_managed_for_user(account)
+    elsewhere = Course.objects.exclude(centre__in=managed).filter(trainers__isnull=False)
+    return (
+        trainers.filter(courses__centre__in=managed)
+        .exclude(pk__in=elsewhere.values("trainers"))
+        .distinct()
+    )
+
+
 def courses_visible_for_user(user: User) -> QuerySet[Course]:
     """Published courses for everyone, plus every course of the centres the user manages."""
     visible = Q(published=True)
@@ -60,6 +94,15 @@ def courses_visible_for_user(user: User) -> QuerySet[Course]:
         Course.objects.filter(visible)
         .select_related("centre", "venue")
         .prefetch_related("trainers")
+    )
+
+
+def participant_phones_for_user(user: User) -> QuerySet[Any]:
+    """The phone numbers of the people in the user's centres (erased people have none)."""
+    return (
+        Participant.objects.filter(centre__in=centres_managed_for_user(user))
+        .exclude(phone="")
+        .values("phone")
     )
 
 
