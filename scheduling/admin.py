@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses.admin.base import CentreScopedAdmin
+from courses.admin.base import CentreScopedAdmin, TextLimitsMixin
 from courses.errors import DomainError
 from courses.selectors import tenancy as selectors
 from scheduling import rules, services
@@ -44,7 +44,7 @@ class SessionForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(CentreScopedAdmin):
+class SessionAdmin(TextLimitsMixin, CentreScopedAdmin):
     form = SessionForm
     centre_path = "course__centre"
     list_display = ["__str__", "starts_at", "venue", "status", "moved", "register_link"]

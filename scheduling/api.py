@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from courses.api.base import DateTimeField, LocalDateTimeField, SlugRelatedField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
+from courses.text import text_limit
 from scheduling import selectors, services
 from scheduling.models import Closure, Session, SessionStatus
 
@@ -58,6 +59,7 @@ class SessionSerializer(serializers.ModelSerializer[Session]):
             "sequence",
         ]
         read_only_fields = ["status", "moved", "sequence"]
+        extra_kwargs = {"note": {"max_length": text_limit("scheduling.Session.note")}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +76,7 @@ class SessionDetailsSerializer(serializers.ModelSerializer[Session]):
     class Meta:
         model = Session
         fields = ["capacity", "note"]
+        extra_kwargs = {"note": {"max_length": text_limit("scheduling.Session.note")}}
 
 
 class SessionMoveSerializer(serializers.Serializer[dict[str, Any]]):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.errors import InvalidSessionTime, SessionCancelled, WrongCentre
 from courses.models import Centre, Course, Venue
 from courses.services.enrolment import waitlist_promote
+from courses.text import clean_text, limit_check, text_limit
 from scheduling import rules, signals
 from scheduling.models import CalendarToken, Closure, Session, SessionStatus
 
@@ -291,6 +292,7 @@ def session_add(
     """Add a one-off session outside the course's rule."""
     _check_times(starts_at, ends_at)
     _check_venue(venue, course)
+    note = _note(note)
     with transaction.atomic():
         session = Session.objects.create(
             course=course,
@@ -304,10 +306,20 @@ def session_add(
     return session
 
 
+def _note(note: str) -> str:
+    """A session's (public) note, cleaned of control and invisible characters; refused
+    (ValidationError) when longer than its limit."""
+    note = clean_text(note)
+    limit_check("note", note, text_limit("scheduling.Session.note"))
+    return note
+
+
 def session_update_details(
     *, session: Session, capacity: int | object | None = _UNSET, note: str | None = None
 ) -> Session:
     """Change what is not time, place or status: the capacity override and the note."""
+    if note is not None:
+        note = _note(note)
     with transaction.atomic():
         session = _locked_session(session)
         fields = []

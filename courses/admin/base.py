@@ -14,6 +14,19 @@ from courses.models import (
     Venue,
 )
 from courses.selectors import tenancy as selectors
+from courses.text import field_text_limit
+
+
+class TextLimitsMixin:
+    """Free text fields (descriptions, opening hours, notes...) get their limit from
+    `courses.text.TEXT_LIMITS` as the form field's max_length: a longer text is a form error
+    (Django's translated message) and the text box says how much it takes."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        limit = field_text_limit(db_field)
+        if limit is not None:
+            kwargs["max_length"] = limit
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class CentreScopedAdmin(admin.ModelAdmin):

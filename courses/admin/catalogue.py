@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from courses.admin.base import CentreScopedAdmin
+from courses.admin.base import CentreScopedAdmin, TextLimitsMixin
 from courses.models import (
     Centre,
     Course,
@@ -22,13 +22,14 @@ from courses.models import (
 )
 from courses.selectors import tenancy as selectors
 from courses.services import catalogue as services
+from courses.text import RECURRENCE_MAX_LENGTH
 from scheduling import rules
 from scheduling.links import embed_snippet, subscribe_links
 from scheduling.models import Session
 
 
 @admin.register(Centre)
-class CentreAdmin(TranslationAdmin):
+class CentreAdmin(TextLimitsMixin, TranslationAdmin):
     list_display = ["name", "city", "voivodeship", "network", "phone"]
     list_filter = ["voivodeship", "network"]
     search_fields = ["name", "city"]
@@ -79,7 +80,7 @@ class CentreAdmin(TranslationAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(CentreScopedAdmin, TranslationAdmin):
+class VenueAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
     list_display = ["name", "city", "centre"]
     list_filter = [("centre", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "city", "address"]
@@ -97,6 +98,7 @@ class CourseForm(forms.ModelForm):
     recurrence = forms.CharField(
         label=_("recurrence"),
         required=False,
+        max_length=RECURRENCE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60, "spellcheck": "false"}),
         help_text=_(
             "One rule per line, e.g. RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=24 — skip a date with "
@@ -124,7 +126,7 @@ class CourseForm(forms.ModelForm):
             raise ValidationError(str(exc.message)) from exc
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TextLimitsMixin, admin.TabularInline):
     model = Session
     extra = 0
     fields = ["starts_at", "ends_at", "venue", "status", "moved", "capacity", "note"]
@@ -140,7 +142,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(CentreScopedAdmin, TranslationAdmin):
+class CourseAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
     form = CourseForm
     list_display = [
         "title",

@@ -20,8 +20,14 @@ from courses.api.permissions import CentrePermission
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as selectors
 from courses.services import catalogue as services
+from courses.text import RECURRENCE_MAX_LENGTH, text_limit
 
 TRANSLATED_LANGUAGES = ("pl", "uk", "en", "ru")
+
+
+def _limited(label: str, *names: str) -> dict[str, dict[str, Any]]:
+    """max_length for free text fields (courses.text.TEXT_LIMITS), in every language."""
+    return {name: {"max_length": text_limit(label)} for name in names}
 
 
 class CentreSerializer(serializers.ModelSerializer[Centre]):
@@ -42,6 +48,7 @@ class CentreSerializer(serializers.ModelSerializer[Centre]):
             "timezone",
             "opening_hours",
         ]
+        extra_kwargs = _limited("courses.Centre.opening_hours", "opening_hours")
 
 
 class CentreViewSet(
@@ -81,6 +88,7 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
     class Meta:
         model = Venue
         fields = ["id", "centre", "name", "address", "postal_code", "city", "accessibility"]
+        extra_kwargs = _limited("courses.Venue.accessibility", "accessibility")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,10 +139,13 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         max_length=200,
         help_text="Title in the request's language (Accept-Language), falling back to Polish.",
     )
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=text_limit("courses.Course.description")
+    )
     recurrence = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=RECURRENCE_MAX_LENGTH,
         help_text=(
             "RFC 5545 lines (RRULE, EXRULE, RDATE, EXDATE) in the centre's local time, e.g. "
             "'RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=24\\nEXDATE:20261229'. Empty: one session."
@@ -172,7 +183,13 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         ]
         extra_kwargs = {
             **{f"title_{lang}": {"required": False} for lang in TRANSLATED_LANGUAGES},
-            **{f"description_{lang}": {"required": False} for lang in TRANSLATED_LANGUAGES},
+            **{
+                f"description_{lang}": {
+                    "required": False,
+                    "max_length": text_limit("courses.Course.description"),
+                }
+                for lang in TRANSLATED_LANGUAGES
+            },
             "trainers": {"required": False},
         }
         # Uniqueness of (centre, slug) is checked by the model's full_clean in the service.

@@ -13,8 +13,15 @@ from django.utils import timezone
 from courses import signals
 from courses.models import Centre, Course, Venue
 from courses.services.enrolment import waitlist_promote
+from courses.text import instance_tidy
 from scheduling import rules
 from scheduling.services import SyncResult, course_sessions_sync, course_touch, session_cancel
+
+# Text typed by staff is cleaned before it is kept (courses.text: no control, direction-override
+# or zero-width characters; one line for names, line breaks kept in the longer texts) and
+# refused when longer than its limit (ValidationError, as a form would).
+CENTRE_LINES = ("name", "network", "address", "city")
+VENUE_LINES = ("name", "address", "city")
 
 
 def course_save(
@@ -26,6 +33,7 @@ def course_save(
     past is history). Raises ValidationError and saves nothing when a field or the rule is wrong.
     """
     creating = course.pk is None
+    instance_tidy(course, lines=("title",), texts=("description",))
     course.full_clean()
     previous_capacity = (
         None
@@ -99,18 +107,20 @@ def course_update(*, course: Course, **fields: Any) -> tuple[Course, SyncResult]
 def centre_save(*, centre: Centre, **fields: Any) -> Centre:
     """Change a centre's details (its feeds and pages follow: their fingerprint includes the
     centre's modification time)."""
+    for name, value in fields.items():
+        setattr(centre, name, value)
+    instance_tidy(centre, lines=CENTRE_LINES, texts=("opening_hours",))
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(centre, name, value)
         centre.save()
     return centre
 
 
 def venue_save(*, venue: Venue, **fields: Any) -> Venue:
     """Add a venue or change it; the feeds of its courses follow."""
+    for name, value in fields.items():
+        setattr(venue, name, value)
+    instance_tidy(venue, lines=VENUE_LINES, texts=("accessibility",))
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(venue, name, value)
         venue.save()
     return venue
 
