@@ -52,10 +52,10 @@ def enrolment_request(
     if not staff and not verified:
         raise PhoneNotVerified(_("Please confirm your phone number with the code we send."))
     if person.sms_consent and not person.consent_source:
-        source = ConsentSource.WALK_IN if walk_in else ConsentSource.DESK
+        given = ConsentSource.WALK_IN if walk_in else ConsentSource.DESK
         if channel == "api":
-            source = ConsentSource.API_STAFF
-        person = replace(person, consent_source=source)
+            given = ConsentSource.API_STAFF
+        person = replace(person, consent_source=given)
     if staff:
         source = EnrolmentSource.WALK_IN if walk_in else EnrolmentSource.STAFF
     else:
