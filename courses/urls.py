@@ -48,6 +48,7 @@ urlpatterns = [
     path("me/<str:token>/export/", me.me_export, name="me-export"),
     path("me/<str:token>/erase/", me.me_erase, name="me-erase"),
     path("me/<str:token>/sms/<slug:action>/", me.me_sms, name="me-sms"),
+    path("me/<str:token>/language/", me.me_language, name="me-language"),
     path(
         "me/<str:token>/enrolments/<int:enrolment_id>/<slug:action>/",
         me.me_action,

@@ -1,5 +1,15 @@
 """The participant's own page (/me/<token>/): places and waitlist positions, cancel, answer an
-offer, stop SMS, download or erase their data. Every page carries the token: never cached."""
+offer, stop SMS, change the language, download or erase their data. Every page carries the
+token: never cached, and sent with `Referrer-Policy: no-referrer`, so no other site (nor a
+log of our own) ever sees the address.
+
+The POSTs under /me/<token>/ are exempt from Django's CSRF check, on purpose. They are
+authorized by the unguessable token in their address (256 bits), not by a cookie: a site that
+does not know the token cannot forge them, and one that knows it needs no forgery, it can act
+as the person directly. The check would add nothing and break them: with no-referrer, browsers
+send `Origin: null` with the page's own forms, which Django refuses. For the same reason the
+language switcher of these pages posts here (me_language), not to Django's set_language.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.errors import DomainError
@@ -70,11 +81,7 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "LANGUAGE_CODE": lang,
             },
         )
-    # The token is in the address: other sites never see it ("no-referrer" would make browsers
-    # send "Origin: null" with the page's own forms, which the CSRF check refuses).
-    response["Referrer-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private(response)
 
 
 ACTIONS: dict[str, Callable[..., Enrolment]] = {
@@ -91,6 +98,7 @@ DONE = {
 }
 
 
+@csrf_exempt  # authorized by the token in the address (see the module's docstring)
 @require_POST
 def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) -> HttpResponse:
     participant = _participant(token)
@@ -108,9 +116,10 @@ def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) 
         else:
             done = _("You left the waitlist.") if was_waiting else DONE[action]
             messages.success(request, str(done))
-    return redirect(participant.get_absolute_url() + f"#enrolment-{enrolment.pk}")
+    return _private(redirect(participant.get_absolute_url() + f"#enrolment-{enrolment.pk}"))
 
 
+@csrf_exempt  # authorized by the token in the address (see the module's docstring)
 @require_POST
 def me_sms(request: HttpRequest, token: str, action: str) -> HttpResponse:
     """Stop or restart SMS from the personal page (alphanumeric senders cannot receive STOP)."""
@@ -125,12 +134,35 @@ def me_sms(request: HttpRequest, token: str, action: str) -> HttpResponse:
             messages.success(request, str(_("You will get no more SMS from us.")))
         else:
             messages.success(request, str(_("SMS are on again.")))
-    return redirect(participant.get_absolute_url())
+    return _private(redirect(participant.get_absolute_url()))
+
+
+@csrf_exempt  # authorized by the token in the address (see the module's docstring)
+@require_POST
+def me_language(request: HttpRequest, token: str) -> HttpResponse:
+    """The page's language switcher: remembered in the language cookie, as Django's
+    set_language does, then back to the personal page."""
+    participant = _participant(token)
+    response = redirect(participant.get_absolute_url())
+    lang = request.POST.get("language", "")
+    if lang in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            lang,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return _private(response)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages under /me/ carry the token: never cached, never sent on to other sites."""
-    response["Referrer-Policy"] = "same-origin"
+    """Pages under /me/ carry the token: never cached, never sent on to other sites (nor in
+    the Referer of the page's own requests)."""
+    response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -142,16 +174,23 @@ def me_export(request: HttpRequest, token: str) -> HttpResponse:
     return _private(json_download(data, "my-data.json"))
 
 
+@csrf_exempt  # authorized by the token in the address (see the module's docstring)
 @require_http_methods(["GET", "POST"])
 def me_erase(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: what erasing means, and a button. POST (with the CSRF token): erase, then say so.
+    """GET: what erasing means, and a button. POST: erase, then say so.
     The personal link stops working at once, so the answer is a page, not a redirect."""
     participant = _participant(token)
     lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
     with translation.override(lang):
         if request.method == "POST":
             privacy.participant_erase(participant=participant, reason="request")
-            response = render(request, "courses/privacy/erased.html", {"LANGUAGE_CODE": lang})
+            response = _private(
+                render(request, "courses/privacy/erased.html", {"LANGUAGE_CODE": lang})
+            )
+            # The token in the address is dead now: the page's language switcher (Django's
+            # set_language, CSRF-checked) may send the origin again.
+            response["Referrer-Policy"] = "same-origin"
+            return response
         else:
             active = participant.enrolments.filter(status__in=ACTIVE_STATUSES).count()
             response = render(

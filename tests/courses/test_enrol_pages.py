@@ -210,7 +210,7 @@ def test_personal_page_is_private(client, course) -> None:
     form_enrol(client, URL, form())
     token = Participant.objects.get().token
     response = client.get(f"/me/{token}/")
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
 
 
