@@ -83,11 +83,14 @@ def course_sessions_sync(
     that instant are history and stay as they are. Writes nothing when nothing changed.
 
     `closures` may be passed when generating many courses of one centre at once (all closures of
-    the course's centre and the global ones).
+    the course's centre and the global ones). A course deleted meanwhile has nothing to
+    generate: nothing is written.
     """
     with transaction.atomic():
-        # One generation per course at a time; the unique constraint backs it.
-        Course.objects.select_for_update().filter(pk=course.pk).values_list("pk").get()
+        # One generation per course at a time; the unique constraint backs it. The course row
+        # is locked before anything else, as course_delete does.
+        if not Course.objects.select_for_update().filter(pk=course.pk).values_list("pk"):
+            return SyncResult()
         schedule = course.schedule()
         until = course.centre.horizon_end(now) if schedule.is_open_ended else date.max
         closed = ClosedDays(
@@ -178,10 +181,14 @@ def sessions_extend_horizon(*, now: datetime | None = None) -> SyncResult:
 
 
 def _centre_courses_resync(centre: Centre | None) -> None:
-    """After a closure changed: re-generate the future of the courses it may touch."""
-    courses = Course.objects.select_related("centre")
-    if centre is not None:
-        courses = courses.filter(centre=centre)
+    """After a closure changed: re-generate the future of the courses it may touch.
+
+    Their rows are locked first, all of them, in id order: a course deleted at the same moment
+    (course_delete locks its row before its centre's) is then either deleted before (and is not
+    among them) or waits until this is done; one by one, each would wait for the other."""
+    scope = Course.objects.all() if centre is None else Course.objects.filter(centre=centre)
+    ids = list(scope.select_for_update().order_by("pk").values_list("pk", flat=True))
+    courses = Course.objects.select_related("centre").filter(pk__in=ids)
     courses_sessions_sync(courses=courses.order_by("centre_id", "pk"), since=timezone.now())
 
 

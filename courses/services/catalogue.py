@@ -68,8 +68,14 @@ def course_cancel(*, course: Course, actor: Any = None) -> int:
 
 
 def course_delete(*, course: Course) -> None:
-    """Delete a course with its sessions; its centre's feeds change with it."""
+    """Delete a course with its sessions; its centre's feeds change with it.
+
+    The course row is locked first, as the re-generation of its sessions locks it (a closure
+    saved or deleted at the same moment): they take turns, and neither finds the other's half
+    done. A course deleted meanwhile stays deleted."""
     with transaction.atomic():
+        if not Course.objects.select_for_update().filter(pk=course.pk).values_list("pk"):
+            return
         Centre.calendar_touch(centre_ids=[course.centre_id])
         course.delete()
 
