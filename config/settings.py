@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["courses.api.permissions.StaffWritesPublicReads"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "courses.api.base.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "courses.api.schema.AutoSchema",  # documents the error answers
     "EXCEPTION_HANDLER": "courses.api.base.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "courses.api.base.JSONParser",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
@@ -115,6 +116,21 @@ class DateTimeField(serializers.DateTimeField):
         except OverflowError:
             self.fail("overflow")
         return value
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "18:00",
+        "description": "Local time, HH:MM (HH:MM:SS is read too; answers give HH:MM).",
+    }
+)
+class HourMinuteField(serializers.TimeField):
+    """A wall-clock time as "HH:MM" (what DRF calls format "time" is HH:MM:SS[.ffffff])."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
 class LocalDateTimeField(DateTimeField):

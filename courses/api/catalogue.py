@@ -15,7 +15,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses.api.base import SlugRelatedField
+from courses.api.base import HourMinuteField, SlugRelatedField
 from courses.api.permissions import CentrePermission
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as selectors
@@ -151,7 +151,7 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
             "'RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=24\\nEXDATE:20261229'. Empty: one session."
         ),
     )
-    start_time = serializers.TimeField(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"])
+    start_time = HourMinuteField()
     url = serializers.SerializerMethodField()
 
     class Meta:
