@@ -35,6 +35,9 @@ class CentreAdmin(TextLimitsMixin, TranslationAdmin):
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["staff"]
+
+    class Media:
+        js = ["js/select-on-focus.js"]  # the embed snippet selects itself (no inline handler)
     exclude = ["calendar_changed_at"]  # kept by the model itself (feed ETags), never typed in
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Centre]:
@@ -63,7 +66,7 @@ class CentreAdmin(TextLimitsMixin, TranslationAdmin):
             return "-"
         snippet = embed_snippet(obj)
         return format_html(
-            '<textarea readonly rows="3" cols="80" onfocus="this.select()">{}</textarea>'
+            '<textarea readonly rows="3" cols="80" data-select-on-focus>{}</textarea>'
             '<p class="help">{}</p>',
             snippet,
             _(

@@ -93,7 +93,7 @@ def test_embed_is_frameable_in_the_requested_language_and_other_pages_are_not(
     response = client.get("/embed/cic-poznan/?lang=uk&weeks=2&kind=polish_course")
     assert response.status_code == 200
     assert "X-Frame-Options" not in response.headers
-    assert response["Content-Security-Policy"] == "frame-ancestors *"
+    assert "frame-ancestors *" in response["Content-Security-Policy"]
     html = response.content.decode()
     assert '<html lang="uk">' in html
     assert "Польська мова A1" in html
