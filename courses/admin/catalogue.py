@@ -38,6 +38,7 @@ class CentreAdmin(TextLimitsMixin, TranslationAdmin):
 
     class Media:
         js = ["js/select-on-focus.js"]  # the embed snippet selects itself (no inline handler)
+
     exclude = ["calendar_changed_at"]  # kept by the model itself (feed ETags), never typed in
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Centre]:
