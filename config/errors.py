@@ -1,4 +1,5 @@
-"""The site's 400 page: JSON for clients that speak JSON, Django's page for the others."""
+"""The site's 400 and 404 pages: JSON for clients that speak JSON, Django's pages for the
+others."""
 
 from __future__ import annotations
 
@@ -26,3 +27,12 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     else:
         detail = _("The request could not be read.")
     return JsonResponse({"detail": detail}, status=400)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL no route matches (under /api/: an id that is not a number, such as /courses/1.5/,
+    or a resource that does not exist) answers JSON there, as the API's own 404s do; other pages
+    keep Django's 404 page."""
+    if not _speaks_json(request):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -20,3 +20,5 @@ urlpatterns = [
 
 # A request Django refuses (a body over DATA_UPLOAD_MAX_MEMORY_SIZE...): JSON under /api/.
 handler400 = "config.errors.bad_request"
+# A URL no route matches: JSON under /api/ too.
+handler404 = "config.errors.page_not_found"
