@@ -83,3 +83,12 @@ def country_choices(language: str) -> list[tuple[str, str]]:
         key=lambda c: collation_key(names.get(c, c), language),
     )
     return [(code, label(code)) for code in (*FIRST_COUNTRIES, *others)]
+
+
+def display_phone(e164: str) -> str:
+    """A stored number as people read it: "+48 601 000 011"."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

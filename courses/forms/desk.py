@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import DomainError
@@ -28,7 +28,7 @@ class DeskEnrolmentForm(forms.Form):
         required=False,
         help_text=_("Only for courses booked session by session."),
     )
-    name = forms.CharField(label=_("name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200)
     country = forms.ChoiceField(label=_("Country of the phone number"), initial="PL")
     phone = forms.CharField(label=_("mobile phone"), max_length=40)
     language = forms.ChoiceField(label=_("language"), choices=Language.choices, initial="pl")
@@ -54,7 +54,7 @@ class DeskEnrolmentForm(forms.Form):
             .select_related("course")
             .order_by("starts_at")
         )
-        country.choices = country_choices("pl")
+        country.choices = country_choices(translation.get_language() or "pl")
 
     def person(self) -> ParticipantData:
         data = self.cleaned_data

@@ -14,6 +14,7 @@ from courses.models import (
     Course,
     Enrolment,
 )
+from courses.phones import display_phone
 from courses.selectors.seats import seats_left
 from courses.selectors.verification import pending_phone
 from courses.services.participants import (
@@ -104,7 +105,12 @@ def _code_page(
     response = render(
         request,
         "courses/enrol_code.html",
-        {"centre": course.centre, "course": course, "form": form, "phone": phone},
+        {
+            "centre": course.centre,
+            "course": course,
+            "form": form,
+            "phone": display_phone(phone).replace(" ", "\u00a0") if phone else "",  # one line
+        },
         status=status,
     )
     response["Cache-Control"] = "private, no-store"
