@@ -77,7 +77,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Domain refusals and model validation become 4xx answers with translated messages."""
     if isinstance(exc, DomainError):
         body: dict[str, Any] = {"detail": str(exc.message), "code": exc.code}
-        if exc.field:
+        if exc.field and exc.field not in body:  # a field named `code` keeps the error's code
             body[exc.field] = [str(exc.message)]
         place = getattr(exc, "enrolment", None)
         if place is not None:  # only after the phone was proven: their own place
