@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -163,7 +163,7 @@ class SessionViewSet(
 
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Session]:
         if self.request.method in SAFE_METHODS:
@@ -201,11 +201,6 @@ class SessionViewSet(
             note=data.get("note"),
         )
         return Response(self._out(session))
-
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not kwargs.get("partial"):
-            return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
-        return super().update(request, *args, **kwargs)
 
     def _out(self, session: Session) -> dict[str, Any]:
         fresh = self.get_queryset().get(pk=session.pk)

@@ -8,6 +8,7 @@ import django_filters
 import phonenumbers
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from courses.errors import WrongCode
 from courses.models import (
     Course,
     Enrolment,
@@ -222,7 +224,10 @@ class EnrolmentViewSet(
     def verify(self, request: Request) -> Response:
         """Prove the phone number with the code sent by SMS, and enrol (5 tries per code)."""
         serializer = VerifyInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if "code" in serializer.errors:  # answered as a refusal: the body's `code` is its own
+                raise WrongCode(_("Enter the code from the SMS."), field="code")
+            raise serializers.ValidationError(serializer.errors)
         enrolment = verification_confirm(
             verification=serializer.validated_data["verification"],
             code=serializer.validated_data["code"],
