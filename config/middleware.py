@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+
+def _refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """JSON `{"detail": ...}` under /api/ and for requests that sent JSON (as the API documents
+    its errors, and as config.errors answers), plain text elsewhere."""
+    if request.path_info.startswith("/api/") or request.content_type == "application/json":
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 class RejectNullCharacters:
@@ -20,20 +28,18 @@ class RejectNullCharacters:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
-            return HttpResponseNotFound(_("Not found."), content_type="text/plain; charset=utf-8")
+            return _refusal(request, _("Not found."), 404)
         if any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest(
-                _("The address contains characters that are not allowed."),
-                content_type="text/plain; charset=utf-8",
+            return _refusal(
+                request, _("The address contains characters that are not allowed."), 400
             )
         if "\x00" in request.META.get("HTTP_AUTHORIZATION", "") or any(
             "\x00" in name or "\x00" in value for name, value in request.COOKIES.items()
         ):
-            return HttpResponseBadRequest(
-                _("The request contains characters that are not allowed."),
-                content_type="text/plain; charset=utf-8",
+            return _refusal(
+                request, _("The request contains characters that are not allowed."), 400
             )
         return self.get_response(request)
