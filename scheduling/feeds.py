@@ -176,7 +176,7 @@ def course_components(
                     exdates.append(wall)
                 elif (
                     session.starts_at != start
-                    or session.ends_at != start + schedule.duration
+                    or session.ends_at != rules.ends_after(start, schedule.duration)
                     or _location(session.venue) != course_location
                     or start.utcoffset() != session.ends_at.astimezone(tz).utcoffset()
                 ):

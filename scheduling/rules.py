@@ -100,6 +100,13 @@ def localize(naive: datetime, tz: tzinfo) -> datetime:
     return aware.astimezone(UTC).astimezone(tz)
 
 
+def ends_after(start: datetime, duration: timedelta) -> datetime:
+    """When something that starts at `start` (aware) and lasts `duration` of real time ends, in
+    the same zone. Python adds a timedelta to an aware time on the wall clock (a 120-minute
+    class at 01:30 on the spring switch would end at 03:30 after 60 real minutes): count in UTC."""
+    return (start.astimezone(UTC) + duration).astimezone(start.tzinfo)
+
+
 def _to_local_naive(value: datetime | date, tz: tzinfo) -> datetime:
     if not isinstance(value, datetime):
         return datetime.combine(value, time())
@@ -335,7 +342,7 @@ def expand(
         start = localize(naive, schedule.tz)
         if since is not None and start < since:
             continue
-        out.append(Occurrence(start, start, start + schedule.duration))
+        out.append(Occurrence(start, start, ends_after(start, schedule.duration)))
     return out
 
 
