@@ -184,7 +184,8 @@ class EnrolmentViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         course: Course = data["course"]
-        if not course.published and not is_staff_of(request.user, course):
+        staff = is_staff_of(request.user, course)
+        if not course.published and not staff:
             raise serializers.ValidationError({"course": ["Invalid pk - object does not exist."]})
         person = data["participant"]
         given = ParticipantData(
@@ -195,7 +196,7 @@ class EnrolmentViewSet(
             sms_consent=person["sms_consent"],
             email=person.get("email", ""),
         )
-        if not is_staff_of(request.user, course):
+        if not staff:
             started = verification_start(
                 course=course,
                 session=data.get("session"),

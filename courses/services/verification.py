@@ -138,12 +138,15 @@ def _person(request: PhoneVerification, *, consent_source: str = "") -> Particip
     )
 
 
-def _open(public_id: str) -> PhoneVerification:
-    found = (
-        PhoneVerification.objects.select_related("course__centre", "session")
-        .filter(public_id=str(public_id)[:32], used_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+def _open(public_id: str, *, lock: bool = False) -> PhoneVerification:
+    """The request, still open; with `lock`, its row locked until the transaction ends (tries
+    made at once are counted one after the other)."""
+    requests = PhoneVerification.objects.select_related("course__centre", "session")
+    if lock:
+        requests = requests.select_for_update(of=("self",))
+    found = requests.filter(
+        public_id=str(public_id)[:32], used_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
     if found is None or found.attempts >= MAX_TRIES:
         raise WrongCode(
             _("This code has expired or was tried too often. Ask for a new code."), field="code"
@@ -157,27 +160,26 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
     closed meanwhile) come only now, to the person who proved the number."""
     code = "".join(ch for ch in str(code) if ch.isdigit())
     with transaction.atomic():
-        found = _open(verification)
-        locked = PhoneVerification.objects.select_for_update().get(pk=found.pk)
-        right = hmac.compare_digest(locked.code_hash, _digest(locked.public_id, code))
-        if right and locked.attempts < MAX_TRIES and locked.used_at is None:
-            locked.used_at = timezone.now()
-            locked.save(update_fields=["used_at"])
+        found = _open(verification, lock=True)
+        right = hmac.compare_digest(found.code_hash, _digest(found.public_id, code))
+        if right:  # open and under its tries: _open checked both, under the lock
+            found.used_at = timezone.now()
+            found.save(update_fields=["used_at"])
             try:
                 return enrolment_request(
                     course=found.course,
                     session=found.session,
-                    person=_person(locked, consent_source=ConsentSource.VERIFIED_CODE),
-                    channel=locked.channel,
+                    person=_person(found, consent_source=ConsentSource.VERIFIED_CODE),
+                    channel=found.channel,
                     verified=True,
                 )
             except AlreadyEnrolled as exc:  # the number is proven: they may see their place
                 raise AlreadyEnrolled(
-                    exc.message, enrolment=_active_place(locked, found.course, found.session)
+                    exc.message, enrolment=_active_place(found, found.course, found.session)
                 ) from exc
-        locked.attempts += 1
-        locked.save(update_fields=["attempts"])
-        left = MAX_TRIES - locked.attempts
+        found.attempts += 1
+        found.save(update_fields=["attempts"])
+        left = MAX_TRIES - found.attempts
     if left <= 0:
         raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
     raise WrongCode(
