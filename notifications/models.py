@@ -23,9 +23,6 @@ class MessageKind(models.TextChoices):
     VERIFICATION_CODE = "verification_code", _("Code to prove the phone number")
 
 
-NOTICE_KINDS = [
-    k for k in MessageKind if k not in (MessageKind.REMINDER, MessageKind.VERIFICATION_CODE)
-]
 
 
 class MessageStatus(models.TextChoices):
