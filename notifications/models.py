@@ -23,8 +23,6 @@ class MessageKind(models.TextChoices):
     VERIFICATION_CODE = "verification_code", _("Code to prove the phone number")
 
 
-
-
 class MessageStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     CLAIMED = "claimed", _("Taken by a dispatcher")
