@@ -28,6 +28,12 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# Debian's libical (the C library behind Evolution and GNOME Calendar) for the feed tests; the
+# suite compiles tests/c/ical_expand.c against it into tests/c/build/.
+LIBICAL := /usr/include/libical/ical.h
+$(LIBICAL):
+	pkg-config --exists libical 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical-dev pkg-config gcc)
+
 # Compile translations with Babel: no system gettext needed.
 translations: install
 	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
@@ -45,7 +51,7 @@ demo: install translations
 run: demo
 	DEBUG=$${DEBUG:-1} bin/run
 
-test: install translations $(NODE_STAMP) $(CHROMIUM)
+test: install translations $(NODE_STAMP) $(CHROMIUM) $(LIBICAL)
 	TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
