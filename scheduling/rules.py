@@ -242,8 +242,8 @@ def _dateutil_rule(rule: Rule, dtstart: datetime, tz: tzinfo) -> du.rrule:
         ) from exc
 
 
-def _rule_starts(schedule: Schedule) -> Iterator[datetime]:
-    """Naive local starts the rule makes, in order, before exclusions by closures."""
+def _marked_starts(schedule: Schedule) -> Iterator[tuple[datetime, bool]]:
+    """Naive local starts the rule makes, in order, each with whether an EXDATE removes it."""
     tz = schedule.tz
     first = schedule.first_start
     rec = schedule.recurrence
@@ -262,7 +262,13 @@ def _rule_starts(schedule: Schedule) -> Iterator[datetime]:
             rset.rdate(local)
     excluded_dates = {_to_local_naive(v, tz).date() for v in rec.exdates}
     for start in rset:
-        if start.date() not in excluded_dates:
+        yield start, start.date() in excluded_dates
+
+
+def _rule_starts(schedule: Schedule) -> Iterator[datetime]:
+    """Naive local starts the rule makes, in order, before exclusions by closures."""
+    for start, exdated in _marked_starts(schedule):
+        if not exdated:
             yield start
 
 
@@ -321,6 +327,41 @@ def validate(schedule: Schedule, *, max_sessions: int, horizon_end: date) -> Non
         raise RuleError(_("The rule makes no session at all."))
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """An occurrence of the rule that gets no session: an EXDATE of the rule names its day
+    (`exdate`), or its day is among the `excluded_dates` given (closures, public holidays)."""
+
+    original_start: datetime
+    exdate: bool
+
+
+def plan(
+    schedule: Schedule,
+    *,
+    until: date,
+    excluded_dates: Container[date] = frozenset(),
+    since: datetime | None = None,
+) -> Iterator[Occurrence | Skipped]:
+    """Every occurrence of the rule up to and including the local date `until`, in order: an
+    Occurrence for each session, a Skipped for each day an EXDATE or `excluded_dates` removes.
+
+    `since` (aware) drops occurrences that start before it. `expand` is this without the
+    skipped days: a preview built on `plan` shows exactly the sessions generation makes.
+    """
+    limit = datetime.combine(until, time.max)
+    for naive, exdated in _marked_starts(schedule):
+        if naive > limit:
+            break
+        start = localize(naive, schedule.tz)
+        if since is not None and start < since:
+            continue
+        if exdated or naive.date() in excluded_dates:
+            yield Skipped(start, exdate=exdated)
+        else:
+            yield Occurrence(start, start, ends_after(start, schedule.duration))
+
+
 def expand(
     schedule: Schedule,
     *,
@@ -332,18 +373,8 @@ def expand(
 
     `since` (aware) drops occurrences that start before it.
     """
-    limit = datetime.combine(until, time.max)
-    out: list[Occurrence] = []
-    for naive in _rule_starts(schedule):
-        if naive > limit:
-            break
-        if naive.date() in excluded_dates:
-            continue
-        start = localize(naive, schedule.tz)
-        if since is not None and start < since:
-            continue
-        out.append(Occurrence(start, start, ends_after(start, schedule.duration)))
-    return out
+    found = plan(schedule, until=until, excluded_dates=excluded_dates, since=since)
+    return [o for o in found if isinstance(o, Occurrence)]
 
 
 def series_rule(schedule: Schedule) -> Rule | None:
