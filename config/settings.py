@@ -106,13 +106,31 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# A database that does not answer fails a request within these (0: no limit) instead of holding
+# a web process until gunicorn kills it: connecting, and each statement (on PostgreSQL the
+# server cancels it; a database that answers nothing at all is given up one second later, see
+# config/postgresql/base.py). On SQLite the statement timeout is how long a writer waits for
+# another one.
+DATABASE_CONNECT_TIMEOUT_SECONDS = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=20.0)
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+        {"timeout": DATABASE_STATEMENT_TIMEOUT_SECONDS or 20, "transaction_mode": "IMMEDIATE"}
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+    # A connection kept from an earlier request is checked before it is used again: after a
+    # database restart the next request reconnects instead of failing.
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with the client-side wait
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASE_CONNECT_TIMEOUT_SECONDS:
+        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT_SECONDS)
+    if DATABASE_STATEMENT_TIMEOUT_SECONDS:
+        _timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
+        _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
 
 # The default cache holds rate limits, so every process must share it: Redis with CACHE_URL
 # (rediscache://127.0.0.1:6379/1), else a table in the database (`manage.py createcachetable`,

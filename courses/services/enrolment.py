@@ -2,27 +2,24 @@
 
 Seats are counted, never cached: every change locks the course row (booking per course) or the
 session row (booking per session) first, then counts the active enrolments, then writes. Locks
-are taken in that one order (the course or session, then enrolments), briefly, and a lock that
-cannot be had within ENROLMENT_LOCK_TIMEOUT_SECONDS becomes a clear "busy, try again" (Busy).
+are taken in that one order (the course or session, then enrolments), briefly, and locks that
+cannot be had within ENROLMENT_LOCK_TIMEOUT_SECONDS (all of them together) become a clear "busy,
+try again" (Busy).
 Database constraints back the rest: one active enrolment per person and course or session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import signals
 from courses.errors import (
     AlreadyEnrolled,
-    Busy,
     ConsentRequired,
     DomainError,
     EnrolmentClosed,
@@ -51,22 +48,8 @@ from courses.selectors.seats import (
 )
 from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
+from courses.services.locking import lock_wait, locking
 from scheduling.models import Session, SessionStatus
-
-
-@contextmanager
-def _lock_timeout() -> Iterator[None]:
-    """Inside a transaction: wait at most ENROLMENT_LOCK_TIMEOUT_SECONDS for a row lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            milliseconds = int(settings.ENROLMENT_LOCK_TIMEOUT_SECONDS * 1000)
-            cursor.execute(f"SET LOCAL lock_timeout = {milliseconds}")
-    try:
-        yield
-    except OperationalError as exc:
-        if "lock" in str(exc).lower():
-            raise Busy(_("Many people are enrolling right now. Please try again.")) from exc
-        raise
 
 
 def _lock_target(course: Course, session: Session | None) -> tuple[Course, Session | None]:
@@ -74,20 +57,24 @@ def _lock_target(course: Course, session: Session | None) -> tuple[Course, Sessi
     if course.booking_mode == BookingMode.SESSION:
         if session is None:
             raise DomainError(_("Choose a session."), field="session")
-        locked = (
-            Session.objects.select_for_update(of=("self",))
-            .select_related("course__centre")
-            .filter(pk=session.pk, course=course)
-            .first()
-        )
+        with locking():
+            locked = (
+                Session.objects.select_for_update(of=("self",))
+                .select_related("course__centre")
+                .filter(pk=session.pk, course=course)
+                .first()
+            )
         if locked is None:
             raise SessionUnavailable(
                 _("This session does not belong to the course."), field="session"
             )
         return locked.course, locked
-    locked_course = (
-        Course.objects.select_for_update(of=("self",)).select_related("centre").get(pk=course.pk)
-    )
+    with locking():
+        locked_course = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("centre")
+            .get(pk=course.pk)
+        )
     return locked_course, None
 
 
@@ -176,7 +163,7 @@ def enrolment_create(
     if course.booking_mode != BookingMode.SESSION:
         session = None
     try:
-        with transaction.atomic(), _lock_timeout():
+        with transaction.atomic(), lock_wait():
             course, session = _lock_target(course, session)
             now = timezone.now()  # after the wait for the lock
             check_open(course, session, public=public, now=now)
@@ -232,11 +219,12 @@ def enrolment_create(
 
 def _locked_enrolment(enrolment: Enrolment) -> tuple[Enrolment, Course, Session | None]:
     course, session = _lock_target(enrolment.course, enrolment.session)
-    fresh = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("participant")
-        .get(pk=enrolment.pk)
-    )
+    with locking():
+        fresh = (
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("participant")
+            .get(pk=enrolment.pk)
+        )
     fresh.course, fresh.session = course, session
     return fresh, course, session
 
@@ -247,7 +235,7 @@ def enrolment_cancel(
     """Give up a seat or a waitlist place (the person, staff, or with `by_system` a periodic
     task). A freed seat goes to the head of the waitlist in the same transaction. Cancelling
     what is no longer active changes nothing. Staff cancellations are in the audit log."""
-    with transaction.atomic(), _lock_timeout():
+    with transaction.atomic(), lock_wait():
         enrolment, course, session = _locked_enrolment(enrolment)
         now = timezone.now()  # after the wait for the lock
         if not enrolment.is_active:
@@ -271,7 +259,7 @@ def enrolment_cancel(
 
 
 def offer_accept(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
-    with transaction.atomic(), _lock_timeout():
+    with transaction.atomic(), lock_wait():
         enrolment, course, session = _locked_enrolment(enrolment)
         now = timezone.now()  # after the wait for the lock
         if enrolment.status != EnrolmentStatus.OFFERED:
@@ -288,7 +276,7 @@ def offer_accept(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
 
 
 def offer_decline(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
-    with transaction.atomic(), _lock_timeout():
+    with transaction.atomic(), lock_wait():
         enrolment, course, session = _locked_enrolment(enrolment)
         now = timezone.now()  # after the wait for the lock
         if enrolment.status != EnrolmentStatus.OFFERED:
@@ -316,7 +304,7 @@ def offers_expire(*, now: datetime | None = None) -> int:
     )
     expired = 0
     for enrolment in due:
-        with transaction.atomic(), _lock_timeout():
+        with transaction.atomic(), lock_wait():
             fresh, course, session = _locked_enrolment(enrolment)
             if (
                 fresh.status == EnrolmentStatus.OFFERED
@@ -338,7 +326,7 @@ def waitlist_promote(
         return [
             e for s in upcoming for e in waitlist_promote(course=course, session=s, actor=actor)
         ]
-    with transaction.atomic(), _lock_timeout():
+    with transaction.atomic(), lock_wait():
         course, session = _lock_target(course, session)
         return _promote(course, session, actor, now=timezone.now())
 

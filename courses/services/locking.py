@@ -1,0 +1,70 @@
+"""Waiting for the row locks of seats: never longer than ENROLMENT_LOCK_TIMEOUT_SECONDS in all.
+
+A transaction that counts seats locks the course or session row first (and, to change an
+enrolment, that enrolment); `lock_wait` gives the whole transaction one deadline and `locking`
+holds each locking statement to what is left of it. Past the deadline nothing has changed and
+the answer is "busy, try again" (Busy, a 503 with Retry-After)."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.utils.translation import gettext_lazy as _
+
+from courses.errors import Busy
+
+# When the row locks of the current enrolment transaction must have been had (time.monotonic()).
+_lock_deadline: ContextVar[float | None] = ContextVar("enrolment_lock_deadline", default=None)
+
+
+def _busy() -> Busy:
+    return Busy(_("Many people are enrolling right now. Please try again."))
+
+
+@contextmanager
+def lock_wait() -> Iterator[None]:
+    """Inside a transaction: its row locks (see `locking`) are waited for at most
+    ENROLMENT_LOCK_TIMEOUT_SECONDS in all, however many there are; then "busy" (Busy)."""
+    deadline = time.monotonic() + settings.ENROLMENT_LOCK_TIMEOUT_SECONDS
+    token = _lock_deadline.set(deadline)
+    try:
+        yield
+    except OperationalError as exc:
+        if "lock" in str(exc).lower():  # SQLite: "database is locked" after its own timeout
+            raise _busy() from exc
+        raise
+    finally:
+        _lock_deadline.reset(token)
+
+
+@contextmanager
+def locking() -> Iterator[None]:
+    """Around one statement that locks rows: on PostgreSQL it may run only for what is left of
+    the transaction's wait. This is statement_timeout, set for the statement alone, because
+    lock_timeout starts again at each lock one statement waits for (behind other waiters, the
+    row's tuple lock, then the transaction that holds the row): with it a request waited twice
+    the setting."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    deadline = _lock_deadline.get()
+    if deadline is None:
+        deadline = time.monotonic() + settings.ENROLMENT_LOCK_TIMEOUT_SECONDS
+    left_ms = max(math.ceil((deadline - time.monotonic()) * 1000), 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(left_ms)])
+    try:
+        yield
+    except OperationalError as exc:
+        # 57014: cancelled by the statement timeout; 55P03: a lock_timeout of the server's.
+        if getattr(exc.__cause__, "sqlstate", None) in ("57014", "55P03"):
+            raise _busy() from exc
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout TO DEFAULT")  # the connection's own again
