@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "courses",
     "scheduling",
     "notifications",
+    "workspace",
     "axes",
 ]
 

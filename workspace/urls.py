@@ -1,0 +1,25 @@
+"""The workspace's pages, under /staff/ (config/urls.py)."""
+
+from django.urls import path
+
+from workspace.views import closures, courses, sessions, terms, timetable, today
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", today.today, name="today"),
+    path("timetable/", timetable.timetable, name="timetable"),
+    path("sessions/<int:session_id>/", sessions.session_detail, name="session"),
+    path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session-cancel"),
+    path("sessions/<int:session_id>/move/", sessions.session_move, name="session-move"),
+    path("sessions/<int:session_id>/restore/", sessions.session_restore, name="session-restore"),
+    path("courses/", courses.course_list, name="courses"),
+    path("courses/new/", courses.course_new, name="course-new"),
+    path("courses/<int:course_id>/", courses.course_edit, name="course"),
+    path("courses/<int:course_id>/sessions/new/", sessions.session_add, name="session-add"),
+    path("courses/<int:course_id>/copy/", terms.course_copy, name="course-copy"),
+    path("closures/", closures.closure_list, name="closures"),
+    path("closures/new/", closures.closure_edit, name="closure-new"),
+    path("closures/<int:closure_id>/", closures.closure_edit, name="closure"),
+    path("closures/<int:closure_id>/delete/", closures.closure_delete, name="closure-delete"),
+]
