@@ -51,7 +51,9 @@ def on_cancelled(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
 
 
 @receiver(session_signals.session_cancelled)
-def on_session_cancelled(sender: Any, session: Session, quiet: bool = False, **kwargs: Any) -> None:
+def on_session_cancelled(
+    sender: Any, session: Session, quiet: bool = False, note_in_sms: bool = False, **kwargs: Any
+) -> None:
     planning.pending_cancel(session=session)
     if quiet:
         return
@@ -62,12 +64,17 @@ def on_session_cancelled(sender: Any, session: Session, quiet: bool = False, **k
             session=session,
             variant=str(session.sequence),
             expires_at=session.starts_at,
+            note=session.note if note_in_sms else "",
         )
 
 
 @receiver(session_signals.session_moved)
 def on_session_moved(
-    sender: Any, session: Session, previous_starts_at: Any = None, **kwargs: Any
+    sender: Any,
+    session: Session,
+    previous_starts_at: Any = None,
+    note_in_sms: bool = False,
+    **kwargs: Any,
 ) -> None:
     planning.session_reminders_replan(session)
     for enrolment in planning.confirmed_for(session):
@@ -78,7 +85,14 @@ def on_session_moved(
             variant=str(session.sequence),
             expires_at=session.starts_at,
             previous_start=previous_starts_at,
+            note=session.note if note_in_sms else "",
         )
+
+
+@receiver(session_signals.sessions_rescheduled)
+def on_sessions_rescheduled(sender: Any, sessions: list[Session], **kwargs: Any) -> None:
+    """The course's time changed: pending reminders follow its sessions (nobody is told)."""
+    planning.sessions_reminders_replan(sessions)
 
 
 @receiver(session_signals.session_restored)

@@ -15,6 +15,10 @@ from notifications.models import MessageKind
 from notifications.segments import sms_size
 
 MAX_REMINDER_SEGMENTS = 2
+# A cancellation or move notice with the session's note (when staff ticked it) stays within
+# this many segments: the note is cut to fit, or left out when too little of it would fit.
+MAX_NOTICE_SEGMENTS = 3
+MIN_NOTE = 12
 TITLE_LIMIT = 40
 PLACE_LIMIT = 40
 
@@ -42,8 +46,10 @@ def message_context(
     position: int | None = None,
     offer_until: datetime | None = None,
     previous_start: datetime | None = None,
+    note: str = "",
 ) -> dict[str, Any]:
-    """What a text needs, taken when the message is planned (kept as JSON in the outbox)."""
+    """What a text needs, taken when the message is planned (kept as JSON in the outbox).
+    `note`: the session's note for participants, when staff asked for it in the notice."""
     tz = course.centre.tz
     venue = (session.venue if session is not None else None) or course.venue
     return {
@@ -58,6 +64,7 @@ def message_context(
         "position": position,
         "offer_until": offer_until.isoformat() if offer_until else None,
         "link": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
+        "note": note,
     }
 
 
@@ -103,12 +110,18 @@ def render(kind: str, context: dict[str, Any], language: str) -> str:
             ) % {**values, "until_date": until["date"], "until_time": until["time"]}
         if kind == MessageKind.OFFER_EXPIRED:
             return _("The offered place has passed to the next person: %(title)s.") % values
+        # A sensitive course's SMS carry no free text: the note is on the personal page.
+        note = "" if context.get("sensitive") else context.get("note") or ""
         if kind == MessageKind.SESSION_CANCELLED:
-            return _("Cancelled: %(title)s on %(date)s at %(time)s. %(link)s") % values
+            return _with_note(
+                _("Cancelled: %(title)s on %(date)s at %(time)s. %(link)s") % values, note
+            )
         if kind == MessageKind.COURSE_CANCELLED:
             return _("Cancelled: %(title)s will not take place. We are sorry. %(link)s") % values
         if kind == MessageKind.SESSION_MOVED:
-            return _("Changed: %(title)s is now on %(date)s at %(time)s, %(place)s.") % values
+            return _with_note(
+                _("Changed: %(title)s is now on %(date)s at %(time)s, %(place)s.") % values, note
+            )
     raise ValueError(f"no text for {kind}")
 
 
@@ -119,3 +132,22 @@ def _reminder(values: dict[str, str]) -> str:
     if sms_size(text).segments > MAX_REMINDER_SEGMENTS:
         text = without_place % values
     return text
+
+
+def _with_note(text: str, note: str) -> str:
+    """`text` followed by the note, cut so the SMS stays within MAX_NOTICE_SEGMENTS (or the
+    segments the text takes alone, if more); without it when less than MIN_NOTE would fit."""
+    note = " ".join(note.split())
+    if not note:
+        return text
+    limit = max(MAX_NOTICE_SEGMENTS, sms_size(text).segments)
+    if sms_size(f"{text} {note}").segments <= limit:
+        return f"{text} {note}"
+    fits, too_long = 0, len(note)  # the longest clip that fits, by bisection
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if sms_size(f"{text} {_clip(note, middle)}").segments <= limit:
+            fits = middle
+        else:
+            too_long = middle
+    return f"{text} {_clip(note, fits)}" if fits >= MIN_NOTE else text

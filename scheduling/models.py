@@ -72,7 +72,14 @@ class Session(models.Model):
         blank=True,
         help_text=_("Leave empty to use the course's capacity."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note for participants"),
+        blank=True,
+        help_text=_(
+            "Participants see it on the course page, their personal page and in the calendar: "
+            "why the session is cancelled or moved, what instead."
+        ),
+    )
     register_note = models.TextField(
         _("register note"),
         blank=True,

@@ -228,17 +228,26 @@ def _hours_before(message: OutboundMessage, offsets: list[int], tz: Any) -> int:
 
 def session_reminders_replan(session: Session) -> None:
     """A moved session: its pending reminders follow the new time."""
-    tz = session.course.centre.tz
-    offsets = session.course.reminder_offsets
+    sessions_reminders_replan([session])
+
+
+def sessions_reminders_replan(sessions: Iterable[Session]) -> None:
+    """Pending reminders of these sessions follow their (new) start and place; one query for
+    all of them."""
+    by_pk = {s.pk: s for s in sessions}
     for message in OutboundMessage.objects.filter(
-        session=session, kind=MessageKind.REMINDER, status=MessageStatus.PENDING
+        session__in=list(by_pk), kind=MessageKind.REMINDER, status=MessageStatus.PENDING
     ).select_related("enrolment__course", "participant"):
-        hours = _hours_before(message, offsets, tz)
+        session = by_pk[message.session_id]  # type: ignore[index]
+        tz = session.course.centre.tz
+        hours = _hours_before(message, session.course.reminder_offsets, tz)
+        venue = session.venue or session.course.venue
         message.due_at = reminder_due(session.starts_at, hours, tz)
         message.expires_at = session.starts_at
         message.context = {
             **message.context,
             "starts_at": session.starts_at.isoformat(),
+            "place": ", ".join(p for p in (venue.name, venue.address) if p) if venue else "",
             HOURS_BEFORE: hours,
         }
         message.save(update_fields=["due_at", "expires_at", "context"])

@@ -36,7 +36,7 @@ def _race(course: Course, *, lock: bool, monkeypatch: pytest.MonkeyPatch) -> lis
 
     monkeypatch.setattr(rules, "expand", expand_then_wait)
     if not lock:
-        monkeypatch.setattr(services.Course.objects, "select_for_update", lambda: Course.objects)
+        monkeypatch.setattr(Course.objects, "select_for_update", lambda: Course.objects)
     errors: list[BaseException] = []
 
     def run() -> None:

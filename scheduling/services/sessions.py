@@ -1,0 +1,198 @@
+"""Writes for one session: cancel, restore, move, add, and its details. Each owns its
+transaction and announces the change (scheduling.signals) inside it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.errors import InvalidSessionTime, SessionCancelled, WrongCentre
+from courses.models import Course, Venue
+from courses.services.enrolment import waitlist_promote
+from courses.text import clean_text, limit_check, text_limit
+from scheduling import rules, signals
+from scheduling.models import Session, SessionStatus
+from scheduling.services.generation import course_touch
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def _locked_session(session: Session) -> Session:
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("course__centre", "venue")
+        .get(pk=session.pk)
+    )
+
+
+def session_cancel(
+    *,
+    session: Session,
+    actor: Actor = None,
+    quiet: bool = False,
+    note: str = "",
+    note_in_sms: bool = False,
+) -> Session:
+    """Cancel one session. Cancelling a cancelled session changes nothing. `quiet`: part of a
+    whole course's cancellation, which people hear about once.
+
+    `note` (why, what instead) becomes the session's note for participants (empty: the note
+    stays as it is); `note_in_sms`: the cancellation notice carries it too."""
+    note = _note(note)
+    with transaction.atomic():
+        session = _locked_session(session)
+        if session.status == SessionStatus.CANCELLED:
+            return session
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        fields = ["status", "sequence", "updated_at"]
+        if note:
+            session.note = note
+            fields.append("note")
+        session.save(update_fields=fields)
+        course_touch(session.course_id)
+        signals.session_cancelled.send(
+            sender=Session, session=session, actor=actor, quiet=quiet, note_in_sms=note_in_sms
+        )
+    return session
+
+
+def session_restore(*, session: Session, actor: Actor = None) -> Session:
+    """Put a cancelled session back on. Restoring a scheduled session changes nothing."""
+    with transaction.atomic():
+        session = _locked_session(session)
+        if session.status == SessionStatus.SCHEDULED:
+            return session
+        session.status = SessionStatus.SCHEDULED
+        session.sequence += 1
+        session.save(update_fields=["status", "sequence", "updated_at"])
+        course_touch(session.course_id)
+        signals.session_restored.send(sender=Session, session=session, actor=actor)
+    return session
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise InvalidSessionTime(_("Give times with their time zone or UTC offset."))
+    if ends_at <= starts_at:
+        raise InvalidSessionTime(_("A session must end after it starts."), field="ends_at")
+    if ends_at - starts_at > timedelta(minutes=rules.MAX_DURATION_MINUTES):
+        raise InvalidSessionTime(_("A session lasts at most 24 hours."), field="ends_at")
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not rules.in_range(moment):
+            raise InvalidSessionTime(rules.out_of_range_message(), field=name)
+
+
+def _check_venue(venue: Venue | None, course: Course) -> None:
+    if venue is not None and venue.centre_id != course.centre_id:
+        raise WrongCentre(_("The venue belongs to another centre."), field="venue")
+
+
+_UNSET: object = object()
+
+
+def session_move(
+    *,
+    session: Session,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: Venue | object | None = _UNSET,
+    actor: Actor = None,
+    note: str = "",
+    note_in_sms: bool = False,
+) -> Session:
+    """Move one session to a new time (and place). It then survives re-generation.
+
+    `note` and `note_in_sms` as for `session_cancel`. A move to where the session already is
+    changes nothing."""
+    _check_times(starts_at, ends_at)
+    note = _note(note)
+    with transaction.atomic():
+        session = _locked_session(session)
+        if session.status == SessionStatus.CANCELLED:
+            raise SessionCancelled(_("This session is cancelled: restore it before moving it."))
+        new_venue = session.venue if venue is _UNSET else venue
+        assert new_venue is None or isinstance(new_venue, Venue)  # noqa: S101 - narrowing
+        _check_venue(new_venue, session.course)
+        previous = (session.starts_at, session.ends_at, session.venue)
+        if previous == (starts_at, ends_at, new_venue):
+            return session
+        session.starts_at, session.ends_at, session.venue = starts_at, ends_at, new_venue
+        session.moved = True
+        session.sequence += 1
+        fields = ["starts_at", "ends_at", "venue", "moved", "sequence", "updated_at"]
+        if note:
+            session.note = note
+            fields.append("note")
+        session.save(update_fields=fields)
+        course_touch(session.course_id)
+        signals.session_moved.send(
+            sender=Session,
+            session=session,
+            actor=actor,
+            previous_starts_at=previous[0],
+            previous_ends_at=previous[1],
+            previous_venue=previous[2],
+            note_in_sms=note_in_sms,
+        )
+    return session
+
+
+def session_add(
+    *,
+    course: Course,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: Venue | None = None,
+    capacity: int | None = None,
+    note: str = "",
+) -> Session:
+    """Add a one-off session outside the course's rule."""
+    _check_times(starts_at, ends_at)
+    _check_venue(venue, course)
+    note = _note(note)
+    with transaction.atomic():
+        session = Session.objects.create(
+            course=course,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=venue if venue is not None else course.venue,
+            capacity=capacity,
+            note=note,
+        )
+        course_touch(course.pk)
+    return session
+
+
+def _note(note: str) -> str:
+    """A session's note for participants (public), cleaned of control and invisible
+    characters; refused (ValidationError) when longer than its limit."""
+    note = clean_text(note)
+    limit_check("note", note, text_limit("scheduling.Session.note"))
+    return note
+
+
+def session_update_details(
+    *, session: Session, capacity: int | object | None = _UNSET, note: str | None = None
+) -> Session:
+    """Change what is not time, place or status: the capacity override and the note."""
+    if note is not None:
+        note = _note(note)
+    with transaction.atomic():
+        session = _locked_session(session)
+        fields = []
+        if capacity is not _UNSET and capacity != session.capacity:
+            session.capacity = capacity  # type: ignore[assignment]
+            fields.append("capacity")
+        if note is not None and note != session.note:
+            session.note = note
+            fields.append("note")
+        if fields:
+            session.save(update_fields=[*fields, "updated_at"])
+        if "capacity" in fields:
+            waitlist_promote(course=session.course, session=session)
+    return session
