@@ -1,12 +1,19 @@
-"""Three independent parsers read our feeds exactly as the sessions are: recurring-ical-events
-(icalendar), Home Assistant's strict `ical`, and Mozilla's ical.js (Thunderbird) in Node."""
+"""Four independent clients read our feeds exactly as the sessions are: recurring-ical-events
+(icalendar), Home Assistant's strict `ical`, Mozilla's ical.js (Thunderbird) in Node, and libical
+(Evolution, GNOME Calendar) through tests/c/ical_expand.c, built by the `ical_expand` fixture.
+They are compared with the sessions API on every feed shape, and instant by instant on series
+through the spring gap and the autumn fold and on sessions that span a switch, where no client
+may be left to resolve a local time on its own. The feed's shape for simple readers is checked in
+test_feed_shape.py."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +30,7 @@ from tests.factories import CourseFactory, VenueFactory
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 JS_DIR = Path(__file__).resolve().parent.parent / "js"
+C_DIR = Path(__file__).resolve().parent.parent / "c"
 RANGE = (date(2026, 1, 1), date(2028, 6, 1))
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +48,8 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 @pytest.fixture
 def programme(centre):
     """Every feed shape: plain weekly, closures and holidays, cancelled, moved, added by hand,
-    RDATE, an open-ended rule, two RRULEs, a changed start time, and all four DST switches of
-    2026 and 2027."""
+    RDATE, an open-ended rule, two RRULEs, a changed start time, a first session cancelled or on
+    a holiday, and all four DST switches of 2026 and 2027."""
     hall = VenueFactory(centre=centre, name="Sala główna", address="ul. Nowowiejskiego 25")
     annex = VenueFactory(centre=centre, name="Filia", address="ul. Wodna 1")
     services.closure_save(
@@ -112,6 +120,15 @@ def programme(centre):
         start_date=date(2026, 3, 2),
         rule="RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=4\nRRULE:FREQ=MONTHLY;BYMONTHDAY=15;COUNT=3",
     )
+    # A series whose first session staff cancelled, and one whose first date is a holiday
+    # (11 November 2026, Independence Day).
+    first_cancelled = CourseFactory(
+        centre=centre, start_date=date(2026, 9, 3), rule="RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=5"
+    )
+    services.session_cancel(session=first_cancelled.sessions.order_by("starts_at").first())
+    CourseFactory(
+        centre=centre, start_date=date(2026, 11, 11), rule="RRULE:FREQ=WEEKLY;BYDAY=WE;COUNT=4"
+    )
     # Monthly on the last Friday, changed to another start time after two sessions.
     changed = CourseFactory(
         centre=centre, start_date=date(2026, 2, 27), rule="RRULE:FREQ=MONTHLY;BYDAY=-1FR;COUNT=6"
@@ -121,8 +138,8 @@ def programme(centre):
     return long
 
 
-def api_sessions(api) -> list[tuple[str, str]]:
-    found, url = [], "/api/v1/sessions/?centre=cic-poznan&status=scheduled&page_size=500"
+def api_sessions(api, query: str = "centre=cic-poznan") -> list[tuple[str, str]]:
+    found, url = [], f"/api/v1/sessions/?{query}&status=scheduled&page_size=500"
     while url:
         body = api.get(url).json()
         found += [(s["starts_at"], s["ends_at"]) for s in body["results"]]
@@ -130,8 +147,8 @@ def api_sessions(api) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def feed(client) -> str:
-    response = client.get("/calendars/cic-poznan.ics")
+def feed(client, path: str = "/calendars/cic-poznan.ics") -> str:
+    response = client.get(path)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -167,8 +184,53 @@ def by_ical_js(text: str, tmp_path: Path) -> list[tuple[str, str]]:
     return sorted((e["start"], e["end"]) for e in json.loads(result.stdout))
 
 
+@pytest.fixture(scope="session")
+def ical_expand() -> Path:
+    """tests/c/ical_expand.c built against Debian's libical (`make test` installs libical-dev),
+    rebuilt when the source is newer; written under another name first, so that two test
+    processes building at once never run a half-written binary."""
+    source, binary = C_DIR / "ical_expand.c", C_DIR / "build" / "ical_expand"
+    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+        return binary
+    pkg_config, gcc = shutil.which("pkg-config"), shutil.which("gcc")
+    assert pkg_config, "pkg-config is needed for the libical check: run `make test`"
+    assert gcc, "gcc is needed for the libical check: run `make test`"
+    flags = subprocess.run(  # noqa: S603
+        [pkg_config, "--cflags", "--libs", "libical"], capture_output=True, text=True
+    )
+    assert flags.returncode == 0, (
+        f"libical is missing (`make test` installs libical-dev): {flags.stderr}"
+    )
+    binary.parent.mkdir(exist_ok=True)
+    partial = binary.with_name(f"ical_expand.{os.getpid()}")
+    subprocess.run(  # noqa: S603
+        [gcc, "-O2", "-Wall", "-o", str(partial), str(source), *flags.stdout.split()], check=True
+    )
+    partial.replace(binary)
+    return binary
+
+
+def by_libical(text: str, tmp_path: Path, program: Path) -> list[tuple[str, str]]:
+    """libical (Evolution, GNOME Calendar) prints UTC instants; shown here in the centre's zone
+    like the API's."""
+    path = tmp_path / "feed-libical.ics"
+    path.write_text(text)
+    result = subprocess.run(  # noqa: S603
+        [str(program), str(path), RANGE[0].isoformat(), RANGE[1].isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted((local(e["start"]), local(e["end"])) for e in json.loads(result.stdout))
+
+
+def local(iso: str) -> str:
+    """Any ISO instant (Z or an offset) as the centre's local time with its offset."""
+    return datetime.fromisoformat(iso).astimezone(WARSAW).isoformat()
+
+
 def test_every_parser_expands_the_feed_to_exactly_the_scheduled_sessions(
-    client, api, programme, tmp_path
+    client, api, programme, tmp_path, ical_expand
 ) -> None:
     expected = api_sessions(api)
     assert len(expected) > 150
@@ -176,6 +238,7 @@ def test_every_parser_expands_the_feed_to_exactly_the_scheduled_sessions(
     assert by_recurring_ical_events(text) == expected
     assert by_home_assistant_ical(text) == expected
     assert by_ical_js(text, tmp_path) == expected
+    assert by_libical(text, tmp_path, ical_expand) == expected
 
 
 def test_the_series_crosses_all_four_dst_switches_at_18_00_local(client, api, programme) -> None:
@@ -191,3 +254,72 @@ def test_the_series_crosses_all_four_dst_switches_at_18_00_local(client, api, pr
         ("2027-11-02", "+01:00"),
     ]:
         assert f"{day}T18:00:00{offset}" in starts
+
+
+CLIENTS = ("recurring-ical-events", "home-assistant-ical", "ical.js", "libical")
+
+
+@pytest.fixture
+def expand(tmp_path, ical_expand) -> Callable[[str, str], list[tuple[str, str]]]:
+    """(client, feed) -> every (start, end) the client shows, as instants in the centre's zone."""
+
+    def run(reader: str, text: str) -> list[tuple[str, str]]:
+        if reader == "recurring-ical-events":
+            pairs = by_recurring_ical_events(text)
+        elif reader == "home-assistant-ical":
+            pairs = by_home_assistant_ical(text)
+        elif reader == "ical.js":
+            pairs = by_ical_js(text, tmp_path)
+        else:
+            pairs = by_libical(text, tmp_path, ical_expand)
+        return sorted((local(start), local(end)) for start, end in pairs)
+
+    return run
+
+
+# Courses at the edges of a DST switch (Europe/Warsaw: 29 March 2026 02:00 CET -> 03:00 CEST,
+# 25 October 2026 03:00 CEST -> 02:00 CET): (first date, start, minutes, rule, sessions).
+DST_SHAPES = {
+    "daily at 02:30 through the spring gap": (date(2026, 3, 27), time(2, 30), 60, "DAILY", 5),
+    "daily at 02:30 through the autumn fold": (date(2026, 10, 23), time(2, 30), 60, "DAILY", 5),
+    "120 minutes from 01:30 on the spring switch day": (
+        date(2026, 3, 28),
+        time(1, 30),
+        120,
+        "DAILY",
+        3,
+    ),
+    "120 minutes from 01:30 on the autumn switch day": (
+        date(2026, 10, 24),
+        time(1, 30),
+        120,
+        "DAILY",
+        3,
+    ),
+    "60 minutes from 02:30 on the autumn switch day": (
+        date(2026, 10, 25),
+        time(2, 30),
+        60,
+        "DAILY",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("reader", CLIENTS)
+@pytest.mark.parametrize("shape", DST_SHAPES)
+def test_every_client_reads_the_dst_shapes_instant_by_instant_as_the_api(
+    client, api, centre, expand, shape, reader
+) -> None:
+    first, start, minutes, freq, count = DST_SHAPES[shape]
+    course = CourseFactory(
+        centre=centre,
+        start_date=first,
+        start_time=start,
+        duration_minutes=minutes,
+        rule=f"RRULE:FREQ={freq};COUNT={count}",
+    )
+    expected = sorted((local(s), local(e)) for s, e in api_sessions(api, f"course={course.pk}"))
+    assert len(expected) == count
+    shown = expand(reader, feed(client, f"/calendars/{centre.slug}/{course.slug}.ics"))
+    assert shown == expected
