@@ -9,7 +9,9 @@ from django.conf import settings
 from notifications.backends.base import (
     AmbiguousError,
     Backend,
+    Found,
     PermanentError,
+    SendError,
     SendResult,
     TransientError,
 )
@@ -17,7 +19,9 @@ from notifications.backends.base import (
 __all__ = [
     "AmbiguousError",
     "Backend",
+    "Found",
     "PermanentError",
+    "SendError",
     "SendResult",
     "TransientError",
     "get_backend",

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
 class SendResult:
     provider_id: str
     status: str = "sent"  # what the provider says now: queued/accepted count as sent
+
+
+@dataclass(frozen=True)
+class Found:
+    """A message the provider has: what settles a message whose send had no clear answer."""
+
+    provider_id: str
+    status: str  # the provider's word for it now (queued, sent, delivered, failed...)
+    created_at: datetime | None = None
+    error_code: str = ""
 
 
 class SendError(Exception):
@@ -42,3 +53,9 @@ class Backend:
         self, *, to: str, body: str, validity_seconds: int | None, status_callback: str
     ) -> SendResult:
         raise NotImplementedError
+
+    def find(self, *, to: str, body: str, since: datetime) -> Found | None:
+        """The message with this text the provider created for `to` since `since`; None only
+        when the provider certainly has none. Raises TransientError when it cannot tell (it is
+        unreachable, or this backend cannot look messages up): the caller asks again later."""
+        raise TransientError("cannot ask", f"{type(self).__name__} cannot look messages up")

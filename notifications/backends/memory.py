@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from notifications.backends.base import Backend, SendResult
+from django.utils import timezone
+
+from notifications.backends.base import Backend, Found, SendResult
 
 _lock = threading.Lock()
 _ids = itertools.count(1)
@@ -16,6 +19,7 @@ class Sent:
     body: str
     provider_id: str
     validity_seconds: int | None
+    sent_at: datetime = field(default_factory=timezone.now, compare=False)
 
 
 outbox: list[Sent] = []
@@ -31,3 +35,10 @@ class MemoryBackend(Backend):
             provider_id = f"memory-{next(_ids)}"
             outbox.append(Sent(to, body, provider_id, validity_seconds))
         return SendResult(provider_id)
+
+    def find(self, *, to: str, body: str, since: datetime) -> Found | None:
+        with _lock:
+            for sms in outbox:
+                if (sms.to, sms.body) == (to, body) and sms.sent_at >= since:
+                    return Found(sms.provider_id, "sent", sms.sent_at)
+        return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import requests
 from django.conf import settings
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import NameResolutionError, NewConnectionError
@@ -14,6 +15,7 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 from notifications.backends.base import (
     AmbiguousError,
     Backend,
+    Found,
     PermanentError,
     SendResult,
     TransientError,
@@ -38,6 +40,9 @@ OPT_OUT_CODES = {
 # Try again later with backoff, as are HTTP 429 and 5xx answers.
 TRANSIENT_CODES = {20429, 30001, 30002, 30003, 30008, 30017, 30022}
 MAX_VALIDITY = 36000  # Twilio's ValidityPeriod is 1 s .. 36,000 s
+# Messages listed when settling one: a person gets a handful a day; a full page without the
+# one looked for cannot prove it is not there.
+LIST_LIMIT = 50
 
 
 class TwilioBackend(Backend):
@@ -83,6 +88,35 @@ class TwilioBackend(Backend):
         except requests.exceptions.Timeout as exc:
             raise AmbiguousError("timeout", str(exc)) from exc
         return SendResult(message.sid, message.status or "queued")
+
+    def find(self, *, to: str, body: str, since: datetime) -> Found | None:
+        """Twilio's Message resource listed by recipient (`To`) and sent date: Twilio filters
+        `DateSent>=` by whole GMT days, so the day before `since` is asked and the match is
+        made here, on the text and the creation time. No idempotency key exists to ask by."""
+        day = datetime.combine(since.astimezone(UTC).date() - timedelta(days=1), time(), UTC)
+        try:
+            listed = self.client.messages.list(
+                to=to, date_sent_after=day, limit=LIST_LIMIT, page_size=LIST_LIMIT
+            )
+        except TwilioRestException as exc:
+            raise TransientError(str(exc.code or exc.status), str(exc.msg)) from exc
+        except TwilioException as exc:  # a page that was not 200 (a proxy's or Twilio's own)
+            raise TransientError("listing", str(exc)) from exc
+        except requests.exceptions.RequestException as exc:
+            raise TransientError("network", str(exc)) from exc
+        for message in listed:
+            created = message.date_created
+            if (
+                message.body == body
+                and str(message.direction or "").startswith("outbound")
+                and isinstance(created, datetime)
+                and created >= since
+            ):
+                code = str(message.error_code) if message.error_code else ""
+                return Found(message.sid or "", str(message.status or "sent"), created, code)
+        if len(listed) >= LIST_LIMIT:
+            raise TransientError("too many", f"{len(listed)} messages to {to}: cannot tell")
+        return None
 
 
 def opt_out_reason(error_code: str | int) -> str:

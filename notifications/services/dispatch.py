@@ -1,9 +1,11 @@
-"""The dispatcher: claiming due rows, handing each over, sending, retries with backoff, recovery."""
+"""The dispatcher: claiming due rows under a renewed lease, handing each over, sending, retries
+with capped backoff while a message is still useful, recovery, settling `unknown` messages."""
 
 from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,13 +23,11 @@ from notifications.models import MessageKind, MessageStatus, OutboundMessage
 from notifications.segments import sms_size
 from notifications.services.optout import is_opted_out, phone_opt_out
 from notifications.services.planning import quiet_window
+from notifications.services.reconcile import unknown_messages_settle
 from scheduling.models import SessionStatus
 
 logger = logging.getLogger(__name__)
-STUCK_AFTER = timedelta(minutes=10)
-MAX_ATTEMPTS = 6
-BACKOFF_BASE = timedelta(seconds=30)
-BACKOFF_CAP = timedelta(minutes=30)
+Clock = Callable[[], datetime]
 
 
 @dataclass
@@ -38,6 +38,38 @@ class PassResult:
     retried: int = 0
     unknown: int = 0
     recovered: int = 0
+    settled: int = 0  # `unknown` ones the provider turned out to have
+
+
+def lease() -> timedelta:
+    """How long a dispatcher's claim (and a hand-over) holds without being renewed."""
+    return timedelta(seconds=settings.SMS_CLAIM_LEASE_SECONDS)
+
+
+def _clock(now: datetime | None) -> Clock:
+    """The time, read afresh for each message: `now` (tests, a pass "at" another time) shifts
+    the clock, it does not stop it."""
+    if now is None:
+        return timezone.now
+    offset = now - timezone.now()
+    return lambda: timezone.now() + offset
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Capped exponential backoff with jitter after `attempts` tries."""
+    base = timedelta(seconds=settings.SMS_RETRY_BACKOFF_SECONDS)
+    cap = timedelta(seconds=settings.SMS_RETRY_BACKOFF_MAX_SECONDS)
+    delay = min(cap, base * 2 ** min(max(attempts - 1, 0), 20))
+    return delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
+
+
+def useful_until(message: OutboundMessage) -> datetime | None:
+    """When trying stops: the message's own deadline (the session's start, the offer's or the
+    code's end), else SMS_RETRY_MAX_AGE_HOURS after it was planned (notices are due at once)."""
+    if message.expires_at:
+        return message.expires_at
+    hours = settings.SMS_RETRY_MAX_AGE_HOURS
+    return message.created_at + timedelta(hours=hours) if hours and message.created_at else None
 
 
 def _claim(now: datetime, batch: int) -> list[int]:
@@ -55,16 +87,27 @@ def _claim(now: datetime, batch: int) -> list[int]:
     return ids
 
 
+def _renew(ids: list[int], now: datetime) -> None:
+    """Extend the lease of the rows this pass still holds (a live pass keeps its claims)."""
+    OutboundMessage.objects.filter(pk__in=ids, status=MessageStatus.CLAIMED).update(claimed_at=now)
+
+
 def recover_stuck(*, now: datetime | None = None) -> int:
+    """Rows whose lease ran out: a dispatcher died (or froze) holding them."""
     now = now or timezone.now()
-    before = now - STUCK_AFTER
+    before = now - lease()
     back = OutboundMessage.objects.filter(
-        status=MessageStatus.CLAIMED, claimed_at__lt=before
+        status=MessageStatus.CLAIMED, claimed_at__lte=before
     ).update(status=MessageStatus.PENDING, claimed_at=None)
     unknown = OutboundMessage.objects.filter(
-        status=MessageStatus.SENDING, claimed_at__lt=before
+        status=MessageStatus.SENDING, claimed_at__lte=before
     ).update(status=MessageStatus.UNKNOWN, status_changed_at=now, error_code="no answer")
     return back + unknown
+
+
+def _too_late(message: OutboundMessage, now: datetime) -> bool:
+    until = useful_until(message)
+    return until is not None and until <= now
 
 
 def _why_not(message: OutboundMessage, now: datetime) -> str:
@@ -72,7 +115,7 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
     if message.kind == MessageKind.VERIFICATION_CODE:
         if is_opted_out(message.phone):
             return "opted out"
-        if message.expires_at and message.expires_at <= now:
+        if _too_late(message, now):
             return "too late"
         if message.verification is None or message.verification.used_at is not None:
             return "not needed"
@@ -84,7 +127,7 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
         return "no consent"
     if is_opted_out(participant.phone):
         return "opted out"
-    if message.expires_at and message.expires_at <= now:
+    if _too_late(message, now):
         return "too late"
     enrolment = message.enrolment
     if message.kind == MessageKind.REMINDER:
@@ -124,7 +167,8 @@ def _finish(message: OutboundMessage, status: str, now: datetime, **fields: Any)
 def _hand_over(message: OutboundMessage, now: datetime) -> bool:
     """Mark the message as being sent, with its text, only if nothing changed since the claim:
     a message cancelled meanwhile (the person was erased, withdrew consent...) is neither sent
-    nor written back with its text."""
+    nor written back with its text; one whose lease ran out and went back to the queue is
+    left to whoever holds it now. The hand-over starts a lease of its own (`claimed_at`)."""
     return bool(
         OutboundMessage.objects.filter(
             Q(kind=MessageKind.VERIFICATION_CODE, participant__isnull=True)
@@ -134,6 +178,7 @@ def _hand_over(message: OutboundMessage, now: datetime) -> bool:
         ).update(
             status=MessageStatus.SENDING,
             status_changed_at=now,
+            claimed_at=now,
             phone=message.phone,
             body=message.body,
             segments=message.segments,
@@ -143,10 +188,14 @@ def _hand_over(message: OutboundMessage, now: datetime) -> bool:
     )
 
 
-def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> None:
+def _send_one(message: OutboundMessage, clock: Clock, result: PassResult) -> None:
+    now = clock()
     reason = _why_not(message, now)
     if reason:
-        _finish(message, MessageStatus.SKIPPED, now, error_code=reason)
+        # Only while this pass still holds it: past a lost lease it is someone else's.
+        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.CLAIMED).update(
+            status=MessageStatus.SKIPPED, status_changed_at=now, error_code=reason
+        )
         result.skipped += 1
         return
     person = message.participant
@@ -168,58 +217,71 @@ def _send_one(message: OutboundMessage, now: datetime, result: PassResult) -> No
             to=message.phone, body=body, validity_seconds=validity, status_callback=callback
         )
     except PermanentError as exc:
-        _finish(message, MessageStatus.FAILED, now, error_code=exc.code)
+        _finish(message, MessageStatus.FAILED, clock(), error_code=exc.code)
         if exc.opt_out:  # the backend says the number itself is the problem
             phone_opt_out(
                 phone=message.phone, reason=exc.opt_out, detail=f"provider error {exc.code}"
             )
         result.failed += 1
     except TransientError as exc:
-        if message.attempts >= MAX_ATTEMPTS:
-            _finish(message, MessageStatus.FAILED, now, error_code=exc.code)
+        failed_at = clock()
+        retry_at = failed_at + retry_delay(message.attempts)
+        until = useful_until(message)
+        if until is not None and retry_at >= until:  # no longer useful by then: give up
+            _finish(message, MessageStatus.FAILED, failed_at, error_code=exc.code)
             result.failed += 1
             return
-        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (message.attempts - 1))
-        delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
         _finish(
             message,
             MessageStatus.PENDING,
-            now,
+            failed_at,
             error_code=exc.code,
-            due_at=now + delay,
+            due_at=retry_at,
             claimed_at=None,
         )
         result.retried += 1
     except AmbiguousError as exc:
-        _finish(message, MessageStatus.UNKNOWN, now, error_code=exc.code)
+        _finish(message, MessageStatus.UNKNOWN, clock(), error_code=exc.code)
         result.unknown += 1
     else:
-        done: dict[str, Any] = {"provider_id": sent.provider_id, "sent_at": now}
+        sent_at = clock()
+        done: dict[str, Any] = {"provider_id": sent.provider_id, "sent_at": sent_at}
+        done["error_code"] = ""  # an earlier attempt's error is not this message's
         if message.kind == MessageKind.VERIFICATION_CODE:
             done["context"] = {}  # the code is in the text only, which retention removes
-        _finish(message, MessageStatus.SENT, now, **done)
+        _finish(message, MessageStatus.SENT, sent_at, **done)
         result.sent += 1
 
 
 def dispatch_pass(*, now: datetime | None = None, batch: int | None = None) -> PassResult:
     """One pass of the dispatcher (Celery beat every minute; `manage.py dispatch_notifications`):
 
-    1. recovery: rows `claimed` for too long go back to `pending` (never handed to the
-       provider); rows `sending` for too long become `unknown` (the provider may have them:
-       never resent blindly);
-    2. claim: in a short transaction, `select_for_update(skip_locked=True)` on due rows, mark
+    1. recovery: rows `claimed` past their lease (SMS_CLAIM_LEASE_SECONDS: a dispatcher died
+       holding them) go back to `pending`; rows `sending` past it become `unknown` (the
+       provider may have them: never resent blindly);
+    2. settling: `unknown` rows are looked up at the provider (`reconcile`);
+    3. claim: in a short transaction, `select_for_update(skip_locked=True)` on due rows, mark
        them `claimed` (two dispatchers never claim the same row);
-    3. for each row: re-check that it is still wanted, mark it `sending` (committed), call the
-       provider outside any lock, act on how the backend classified its answer.
+    4. for each row: renew the lease of the rows still held, re-check that it is still wanted,
+       mark it `sending` (committed), call the provider outside any lock, act on how the
+       backend classified its answer. Every time is read when it happens.
     """
-    now = now or timezone.now()
-    result = PassResult(recovered=recover_stuck(now=now))
-    for pk in _claim(now, batch or settings.SMS_DISPATCH_BATCH):
+    clock = _clock(now)
+    size = batch or settings.SMS_DISPATCH_BATCH
+    result = PassResult(recovered=recover_stuck(now=clock()))
+    result.settled, requeued = unknown_messages_settle(clock=clock)
+    result.retried += requeued
+    ids = _claim(clock(), size)
+    renewed = clock()
+    for index, pk in enumerate(ids):
+        if clock() - renewed >= lease() / 3:
+            renewed = clock()
+            _renew(ids[index:], renewed)
         message = OutboundMessage.objects.select_related(
             "participant", "enrolment", "session__course__centre", "verification"
         ).get(pk=pk)
         try:
-            _send_one(message, now, result)
+            _send_one(message, clock, result)
         except Exception:  # one broken message must not stop the pass
             logger.exception("SMS %s could not be processed", pk)
             OutboundMessage.objects.filter(pk=pk, status=MessageStatus.CLAIMED).update(

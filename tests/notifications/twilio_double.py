@@ -3,7 +3,9 @@
 It listens on 127.0.0.1 (a free port), keeps every request it gets, and answers as Twilio does:
 201 with a Message resource, or Twilio's error JSON. What happens to a message depends on its
 `To` number, like Twilio's test credentials (+15005550001 invalid, +15005550004 unsubscribed…);
-tests give other numbers a behaviour through `TwilioDouble.behaviours`.
+tests give other numbers a behaviour through `TwilioDouble.behaviours`, and the whole API one for
+a while through `TwilioDouble.down` (an outage: 5xx, 429 or no answer, then it recovers). The
+messages it created can be listed (GET Messages.json by `To` and `DateSent>`), as Twilio's are.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ import base64
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass
-from email.utils import formatdate
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 # Behaviours a `To` number can have.
 ACCEPT = "accept"
@@ -83,6 +87,7 @@ class TwilioDouble:
         self.behaviours: dict[str, str] = dict(MAGIC_NUMBERS)
         self.received: list[Received] = []
         self.created: list[dict[str, Any]] = []  # the Message resources answered with 201
+        self._down: tuple[str, float] | None = None  # (behaviour, until time.time())
         self._lock = threading.Lock()
         self._release = threading.Event()  # ends the waits of slow answers at shutdown
         self._server: ThreadingHTTPServer | None = None
@@ -124,9 +129,40 @@ class TwilioDouble:
         with self._lock:
             return [r for r in self.received if r.to == number]
 
+    def posts(self, number: str) -> list[Received]:
+        """The requests to send an SMS to `number` (not the look-ups)."""
+        return [r for r in self.to(number) if r.method == "POST"]
+
+    def created_for(self, number: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [m for m in self.created if m["to"] == number]
+
     def _record(self, received: Received) -> None:
         with self._lock:
             self.received.append(received)
+
+    # --- outages -----------------------------------------------------------------------------
+
+    def down(self, behaviour: str, *, until: float = float("inf")) -> None:
+        """Every request (sending or listing) gets `behaviour` (SERVER_ERROR, RATE_LIMITED,
+        SLOW, HANG_UP) until `time.time()` reaches `until` (time_machine moves it too), or
+        until `up()`."""
+        with self._lock:
+            self._down = (behaviour, until)
+
+    def up(self) -> None:
+        with self._lock:
+            self._down = None
+
+    def _outage(self) -> str | None:
+        with self._lock:
+            if self._down is None:
+                return None
+            behaviour, until = self._down
+            if time.time() >= until:
+                self._down = None
+                return None
+            return behaviour
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -136,6 +172,7 @@ class TwilioDouble:
             account != self.account_sid
         ):
             return 401, _error(401, 20003, "Authenticate")
+        outage = self._outage()
         fields = received.fields
         to = fields.get("To", "")
         if not to:
@@ -144,7 +181,16 @@ class TwilioDouble:
             return 400, _error(400, 21602, "Message body is required.")
         if not (fields.get("From") or fields.get("MessagingServiceSid")):
             return 400, _error(400, 21603, "A 'From' or 'MessagingServiceSid' is required.")
-        behaviour = self.behaviours.get(to, ACCEPT)
+        failure = self._fail(outage or self.behaviours.get(to, ACCEPT), to)
+        if failure is not None:
+            return failure
+        message = self._message(fields)
+        with self._lock:
+            self.created.append(message)
+        return 201, message
+
+    def _fail(self, behaviour: str, to: str) -> tuple[int, dict[str, Any] | None] | None:
+        """The answer of a failing behaviour; None to go on (SLOW goes on, late)."""
         if behaviour in ERRORS:
             status, code, text = ERRORS[behaviour]
             return status, _error(status, code, text.format(to=to))
@@ -152,14 +198,46 @@ class TwilioDouble:
             return 0, None
         if behaviour == SLOW:
             self._release.wait(self.slow_seconds)
-        message = self._message(fields)
+        return None
+
+    def listing(self, query: dict[str, str], account: str) -> tuple[int, dict[str, Any] | None]:
+        """GET Messages.json: the created messages to `To` sent on or after `DateSent>` (a
+        date or a date-time, GMT), newest first, as Twilio lists them once they are sent."""
+        if account != self.account_sid:
+            return 401, _error(401, 20003, "Authenticate")
+        outage = self._outage()
+        if outage is not None:
+            failure = self._fail(outage, "")
+            if failure is not None:
+                return failure
+        after = query.get("DateSent>")
+        since = datetime.fromisoformat(after.replace("Z", "+00:00")) if after else None
+        if since is not None and since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
         with self._lock:
-            self.created.append(message)
-        return 201, message
+            found = [
+                {**m, "status": "sent", "date_sent": m["date_created"]}
+                for m in reversed(self.created)
+                if m["to"] == query.get("To", m["to"])
+                and (since is None or parsedate_to_datetime(m["date_created"]) >= since)
+            ]
+        size = int(query.get("PageSize") or 50)
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        return 200, {
+            "messages": found[:size],
+            "end": min(size, len(found)) - 1,
+            "first_page_uri": uri,
+            "next_page_uri": None,  # one page: the tests never list more
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": uri,
+        }
 
     def _message(self, fields: dict[str, str]) -> dict[str, Any]:
         sid = "SM" + uuid.uuid4().hex
-        now = formatdate(usegmt=False)  # RFC 2822, as Twilio writes dates
+        now = format_datetime(datetime.now(UTC))  # RFC 2822, as Twilio writes dates (+0000)
         service = fields.get("MessagingServiceSid")
         uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}"
         return {
@@ -201,6 +279,26 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet test output
+
+    def do_GET(self) -> None:
+        double: TwilioDouble = self.server.double  # type: ignore[attr-defined]
+        username, password = _basic_auth(self.headers.get("Authorization", ""))
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        received = Received("GET", self.path, query, username, password)
+        double._record(received)
+        match = MESSAGES_PATH.match(parts.path)
+        if match is None:
+            self._send(404, _error(404, 20404, f"The requested resource {self.path} was not found"))
+            return
+        if (username, password) != (double.account_sid, double.auth_token):
+            self._send(401, _error(401, 20003, "Authenticate"))
+            return
+        status, body = double.listing(query, match["account"])
+        if body is None:
+            self.close_connection = True
+            return
+        self._send(status, body)
 
     def do_POST(self) -> None:
         double: TwilioDouble = self.server.double  # type: ignore[attr-defined]
