@@ -21,13 +21,36 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from courses.models import Centre, Course, EnrolmentStatus, Participant, Venue
 from scheduling import ical, rules
+from scheduling import series as series_shapes
 from scheduling.models import Session, SessionStatus
 
-FORMAT_VERSION = "2"  # rises when the same data gives other bytes (2: text values cleaned)
+# Rises when the same data gives other bytes (2: text values cleaned; 3: unambiguous series).
+FORMAT_VERSION = "3"
+# The most characters of a course's description a feed carries (the course page has it all).
+FEED_DESCRIPTION_CHARS = 600
+# Google drops subscribed feeds over 1 MB.
+FEED_MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class FeedShape:
+    """How much a feed carries: descriptions or only the course page's address; how far ahead."""
+
+    descriptions: bool = True
+    days_ahead: int | None = None
+
+
+# Tried in order until the feed fits FEED_MAX_BYTES (the first fits any ordinary centre).
+FEED_SHAPES = (
+    FeedShape(),
+    FeedShape(descriptions=False),
+    *(FeedShape(descriptions=False, days_ahead=days) for days in (180, 90, 30, 7)),
+)
 
 
 def feed_host() -> str:
@@ -74,30 +97,49 @@ class Feed:
     only_sessions: dict[int, set[int]] | None = None
 
     def render(self, *, lang: str, now: datetime | None = None) -> bytes:
+        """The feed's bytes. Over FEED_MAX_BYTES (Google drops larger feeds), it is built again
+        with shorter texts (the course page has them), then for fewer days ahead, until it fits."""
         now = now or timezone.now()
         with translation.override(lang):
             courses = list(self.courses.select_related("centre", "venue").order_by("pk"))
             by_course = _sessions_by_course(courses, now)
-            series: list[ical.Series] = []
-            events: list[ical.SingleEvent] = []
-            for course in courses:
-                sessions = by_course.get(course.pk, [])
-                if self.only_sessions is not None and course.pk in self.only_sessions:
-                    chosen = self.only_sessions[course.pk]
-                    more_series: list[ical.Series] = []
-                    more_events = single_events(
-                        course, [s for s in sessions if s.pk in chosen], now=now
-                    )
-                else:
-                    more_series, more_events = course_components(course, sessions, now=now)
-                series += more_series
-                events += more_events
-            return ical.render(
-                name=self.name,
-                series=series,
-                events=events,
-                refresh=timedelta(minutes=settings.CALENDAR_FEED_REFRESH_MINUTES),
-            )
+            body = b""
+            for shape in FEED_SHAPES:
+                body = self._build(courses, by_course, now, shape)
+                if len(body) <= FEED_MAX_BYTES:
+                    break
+            return body
+
+    def _build(
+        self,
+        courses: list[Course],
+        by_course: dict[int, list[Session]],
+        now: datetime,
+        shape: FeedShape,
+    ) -> bytes:
+        series: list[ical.Series] = []
+        events: list[ical.SingleEvent] = []
+        last = now + timedelta(days=shape.days_ahead) if shape.days_ahead else None
+        for course in courses:
+            sessions = [
+                s for s in by_course.get(course.pk, []) if last is None or s.starts_at <= last
+            ]
+            if self.only_sessions is not None and course.pk in self.only_sessions:
+                chosen = self.only_sessions[course.pk]
+                more_series: list[ical.Series] = []
+                more_events = single_events(
+                    course, [s for s in sessions if s.pk in chosen], now=now, shape=shape
+                )
+            else:
+                more_series, more_events = course_components(course, sessions, now=now, shape=shape)
+            series += more_series
+            events += more_events
+        return ical.render(
+            name=self.name,
+            series=series,
+            events=events,
+            refresh=timedelta(minutes=settings.CALENDAR_FEED_REFRESH_MINUTES),
+        )
 
 
 def cached_render(etag: str, make_feed: Callable[[], Feed], *, lang: str) -> bytes:
@@ -134,9 +176,20 @@ def _location(venue: Venue | None) -> str:
     return venue.full_address if venue is not None else ""
 
 
-def _text(course: Course, location: str) -> ical.Text:
+def _shorten(text: str) -> str:
+    """A description cut to FEED_DESCRIPTION_CHARS at a word: the course page has it all, and a
+    feed must stay far below Google's 1 MB whatever staff wrote."""
+    text = text.strip()
+    if len(text) <= FEED_DESCRIPTION_CHARS:
+        return text
+    cut = text[:FEED_DESCRIPTION_CHARS].rsplit(None, 1)[0]
+    return cut.rstrip(" ,.;:") + " …"
+
+
+def _text(course: Course, location: str, *, note: str = "", shape: FeedShape) -> ical.Text:
     url = settings.PUBLIC_BASE_URL + course.get_absolute_url()
-    parts = [course.description.strip(), f"{course.centre.name}", url]
+    description = _shorten(course.description) if shape.descriptions else ""
+    parts = [note.strip(), description, f"{course.centre.name}", url]
     return ical.Text(
         summary=course.title,
         description="\n\n".join(p for p in parts if p),
@@ -145,86 +198,71 @@ def _text(course: Course, location: str) -> ical.Text:
     )
 
 
+def _session_note(session: Session, tz: tzinfo) -> str:
+    """What a session says for itself: where a moved one moved from, and the staff's note."""
+    parts = []
+    if session.moved and session.original_start is not None:
+        before = timezone.localtime(session.original_start, tz)
+        parts.append(_("Moved from %(when)s.") % {"when": date_format(before, "DATETIME_FORMAT")})
+    if session.note.strip():
+        parts.append(session.note.strip())
+    return " ".join(parts)
+
+
+def _published(
+    course: Course, session: Session, host: str, shape: FeedShape
+) -> series_shapes.Published:
+    tz = course.centre.tz
+    location = _location(session.venue)
+    return series_shapes.Published(
+        pk=session.pk,
+        uid=f"session-{session.pk}@{host}",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        original_start=session.original_start,
+        cancelled=session.status == SessionStatus.CANCELLED,
+        location=location,
+        text=_text(course, location, note=_session_note(session, tz), shape=shape),
+        sequence=session.sequence,
+        last_modified=session.updated_at,
+    )
+
+
 def course_components(
-    course: Course, sessions: Iterable[Session], *, now: datetime
+    course: Course, sessions: Iterable[Session], *, now: datetime, shape: FeedShape = FeedShape()
 ) -> tuple[list[ical.Series], list[ical.SingleEvent]]:
-    """One series for the course's rule (when it is a single RRULE) plus single events for
-    sessions that are not instances of it. Cancelled sessions are left out (EXDATE)."""
+    """The course's scheduled sessions as series and single events (`scheduling.series`)."""
     host = feed_host()
     tz = course.centre.tz
-    cutoff = feed_cutoff(tz, now)
     schedule = course.schedule()
-    rule = rules.series_rule(schedule)
-    course_location = _location(course.venue)
-    by_original = {s.original_start: s for s in sessions if s.original_start is not None}
-    instances: set[datetime] = set()
-    series: list[ical.Series] = []
-    if rule is not None:
-        until = course.centre.horizon_end(now) if schedule.is_open_ended else date.max
-        occurrences = rules.series_starts(schedule, rule, since=cutoff, until=until)
-        if occurrences:
-            exdates, overrides = [], []
-            for wall, start in occurrences:
-                session = by_original.get(start)
-                if wall.replace(tzinfo=None) != start.replace(tzinfo=None):
-                    # In the spring DST gap: parsers disagree on such a time, so the rule's
-                    # instance is removed and the session published on its own.
-                    exdates.append(wall)
-                    continue
-                instances.add(start)
-                if session is None or session.status == SessionStatus.CANCELLED:
-                    exdates.append(wall)
-                elif (
-                    session.starts_at != start
-                    or session.ends_at != rules.ends_after(start, schedule.duration)
-                    or _location(session.venue) != course_location
-                    or start.utcoffset() != session.ends_at.astimezone(tz).utcoffset()
-                ):
-                    # Moved, or spanning a DST switch (where parsers disagree on the end):
-                    # the instance gets explicit times.
-                    overrides.append(
-                        ical.Override(
-                            recurrence_id=start,
-                            start=session.starts_at.astimezone(tz),
-                            end=session.ends_at.astimezone(tz),
-                            location=_location(session.venue),
-                        )
-                    )
-            first_wall = occurrences[0][0]
-            series.append(
-                ical.Series(
-                    uid=f"course-{course.pk}@{host}",
-                    text=_text(course, course_location),
-                    start=first_wall,
-                    duration=schedule.duration,
-                    rrule=rules.series_rrule_text(rule, tz),
-                    until=occurrences[-1][1],
-                    sequence=course.revision,
-                    last_modified=course.updated_at,
-                    exdates=exdates,
-                    overrides=overrides,
-                )
-            )
-    return series, single_events(
-        course, [s for s in sessions if s.original_start not in instances], now=now
+    location = _location(course.venue)
+    course_shape = series_shapes.CourseShape(
+        uid=f"course-{course.pk}@{host}",
+        text=_text(course, location, shape=shape),
+        location=location,
+        revision=course.revision,
+        last_modified=course.updated_at,
+    )
+    until = course.centre.horizon_end(now) if schedule.is_open_ended else date.max
+    if shape.days_ahead is not None:
+        until = min(until, (now + timedelta(days=shape.days_ahead)).astimezone(tz).date())
+    return series_shapes.components(
+        course_shape,
+        schedule,
+        [_published(course, s, host, shape) for s in sessions],
+        since=feed_cutoff(tz, now),
+        until=until,
     )
 
 
 def single_events(
-    course: Course, sessions: Iterable[Session], *, now: datetime
+    course: Course, sessions: Iterable[Session], *, now: datetime, shape: FeedShape = FeedShape()
 ) -> list[ical.SingleEvent]:
     """Scheduled sessions as VEVENTs of their own."""
     host, tz = feed_host(), course.centre.tz
     cutoff = feed_cutoff(tz, now)
     return [
-        ical.SingleEvent(
-            uid=f"session-{s.pk}@{host}",
-            text=_text(course, _location(s.venue)),
-            start=s.starts_at.astimezone(tz),
-            end=s.ends_at.astimezone(tz),
-            sequence=s.sequence,
-            last_modified=s.updated_at,
-        )
+        series_shapes.single(_published(course, s, host, shape), tz)
         for s in sessions
         if s.status == SessionStatus.SCHEDULED and s.ends_at >= cutoff
     ]

@@ -1,11 +1,14 @@
 """iCalendar (RFC 5545) rendering for calendar feeds. Pure: no database.
 
-What Google, Outlook, Apple Calendar and Thunderbird need, and how it is met:
+What Google, Outlook, Apple Calendar, Thunderbird and Evolution (libical) need, and how it is met:
 - every DTSTART, DTEND, EXDATE and RECURRENCE-ID in local time with TZID, and a VTIMEZONE for
-  each zone in the file, written with yearly RRULEs (the form Outlook reads reliably);
-- a course is one series: RRULE with UNTIL in UTC, EXDATE for removed sessions, a second
-  VEVENT with the same UID and RECURRENCE-ID for a moved one; sessions outside the rule are
-  VEVENTs of their own (Outlook.com ignores RDATE);
+  each zone in the file, built from the zone's data for every year the feed covers and written
+  with yearly RRULEs (the form Outlook reads reliably);
+- a local time that is not one instant (in the spring gap or the autumn fold), and an event whose
+  end has another UTC offset than its start, are written in UTC: no client has to resolve them;
+- a series is an RRULE with UNTIL in UTC, EXDATE for removed sessions, a second VEVENT with the
+  same UID and RECURRENCE-ID for a moved one; other sessions are VEVENTs of their own
+  (Outlook.com ignores RDATE). How sessions become series: `scheduling.series`;
 - stable UIDs, SEQUENCE that never falls, DTSTAMP and LAST-MODIFIED from the data, never from
   the clock, so identical data gives identical bytes;
 - text values without control characters (`clean_text`), whatever staff typed into a name.
@@ -40,26 +43,27 @@ class Text:
 
 @dataclass(frozen=True)
 class Override:
-    """A moved instance of a series (RECURRENCE-ID is its original local start)."""
+    """A moved (or annotated) instance of a series; RECURRENCE-ID is its original local start."""
 
     recurrence_id: datetime
     start: datetime
     end: datetime
-    location: str
+    text: Text
 
 
 @dataclass(frozen=True)
 class Series:
     uid: str
     text: Text
-    start: datetime  # the first published instance (aware, in the centre's zone)
+    start: datetime  # the first published instance (aware, in the centre's zone; clean)
     duration: timedelta
     rrule: str  # FREQ=...;BYDAY=... without COUNT or UNTIL
-    until: datetime  # the last published instance's start (aware)
+    until: datetime  # the UNTIL instant: the end of the last instance's local day
     sequence: int
     last_modified: datetime
     exdates: Sequence[datetime] = field(default_factory=tuple)
     overrides: Sequence[Override] = field(default_factory=tuple)
+    claims: Sequence[int] = field(default_factory=tuple)  # the sessions it publishes
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,33 @@ class SingleEvent:
     end: datetime
     sequence: int
     last_modified: datetime
+    utc: bool = False  # written in UTC (a session a rule made in a gap or a fold)
 
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+def is_one_instant(moment: datetime) -> bool:
+    """Whether the local time of an aware moment names one instant in its zone (not in a fold)."""
+    naive, tz = moment.replace(tzinfo=None), moment.tzinfo
+    first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    return first.utcoffset() == second.utcoffset()
+
+
+def _in_utc(start: datetime, end: datetime, *, utc: bool = False) -> bool:
+    """Whether an event is written in UTC: asked to, or a client could read its local times two
+    ways (a time in the autumn fold, or an end at another UTC offset than the start)."""
+    clear = is_one_instant(start) and is_one_instant(end) and start.utcoffset() == end.utcoffset()
+    return utc or not clear
+
+
+def _add_times(event: Event, start: datetime, end: datetime, *, utc: bool = False) -> None:
+    """DTSTART and DTEND with TZID, or both in UTC (`_in_utc`)."""
+    if _in_utc(start, end, utc=utc):
+        start, end = _utc(start), _utc(end)
+    event.add("dtstart", start)
+    event.add("dtend", end)
 
 
 def _nth_weekday(day: date) -> str:
@@ -85,7 +112,8 @@ def _nth_weekday(day: date) -> str:
 
 
 def _transitions(tz: tzinfo, year: int) -> list[tuple[datetime, timedelta, timedelta, str]]:
-    """(local wall time just before, offset before, offset after, name after) for each change."""
+    """(local wall time just before, offset before, offset after, name after) for each change of
+    the zone's UTC offset in `year`, found to the minute."""
     found = []
     moment = datetime(year, 1, 1, tzinfo=UTC)
     end = datetime(year + 1, 1, 1, tzinfo=UTC)
@@ -95,8 +123,18 @@ def _transitions(tz: tzinfo, year: int) -> list[tuple[datetime, timedelta, timed
         nxt = moment + step
         offset = nxt.astimezone(tz).utcoffset()
         if offset != previous and previous is not None and offset is not None:
-            local_before = (nxt.astimezone(UTC) + previous).replace(tzinfo=None)
-            found.append((local_before, previous, offset, nxt.astimezone(tz).tzname() or ""))
+            low, high = moment, nxt  # the offset changes in (low, high]: find the minute
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(second=0, microsecond=0)
+                if middle <= low:
+                    break
+                if middle.astimezone(tz).utcoffset() == previous:
+                    low = middle
+                else:
+                    high = middle
+            local_before = (high + previous).replace(tzinfo=None)
+            found.append((local_before, previous, offset, high.astimezone(tz).tzname() or ""))
         previous = offset
         moment = nxt
     return found
@@ -109,36 +147,69 @@ def _offset(delta: timedelta) -> str:
     return f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
 
 
-@functools.cache
-def vtimezone(tzid: str, year: int = 2026) -> Timezone:
-    """A VTIMEZONE with yearly RRULEs, derived from the zone's transitions in `year`."""
-    tz = ZoneInfo(tzid)
+def _pattern(tz: tzinfo, year: int) -> tuple[object, ...]:
+    """What a year's rules look like: equal for years one yearly RRULE describes."""
     changes = _transitions(tz, year)
+    if len(changes) != 2:
+        return ("irregular", year)
+    return tuple(
+        (local.month, _nth_weekday(local.date()), local.time(), before, after, name)
+        for local, before, after, name in changes
+    )
+
+
+def _observance(kind: str, before: timedelta, after: timedelta, name: str, *rest: str) -> list[str]:
+    return [
+        f"BEGIN:{kind}",
+        f"TZOFFSETFROM:{_offset(before)}",
+        f"TZOFFSETTO:{_offset(after)}",
+        f"TZNAME:{name}",
+        *rest,
+        f"END:{kind}",
+    ]
+
+
+@functools.cache
+def vtimezone(tzid: str, first_year: int = 2026, last_year: int | None = None) -> Timezone:
+    """A VTIMEZONE for the years from `first_year` to `last_year`, from the zone's own data.
+
+    Consecutive years with the same two switches are one pair of yearly RRULEs (the first pair
+    reaching back to 1970, the form Outlook reads), closed by UNTIL where the zone's rules
+    change; a year with other changes (a zone that gives up summer time) lists them one by one."""
+    tz = ZoneInfo(tzid)
+    last_year = max(first_year, last_year or first_year)
+    groups: list[tuple[tuple[object, ...], list[int]]] = []
+    for year in range(first_year, last_year + 1):
+        pattern = _pattern(tz, year)
+        if groups and groups[-1][0] == pattern:
+            groups[-1][1].append(year)
+        else:
+            groups.append((pattern, [year]))
     lines = ["BEGIN:VTIMEZONE", f"TZID:{tzid}", f"X-LIC-LOCATION:{tzid}"]
-    if len(changes) == 2:
-        for local, before, after, name in changes:
+    for number, (pattern, years) in enumerate(groups):
+        if pattern[0] == "irregular":
+            changes = [c for year in years for c in _transitions(tz, year)]
+            if number == 0:
+                january = datetime(years[0], 1, 1, tzinfo=UTC).astimezone(tz)
+                offset = january.utcoffset() or timedelta()
+                first = _observance(
+                    "STANDARD", offset, offset, january.tzname() or tzid, "DTSTART:19700101T000000"
+                )
+                lines += first
+            for local, before, after, name in changes:
+                kind = "DAYLIGHT" if after > before else "STANDARD"
+                lines += _observance(kind, before, after, name, f"DTSTART:{local:%Y%m%dT%H%M%S}")
+            continue
+        closing = number + 1 < len(groups)
+        for local, before, after, name in _transitions(tz, years[0]):
             kind = "DAYLIGHT" if after > before else "STANDARD"
             byday = _nth_weekday(local.date())
-            lines += [
-                f"BEGIN:{kind}",
-                f"TZOFFSETFROM:{_offset(before)}",
-                f"TZOFFSETTO:{_offset(after)}",
-                f"TZNAME:{name}",
-                f"DTSTART:{_first_in_1970(local, byday):%Y%m%dT%H%M%S}",
-                f"RRULE:FREQ=YEARLY;BYMONTH={local.month};BYDAY={byday}",
-                f"END:{kind}",
-            ]
-    else:
-        offset = datetime(year, 1, 1, tzinfo=tz).utcoffset() or timedelta()
-        name = datetime(year, 1, 1, tzinfo=tz).tzname() or tzid
-        lines += [
-            "BEGIN:STANDARD",
-            f"TZOFFSETFROM:{_offset(offset)}",
-            f"TZOFFSETTO:{_offset(offset)}",
-            f"TZNAME:{name}",
-            "DTSTART:19700101T000000",
-            "END:STANDARD",
-        ]
+            begins = _first_in_1970(local, byday) if number == 0 else local
+            rule = f"RRULE:FREQ=YEARLY;BYMONTH={local.month};BYDAY={byday}"
+            if closing:
+                last = next(c for c in _transitions(tz, years[-1]) if c[0].month == local.month)
+                rule += f";UNTIL={(last[0] - before):%Y%m%dT%H%M%S}Z"
+            lines += _observance(kind, before, after, name, f"DTSTART:{begins:%Y%m%dT%H%M%S}", rule)
     lines.append("END:VTIMEZONE")
     component = Timezone.from_ical("\r\n".join(lines) + "\r\n")
     assert isinstance(component, Timezone)  # noqa: S101 - narrowing
@@ -201,7 +272,7 @@ def _series_events(series: Series) -> Iterable[Event]:
     master.add("dtstart", series.start)
     master.add("dtend", series.start + series.duration)
     recur = vRecur.from_ical(series.rrule)
-    recur["UNTIL"] = [_utc(series.until)]
+    recur["UNTIL"] = [_utc(series.until).replace(microsecond=0)]
     master.add("rrule", recur)
     if series.exdates:
         master.add("exdate", sorted(series.exdates))
@@ -211,20 +282,15 @@ def _series_events(series: Series) -> Iterable[Event]:
         event = Event()
         _stamp(event, series.uid, series.sequence, series.last_modified)
         event.add("recurrence-id", override.recurrence_id)
-        event.add("dtstart", override.start)
-        event.add("dtend", override.end)
-        _add_text(
-            event,
-            Text(series.text.summary, series.text.description, override.location, series.text.url),
-        )
+        _add_times(event, override.start, override.end)
+        _add_text(event, override.text)
         yield event
 
 
 def _single_event(item: SingleEvent) -> Event:
     event = Event()
     _stamp(event, item.uid, item.sequence, item.last_modified)
-    event.add("dtstart", item.start)
-    event.add("dtend", item.end)
+    _add_times(event, item.start, item.end, utc=item.utc)
     _add_text(event, item.text)
     return event
 
@@ -252,10 +318,18 @@ def render(
     cal.add("refresh-interval", vDuration(refresh), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(refresh))
     zones = sorted({str(s.start.tzinfo) for s in series} | {str(e.start.tzinfo) for e in events})
-    if len(zones) == 1:
+    any_utc = any(_in_utc(e.start, e.end, utc=e.utc) for e in events) or any(
+        _in_utc(o.start, o.end) for s in series for o in s.overrides
+    )
+    if len(zones) == 1 and not any_utc:
+        # Only when every time carries the TZID: readers of X-WR-TIMEZONE (Google's, and
+        # libraries that copy it) move UTC times into the zone and lose the autumn fold.
         cal.add("x-wr-timezone", zones[0])
+    years = [s.start.year for s in series] + [_utc(s.until).year for s in series]
+    years += [o.start.year for s in series for o in s.overrides]
+    years += [e.start.year for e in events] + [e.end.year for e in events]
     for zone in zones:
-        cal.add_component(vtimezone(zone))
+        cal.add_component(vtimezone(zone, min(years), max(years)))
     for item in sorted(series, key=lambda s: s.uid):
         for event in _series_events(item):
             cal.add_component(event)

@@ -39,7 +39,8 @@ def feed_response(
 ) -> HttpResponse:
     """The feed, or a 304 when the client's copy is current. A `private` feed (a trainer's or
     a participant's, behind a token) may be kept by the calendar client but never by a shared
-    cache: it is `Cache-Control: private`, and so is its 304."""
+    cache: it is `Cache-Control: private`, and so is its 304. `Content-Language` is the feed's
+    language (`?lang=`, or a participant's own)."""
     lang = lang or feed_language(request)
     cache_control = "private, max-age=300" if private else "public, max-age=300"
     etag = version.etag(lang=lang)
@@ -50,6 +51,7 @@ def feed_response(
     )
     if not_modified is not None:
         not_modified["Cache-Control"] = cache_control
+        not_modified["Content-Language"] = lang
         return not_modified
     body = feeds.cached_render(etag, make_feed, lang=lang)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -57,6 +59,7 @@ def feed_response(
     if modified_ts is not None:
         response["Last-Modified"] = http_date(modified_ts)
     response["Cache-Control"] = cache_control
+    response["Content-Language"] = lang  # the feed's, not the request's (LocaleMiddleware)
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response

@@ -50,7 +50,7 @@ def test_course_feed_is_one_series_in_local_time_with_a_timezone(client, course)
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     text = response.content.decode()
     assert "DTSTART;TZID=Europe/Warsaw:20270105T180000" in text
-    assert "RRULE:FREQ=WEEKLY;UNTIL=20270309T170000Z;BYDAY=TU" in text
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270309T225959Z;BYDAY=TU" in text
     assert "BEGIN:VTIMEZONE" in text
     assert "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in text
     assert "X-WR-CALNAME:" in text
