@@ -185,7 +185,19 @@ class CourseAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
                 ]
             },
         ),
-        (_("Booking"), {"fields": ["booking_mode", "capacity", "waitlist_mode", "offer_hours"]}),
+        (
+            _("Booking"),
+            {
+                "fields": [
+                    "booking_mode",
+                    "enrolment_open",
+                    "capacity",
+                    "waitlist_mode",
+                    "offer_hours",
+                ]
+            },
+        ),
+        (_("SMS"), {"fields": ["reminder_hours", "sensitive"]}),
     ]
 
     actions = ["cancel_courses"]

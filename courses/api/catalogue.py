@@ -17,10 +17,19 @@ from rest_framework.response import Response
 
 from courses.api.base import HourMinuteField, SlugRelatedField
 from courses.api.permissions import CentrePermission
+from courses.api.schedule import (
+    RECURRENCE_HELP,
+    PreviewRequestSerializer,
+    PreviewSerializer,
+    ScheduleField,
+    clean_schedule,
+)
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as selectors
 from courses.services import catalogue as services
 from courses.text import RECURRENCE_MAX_LENGTH, text_limit
+from scheduling import builder, rules
+from scheduling.preview import course_sessions_preview
 
 TRANSLATED_LANGUAGES = ("pl", "uk", "en", "ru")
 
@@ -146,10 +155,11 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         required=False,
         allow_blank=True,
         max_length=RECURRENCE_MAX_LENGTH,
-        help_text=(
-            "RFC 5545 lines (RRULE, EXRULE, RDATE, EXDATE) in the centre's local time, e.g. "
-            "'RRULE:FREQ=WEEKLY;BYDAY=TU,TH;COUNT=24\\nEXDATE:20261229'. Empty: one session."
-        ),
+        help_text=RECURRENCE_HELP,
+    )
+    schedule = ScheduleField(
+        help_text="The rule as builder choices, instead of `recurrence` (both may be sent when "
+        "they agree, as GET answers them). Null in answers when the builder cannot show the rule."
     )
     start_time = HourMinuteField()
     url = serializers.SerializerMethodField()
@@ -175,10 +185,14 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
             "offer_hours",
             "published",
             "recurrence",
+            "schedule",
             "start_date",
             "start_time",
             "duration_minutes",
             "skip_public_holidays",
+            "enrolment_open",
+            "sensitive",
+            "reminder_hours",
             "url",
         ]
         extra_kwargs = {
@@ -221,6 +235,11 @@ class CourseSerializer(serializers.ModelSerializer[Course]):
         venue = attrs.get("venue")
         if venue is not None and centre is not None and venue.centre_id != centre.pk:
             raise serializers.ValidationError({"venue": _("The venue belongs to another centre.")})
+        start_date = attrs.get("start_date") or getattr(self.instance, "start_date", None)
+        schedule = clean_schedule(attrs, start_date=start_date, tz=centre.tz if centre else None)
+        attrs.pop("schedule", None)
+        if schedule is not None:
+            attrs["recurrence"] = builder.schedule_to_text(schedule)
         return attrs
 
     @staticmethod
@@ -282,6 +301,28 @@ class CourseViewSet(viewsets.ModelViewSet[Course]):
 
     def perform_destroy(self, instance: Course) -> None:
         services.course_delete(course=instance)
+
+    @extend_schema(request=PreviewRequestSerializer, responses=PreviewSerializer)
+    @action(detail=False, methods=["post"])
+    def preview(self, request: Request) -> Response:
+        """The sessions a course with these fields would get and the days skipped (holidays,
+        closures, dates to skip), exactly as saving it would generate them; saves nothing."""
+        given = PreviewRequestSerializer(data=request.data, context=self.get_serializer_context())
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        try:
+            found = course_sessions_preview(
+                centre=data["centre"],
+                start_date=data["start_date"],
+                start_time=data["start_time"],
+                duration_minutes=data["duration_minutes"],
+                recurrence=data["rule"],
+                skip_public_holidays=data["skip_public_holidays"],
+            )
+        except rules.RuleError as exc:  # as a course's answer: {field: [message]}
+            field = exc.field or "recurrence"
+            raise serializers.ValidationError({field: [str(exc.message)]}) from exc
+        return Response(PreviewSerializer(found).data)
 
     @extend_schema(request=None, responses=CourseSerializer)
     @action(detail=True, methods=["post"])

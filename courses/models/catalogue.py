@@ -26,6 +26,21 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+MAX_REMINDER_HOURS = 24 * 14
+
+
+def validate_reminder_hours(value: str) -> None:
+    """Each reminder from 1 hour to 14 days before a session (larger ones were never sent)."""
+    for part in (value or "").split(","):
+        part = part.strip()
+        if part.isdigit() and not 1 <= int(part) <= MAX_REMINDER_HOURS:
+            raise ValidationError(
+                _("A reminder is sent 1 to %(max)s hours before the session, not %(value)s."),
+                params={"max": MAX_REMINDER_HOURS, "value": part},
+                code="reminder_hours_range",
+            )
+
+
 class Voivodeship(models.TextChoices):
     DOLNOSLASKIE = "dolnoslaskie", "dolnośląskie"
     KUJAWSKO_POMORSKIE = "kujawsko-pomorskie", "kujawsko-pomorskie"
@@ -272,7 +287,8 @@ class Course(models.Model):
             RegexValidator(
                 r"^\s*(\d{1,3}\s*(,\s*\d{1,3}\s*)*)?$",
                 _("Hours before the session, separated by commas, e.g. 24,2."),
-            )
+            ),
+            validate_reminder_hours,
         ],
         help_text=_("Hours before each session, e.g. 24,2. Empty: no reminders."),
     )
@@ -350,7 +366,7 @@ class Course(models.Model):
     def reminder_offsets(self) -> list[int]:
         """Hours before a session at which to remind, largest first."""
         hours = {int(h) for h in self.reminder_hours.replace(" ", "").split(",") if h}
-        return sorted((h for h in hours if 0 < h <= 24 * 14), reverse=True)
+        return sorted((h for h in hours if 0 < h <= MAX_REMINDER_HOURS), reverse=True)
 
     @property
     def recurrence_text(self) -> str:
