@@ -86,9 +86,12 @@ def notice_for(
         told = [r.participant for r in recipients if r.gets_sms and r.participant.language == code]
         if not told:
             continue
-        context = texts.message_context(course=session.course, session=shown, participant=told[0])
-        if note and note_in_sms:
-            context["note"] = note
+        context = texts.message_context(
+            course=session.course,
+            session=shown,
+            participant=told[0],
+            note=note if note_in_sms else "",
+        )
         text = texts.render(kind, context, code)
         size = sms_size(text)
         previews.append(

@@ -3,7 +3,6 @@ be told and what their SMS says; a one-off session added to a course."""
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from django.contrib import messages
@@ -71,12 +70,6 @@ def _note_kwargs(form: Any) -> dict[str, Any]:
     }
 
 
-def _service_notes(service: Any, form: Any) -> dict[str, Any]:
-    """The note arguments the service takes (session_cancel and session_move are gaining them)."""
-    accepted = inspect.signature(service).parameters
-    return {k: v for k, v in _note_kwargs(form).items() if k in accepted}
-
-
 @workspace_view
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, scope: Scope, session_id: int) -> HttpResponse:
@@ -92,7 +85,7 @@ def session_cancel(request: HttpRequest, scope: Scope, session_id: int) -> HttpR
                 services.session_cancel(
                     session=session,
                     actor=request.user,
-                    **_service_notes(services.session_cancel, form),
+                    **_note_kwargs(form),
                 )
             except (DomainError, ValidationError) as error:
                 _refused(form, error)
@@ -134,7 +127,7 @@ def session_move(request: HttpRequest, scope: Scope, session_id: int) -> HttpRes
                         ends_at=data["ends_at"],
                         venue=data["venue"],
                         actor=request.user,
-                        **_service_notes(services.session_move, form),
+                        **_note_kwargs(form),
                     )
                 except (DomainError, ValidationError) as error:
                     _refused(form, error)
