@@ -208,7 +208,9 @@ def vtimezone(tzid: str, first_year: int = 2026, last_year: int | None = None) -
             rule = f"RRULE:FREQ=YEARLY;BYMONTH={local.month};BYDAY={byday}"
             if closing:
                 last = next(c for c in _transitions(tz, years[-1]) if c[0].month == local.month)
-                rule += f";UNTIL={(last[0] - before):%Y%m%dT%H%M%S}Z"
+                # A day after the last onset: inclusive whether a reader compares UNTIL in UTC
+                # (RFC 5545) or, as some do, as local time; the next onset is a year away.
+                rule += f";UNTIL={(last[0] - before + timedelta(days=1)):%Y%m%dT%H%M%S}Z"
             lines += _observance(kind, before, after, name, f"DTSTART:{begins:%Y%m%dT%H%M%S}", rule)
     lines.append("END:VTIMEZONE")
     component = Timezone.from_ical("\r\n".join(lines) + "\r\n")
