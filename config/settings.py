@@ -318,6 +318,18 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 # Reminders are sent only inside this local window ("08:00-21:00"); empty: any time.
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="08:00-21:00")
 SMS_DISPATCH_BATCH = env.int("SMS_DISPATCH_BATCH", default=200)
+# The dispatcher's hold on the rows it claimed (renewed while its pass runs; keep it well above
+# the provider's 15 s timeout): a dead dispatcher's rows go back to the queue after it.
+SMS_CLAIM_LEASE_SECONDS = env.int("SMS_CLAIM_LEASE_SECONDS", default=60)
+# Transient failures are retried with capped exponential backoff (with jitter) for as long as a
+# message is useful: until its session starts, its offer or code ends, or, for notices without
+# such an end, this many hours after it was planned.
+SMS_RETRY_BACKOFF_SECONDS = env.int("SMS_RETRY_BACKOFF_SECONDS", default=30)
+SMS_RETRY_BACKOFF_MAX_SECONDS = env.int("SMS_RETRY_BACKOFF_MAX_SECONDS", default=300)
+SMS_RETRY_MAX_AGE_HOURS = env.int("SMS_RETRY_MAX_AGE_HOURS", default=24)
+# A message the provider may have (no clear answer) is sent again only if the provider, asked
+# at least this long after the attempt, certainly does not have it.
+SMS_UNKNOWN_SETTLE_AFTER_SECONDS = env.int("SMS_UNKNOWN_SETTLE_AFTER_SECONDS", default=600)
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
