@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from config.errors import RETRY_AFTER_BUSY
+
 
 def _refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
     """JSON `{"detail": ...}` under /api/ and for requests that sent JSON (as the API documents
@@ -43,3 +45,18 @@ class RejectNullCharacters:
                 request, _("The request contains characters that are not allowed."), 400
             )
         return self.get_response(request)
+
+
+class RetryAfter:
+    """Every 503 tells the client when to try again: an answer that did not say so itself (a
+    "busy, try again" from the API, the enrolment form, the personal page or the register) gets
+    Retry-After of a few seconds. First in MIDDLEWARE, so it sees every answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 503 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(RETRY_AFTER_BUSY)
+        return response

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Every 503 says when to try again (config.errors answers outages and "busy").
+    "config.middleware.RetryAfter",
+    # /healthz for load balancers, before host checks and the HTTPS redirect.
+    "config.health.HealthCheck",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

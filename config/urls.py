@@ -23,3 +23,6 @@ urlpatterns = [
 handler400 = "config.errors.bad_request"
 # A URL no route matches: JSON under /api/ too.
 handler404 = "config.errors.page_not_found"
+# Any exception no view answered: a 503 with Retry-After while the database, cache or broker
+# is unavailable; otherwise (a bug) the site's own 500 page.
+handler500 = "config.errors.server_error"

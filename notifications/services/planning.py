@@ -45,7 +45,11 @@ def code_plan(*, verification: PhoneVerification, code: str) -> OutboundMessage:
         expires_at=verification.expires_at,
         context={"code": code, "language": verification.language},
     )
-    transaction.on_commit(lambda: current_app.send_task("notifications.tasks.dispatch"))
+    # robust: the code is in the outbox, so a broker that cannot be reached must not fail the
+    # request (the person would ask again and again); the dispatcher's next pass sends it.
+    transaction.on_commit(
+        lambda: current_app.send_task("notifications.tasks.dispatch"), robust=True
+    )
     return message
 
 
