@@ -26,6 +26,15 @@ class SessionForm(forms.ModelForm):
     """A time at the edge of the calendar is a form error, before the model's own checks (which
     would have to hand the database a moment it cannot hold)."""
 
+    note_in_sms = forms.BooleanField(
+        label=_("Put the note in the SMS"),
+        required=False,
+        help_text=_(
+            "When you cancel or move the session: the SMS to participants carries the note "
+            "(shortened to fit; never for sensitive courses)."
+        ),
+    )
+
     class Meta:
         model = Session
         exclude: list[str] = []
@@ -66,6 +75,7 @@ class SessionAdmin(TextLimitsMixin, CentreScopedAdmin):
         "status",
         "capacity",
         "note",
+        "note_in_sms",
         "register_note",
         "original_start",
         "moved",
@@ -116,6 +126,7 @@ class SessionAdmin(TextLimitsMixin, CentreScopedAdmin):
                 obj.pk = created.pk
                 return
             current = Session.objects.get(pk=obj.pk)
+            note = {"note": data.get("note", ""), "note_in_sms": bool(data.get("note_in_sms"))}
             if {"starts_at", "ends_at", "venue"} & set(form.changed_data):
                 if (
                     current.status == SessionStatus.CANCELLED
@@ -128,10 +139,11 @@ class SessionAdmin(TextLimitsMixin, CentreScopedAdmin):
                     ends_at=data["ends_at"],
                     venue=data.get("venue"),
                     actor=request.user,
+                    **note,
                 )
             if "status" in form.changed_data:
                 if data["status"] == SessionStatus.CANCELLED:
-                    services.session_cancel(session=current, actor=request.user)
+                    services.session_cancel(session=current, actor=request.user, **note)
                 else:
                     services.session_restore(session=current, actor=request.user)
             services.session_update_details(

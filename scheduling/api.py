@@ -79,7 +79,21 @@ class SessionDetailsSerializer(serializers.ModelSerializer[Session]):
         extra_kwargs = {"note": {"max_length": text_limit("scheduling.Session.note")}}
 
 
-class SessionMoveSerializer(serializers.Serializer[dict[str, Any]]):
+class SessionNoteSerializer(serializers.Serializer[dict[str, Any]]):
+    """What a cancel or a move may say to participants (both optional)."""
+
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=text_limit("scheduling.Session.note"),
+        help_text="The session's note for participants; empty or left out: it stays as it is.",
+    )
+    note_in_sms = serializers.BooleanField(
+        required=False, default=False, help_text="The notice SMS carries the note."
+    )
+
+
+class SessionMoveSerializer(SessionNoteSerializer):
     starts_at = DateTimeField()
     ends_at = DateTimeField()
     venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
@@ -177,6 +191,8 @@ class SessionViewSet(
             return SessionDetailsSerializer
         if self.action == "move":
             return SessionMoveSerializer
+        if self.action == "cancel":
+            return SessionNoteSerializer
         return SessionSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer[Session]) -> None:
@@ -206,10 +222,19 @@ class SessionViewSet(
         fresh = self.get_queryset().get(pk=session.pk)
         return SessionSerializer(fresh, context=self.get_serializer_context()).data
 
-    @extend_schema(request=None, responses=SessionSerializer)
+    @extend_schema(request=SessionNoteSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        session = services.session_cancel(session=self.get_object(), actor=request.user)
+        session = self.get_object()
+        serializer = SessionNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session = services.session_cancel(
+            session=session,
+            actor=request.user,
+            note=data.get("note", ""),
+            note_in_sms=data.get("note_in_sms", False),
+        )
         return Response(self._out(session))
 
     @extend_schema(request=None, responses=SessionSerializer)
@@ -233,6 +258,8 @@ class SessionViewSet(
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
             actor=request.user,
+            note=data.get("note", ""),
+            note_in_sms=data.get("note_in_sms", False),
             **kwargs,
         )
         return Response(self._out(session))

@@ -74,3 +74,28 @@ def next_public_sessions_by_centre(
         if all(len(b) >= per_centre for b in found.values()):
             break
     return found
+
+
+def is_changed(session: Session) -> bool:
+    """Cancelled, moved by staff, or with a note for participants."""
+    return session.is_cancelled or session.moved or bool(session.note)
+
+
+def sessions_changed_by_course(
+    course_ids: list[int], *, per_course: int = 10, now: datetime | None = None
+) -> dict[int, list[Session]]:
+    """What enrolled people should know about the coming sessions of these courses: the next
+    few cancelled, moved or annotated sessions of each (`is_changed`), in one query."""
+    now = now or timezone.now()
+    found: dict[int, list[Session]] = {pk: [] for pk in course_ids}
+    changed = Q(status=SessionStatus.CANCELLED) | Q(moved=True) | ~Q(note="")
+    sessions = (
+        Session.objects.filter(changed, course__in=course_ids, ends_at__gte=now)
+        .select_related("venue")
+        .order_by("starts_at", "id")
+    )
+    for session in sessions.iterator(chunk_size=500):
+        bucket = found[session.course_id]
+        if len(bucket) < per_course:
+            bucket.append(session)
+    return found

@@ -14,6 +14,7 @@ language switcher of these pages posts here (me_language), not to Django's set_l
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -38,7 +39,9 @@ from courses.services import privacy
 from courses.services.participants import (
     participant_sms_consent,
 )
+from scheduling import selectors as session_selectors
 from scheduling.links import subscribe_links
+from scheduling.models import Session
 
 
 def _participant(token: str) -> Participant:
@@ -49,8 +52,9 @@ def _participant(token: str) -> Participant:
 
 
 def me(request: HttpRequest, token: str) -> HttpResponse:
-    """A participant's own page: enrolments and waitlist places with positions, cancel, accept
-    or decline an offer, the calendar link; in the participant's language."""
+    """A participant's own page: enrolments and waitlist places with positions, the coming
+    sessions that were cancelled or moved (with staff's note), cancel, accept or decline an
+    offer, the calendar link; in the participant's language."""
     participant = _participant(token)
     lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
     enrolments = list(
@@ -61,6 +65,12 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
     positions = {
         e.pk: waitlist_position(e) for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
     }
+    now = timezone.now()
+    active = [e for e in enrolments if e.status in ACTIVE_STATUSES]
+    changed = session_selectors.sessions_changed_by_course(
+        list({e.course_id for e in active if e.session_id is None}), now=now
+    )
+    session_changes = {e.pk: _changes(e, changed, now) for e in active}
     just_enrolled = request.GET.get("enrolled")
     with translation.override(lang):
         response = render(
@@ -70,6 +80,7 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "participant": participant,
                 "enrolments": enrolments,
                 "positions": positions,
+                "session_changes": session_changes,
                 "just_enrolled": int(just_enrolled)
                 if just_enrolled and just_enrolled.isdigit()
                 else None,
@@ -77,11 +88,22 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "subscribe": subscribe_links(
                     participant.centre, participant=participant, lang=lang
                 ),
-                "now": timezone.now(),
+                "now": now,
                 "LANGUAGE_CODE": lang,
             },
         )
     return _private(response)
+
+
+def _changes(
+    enrolment: Enrolment, by_course: dict[int, list[Session]], now: datetime
+) -> list[Session]:
+    """The coming sessions of an enrolment that were cancelled, moved or annotated: its own
+    session for a booking of one session, else the course's."""
+    session = enrolment.session
+    if session is None:
+        return by_course[enrolment.course_id]
+    return [session] if session.ends_at >= now and session_selectors.is_changed(session) else []
 
 
 ACTIONS: dict[str, Callable[..., Enrolment]] = {

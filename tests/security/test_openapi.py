@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from courses.errors import Busy
 from scheduling import services
+from scheduling.models import Closure
 from tests.factories import CourseFactory, EnrolmentFactory, UserFactory, first_session
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def world(centre, staff_user):
     course = CourseFactory(centre=centre, slug="polski", trainers=[trainer])
     place = EnrolmentFactory(course=course)
     services.closure_save(
-        closure=services.Closure(
+        closure=Closure(
             centre=centre, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 12)
         )
     )
