@@ -201,3 +201,44 @@ def test_every_change_a_feed_shows_gives_it_a_new_etag(client, api, staff_user, 
     assert after["ETag"] != before["ETag"]
     assert after.content != before.content
     assert Venue.objects.filter(pk=venue.pk).exists()
+
+
+def test_content_language_is_the_feeds_language(client, course) -> None:
+    assert client.get("/calendars/cic-poznan.ics")["Content-Language"] == "pl"
+    ukrainian = client.get("/calendars/cic-poznan/polski-a1.ics?lang=uk")
+    assert ukrainian["Content-Language"] == "uk"
+    again = client.get(
+        "/calendars/cic-poznan/polski-a1.ics?lang=uk", HTTP_IF_NONE_MATCH=ukrainian["ETag"]
+    )
+    assert again.status_code == 304
+    assert again["Content-Language"] == "uk"
+
+
+def test_a_participants_feed_says_it_is_in_their_language(client, course) -> None:
+    from courses.models import EnrolmentSource
+    from tests.factories import EnrolmentFactory, ParticipantFactory
+
+    person = ParticipantFactory(centre=course.centre, phone="+48601000002", language="uk")
+    EnrolmentFactory(course=course, participant=person, source=EnrolmentSource.STAFF)
+    response = client.get(f"/calendars/private/{person.token}.ics")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "uk"
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_moved_sessions_note_and_where_it_moved_from_lead_its_description(client, course) -> None:
+    session = course.sessions.order_by("starts_at")[1]
+    services.session_move(
+        session=session,
+        starts_at=session.starts_at + timedelta(days=1),
+        ends_at=session.ends_at + timedelta(days=1),
+        note="Sala 2 jest zajęta: spotykamy się w środę.",
+    )
+    (override,) = [
+        e for e in vevents(client.get("/calendars/cic-poznan.ics")) if "RECURRENCE-ID" in e
+    ]
+    description = str(override["DESCRIPTION"])
+    assert description.startswith("Przeniesione z ")
+    assert "12 stycznia 2027" in description
+    assert "Sala 2 jest zajęta: spotykamy się w środę." in description
+    assert "Dla początkujących." in description
