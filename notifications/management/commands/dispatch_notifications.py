@@ -14,5 +14,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"planned {planned}; sent {result.sent}, skipped {result.skipped}, "
             f"failed {result.failed}, retried {result.retried}, unknown {result.unknown}, "
-            f"recovered {result.recovered}"
+            f"recovered {result.recovered}, settled {result.settled}"
         )
