@@ -51,6 +51,19 @@ class SessionForm(forms.ModelForm):
     def clean_ends_at(self) -> datetime | None:
         return self._in_range("ends_at")
 
+    def clean(self) -> dict[str, Any]:
+        """A new start alone moves the end with it: the session keeps its real length."""
+        data = super().clean()
+        start, instance = data.get("starts_at"), self.instance
+        if (
+            instance.pk
+            and start is not None
+            and "starts_at" in self.changed_data
+            and "ends_at" not in self.changed_data
+        ):
+            data["ends_at"] = rules.ends_after(start, instance.ends_at - instance.starts_at)
+        return data
+
 
 @admin.register(Session)
 class SessionAdmin(TextLimitsMixin, CentreScopedAdmin):

@@ -20,7 +20,7 @@ from courses.api.base import DateTimeField, LocalDateTimeField, SlugRelatedField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
 from courses.text import text_limit
-from scheduling import selectors, services
+from scheduling import rules, selectors, services
 from scheduling.models import Closure, Session, SessionStatus
 
 
@@ -95,7 +95,10 @@ class SessionNoteSerializer(serializers.Serializer[dict[str, Any]]):
 
 class SessionMoveSerializer(SessionNoteSerializer):
     starts_at = DateTimeField()
-    ends_at = DateTimeField()
+    ends_at = DateTimeField(
+        required=False,
+        help_text="Leave out to keep the session's length (real time, across DST switches).",
+    )
     venue: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
         queryset=Venue.objects.none(), allow_null=True, required=False
     )
@@ -253,10 +256,13 @@ class SessionViewSet(
         kwargs: dict[str, Any] = {}
         if "venue" in data:
             kwargs["venue"] = data["venue"]
+        ends_at = data.get("ends_at") or rules.ends_after(
+            data["starts_at"], session.ends_at - session.starts_at
+        )
         session = services.session_move(
             session=session,
             starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
+            ends_at=ends_at,
             actor=request.user,
             note=data.get("note", ""),
             note_in_sms=data.get("note_in_sms", False),
