@@ -53,7 +53,7 @@ class SessionForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """A new start alone moves the end with it: the session keeps its real length."""
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         start, instance = data.get("starts_at"), self.instance
         if (
             instance.pk
