@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from notifications.backends import Found, SendError, get_backend
-from notifications.models import MessageStatus, OutboundMessage
-from notifications.services.callbacks import TWILIO_STATUSES
+from notifications.backends import SendError, get_backend
+from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.services.callbacks import delivery_status_record
 
 logger = logging.getLogger(__name__)
 # The provider's clock and ours may differ a little: a match may be created this much before
@@ -21,16 +21,12 @@ CLOCK_MARGIN = timedelta(minutes=5)
 PER_PASS = 20  # lookups one pass makes at most (each is a request to the provider)
 
 
-def _recorded_status(found: Found) -> str:
-    status = TWILIO_STATUSES.get(found.status, MessageStatus.SENT)
-    return MessageStatus.SENT if status == MessageStatus.SENDING else status
-
-
 def unknown_messages_settle(*, clock: Callable[[], datetime]) -> tuple[int, int]:
     """Ask the provider about `unknown` messages; returns (found and recorded, queued again).
 
-    - found (same recipient and text, created since the hand-over): recorded with the
-      provider's id and status, never sent again;
+    - found (same recipient and text, created since the hand-over): recorded as sent with the
+      provider's id, then its delivery status as a delivery report would (a failure blamed on
+      the number flags it), never sent again;
     - certainly not found, asked at least SMS_UNKNOWN_SETTLE_AFTER_SECONDS after the hand-over
       (time for the provider's records to show it): back to `pending`, due now; the usual
       checks at send time drop it if it is no longer useful;
@@ -56,16 +52,28 @@ def unknown_messages_settle(*, clock: Callable[[], datetime]) -> tuple[int, int]
         except SendError as exc:
             logger.warning("SMS %s stays unknown: the provider cannot tell (%s)", message.pk, exc)
             break
+        except Exception:  # a bug must not stop the pass from sending what is due
+            logger.exception("SMS %s could not be looked up", message.pk)
+            break
         now = clock()
         still_unknown = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.UNKNOWN)
         if found is not None:
-            found_count += still_unknown.update(
-                status=_recorded_status(found),
+            done = still_unknown.update(
+                status=MessageStatus.SENT,
                 status_changed_at=now,
                 provider_id=found.provider_id,
                 sent_at=found.created_at or handed_over,
-                error_code=found.error_code,
+                error_code="",
+                # the code is in the text only, which retention removes
+                **({"context": {}} if message.kind == MessageKind.VERIFICATION_CODE else {}),
             )
+            if done and found.provider_id:
+                delivery_status_record(
+                    provider_id=found.provider_id,
+                    provider_status=found.status,
+                    error_code=found.error_code,
+                )
+            found_count += done
         elif now - unknown_since >= settle_after:
             requeued += still_unknown.update(
                 status=MessageStatus.PENDING, status_changed_at=now, due_at=now, claimed_at=None
