@@ -18,4 +18,6 @@ SAMPLE_CONTEXT = {
     "offer_until": "2027-03-28T18:00:00+02:00",
     "link": "https://zapisy.example.org/me/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/",
     "code": "123456",
+    # The note staff may put in a cancellation or move notice (cut to fit there).
+    "note": "Trenerka jest chora. Zamiast tego zapraszamy w sobotę 3 kwietnia o 10:00 do sali 12.",
 }
