@@ -110,7 +110,6 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A database that does not answer fails a request within these (0: no limit) instead of holding
 # a web process until gunicorn kills it: connecting, and each statement (on PostgreSQL the
 # server cancels it; a database that answers nothing at all is given up one second later, see
@@ -118,13 +117,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # another one.
 DATABASE_CONNECT_TIMEOUT_SECONDS = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
 DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=20.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": DATABASE_STATEMENT_TIMEOUT_SECONDS or 20, "transaction_mode": "IMMEDIATE"}
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
     # A connection kept from an earlier request is checked before it is used again: after a
     # database restart the next request reconnects instead of failing.
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -136,6 +135,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if DATABASE_STATEMENT_TIMEOUT_SECONDS:
         _timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
         _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache holds rate limits, so every process must share it: Redis with CACHE_URL
 # (rediscache://127.0.0.1:6379/1), else a table in the database (`manage.py createcachetable`,
