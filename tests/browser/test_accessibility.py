@@ -1,7 +1,7 @@
 """axe-core checks every important page, as a phone shows it, against WCAG 2.0 and 2.1, levels A
 and AA: the public pages (home, a centre, a course, its form, the personal page and its erasure
-page), the trainers' (login, their sessions, a register, its sign-in sheet) and the staff's
-reports. Each page is checked in Ukrainian and in Polish, with data on it (the reports' test
+page), the trainers' (login, their sessions, a register, its sign-in sheet), the staff's
+reports and every page of the coordinators' workspace (/staff/). Each page is checked in Ukrainian and in Polish, with data on it (the reports' test
 world), after its own script has run.
 
 axe-core comes from tests/js (`make test` installs it with `npm ci`); without it the tests skip."""
@@ -194,3 +194,59 @@ def test_staff_reports(
         check(page, "")
         check(page, f"{base}/reports/?network=CIC&from=2026-12-01&to=2027-02-28")
         check(page, f"{base}/reports/courses/{world['course'].pk}/")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workspace_pages(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], before: None, lang: str
+) -> None:
+    """Every page of the coordinators' workspace, with the reports' world on it: Today, the
+    timetable (week, month), a session and its cancel, move (with its confirmation), restore and
+    add pages, the courses, the editor (new, a course, a preview with skipped days), copying into
+    a new term, the closures and their form and deletion."""
+    from scheduling.services import closure_save
+    from tests.factories import ClosureFactory
+
+    base = live_server.url
+    course = world["course"]
+    sessions = list(course.sessions.order_by("starts_at"))
+    on, cancelled = sessions[0], sessions[2]
+    closure = closure_save(closure=ClosureFactory.build(centre=course.centre, reason="Ferie",
+                                                        starts_on=BEFORE.date().replace(day=28),
+                                                        ends_on=BEFORE.date().replace(day=30)))  # fmt: skip
+    page = open_page(lang)
+    log_in(page, base, "koordynator", "/staff/")
+    check(page, "")
+    for path in [
+        "/staff/timetable/",
+        "/staff/timetable/?view=month&date=2027-01-05",
+        f"/staff/sessions/{on.pk}/",
+        f"/staff/sessions/{on.pk}/cancel/",
+        f"/staff/sessions/{on.pk}/move/",
+        f"/staff/sessions/{cancelled.pk}/restore/",
+        f"/staff/courses/{course.pk}/sessions/new/",
+        "/staff/courses/",
+        "/staff/courses/new/",
+        f"/staff/courses/{course.pk}/",
+        f"/staff/courses/{course.pk}/copy/",
+        "/staff/closures/",
+        "/staff/closures/new/",
+        f"/staff/closures/{closure.pk}/",
+        f"/staff/closures/{closure.pk}/delete/",
+    ]:
+        check(page, f"{base}{path}")
+    # The move's confirmation: who is told (and their SMS, when they agreed to SMS).
+    page.goto(f"{base}/staff/sessions/{on.pk}/move/")
+    page.locator("#id_start").fill("16:00")
+    page.locator("button[name=preview]").click()
+    expect(page.locator(".ws-notice")).to_be_visible()
+    check(page, "")
+    # The editor's preview from the server (the Preview button), and a refused form.
+    page.goto(f"{base}/staff/courses/{course.pk}/")
+    page.locator("button[name=preview]").click()
+    expect(page.locator("#preview li").first).to_be_visible()
+    check(page, "")
+    page.locator("#id_title_pl").fill("")
+    page.locator("button[name=save]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "")
