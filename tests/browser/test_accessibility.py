@@ -1,8 +1,9 @@
 """axe-core checks every important page, as a phone shows it, against WCAG 2.0 and 2.1, levels A
 and AA: the public pages (home, a centre, a course, its form, the personal page and its erasure
 page), the trainers' (login, their sessions, a register, its sign-in sheet), the staff's
-reports and every page of the coordinators' workspace (/staff/). Each page is checked in Ukrainian and in Polish, with data on it (the reports' test
-world), after its own script has run.
+reports and every page of the coordinators' workspace (/staff/). Each page is checked in
+Ukrainian and in Polish, with data on it (the reports' test world), after its own script has
+run.
 
 axe-core comes from tests/js (`make test` installs it with `npm ci`); without it the tests skip."""
 
@@ -211,9 +212,10 @@ def test_workspace_pages(
     course = world["course"]
     sessions = list(course.sessions.order_by("starts_at"))
     on, cancelled = sessions[0], sessions[2]
-    closure = closure_save(closure=ClosureFactory.build(centre=course.centre, reason="Ferie",
-                                                        starts_on=BEFORE.date().replace(day=28),
-                                                        ends_on=BEFORE.date().replace(day=30)))  # fmt: skip
+    days = {"starts_on": BEFORE.date().replace(day=28), "ends_on": BEFORE.date().replace(day=30)}
+    closure = closure_save(
+        closure=ClosureFactory.build(centre=course.centre, reason="Ferie", **days)
+    )
     page = open_page(lang)
     log_in(page, base, "koordynator", "/staff/")
     check(page, "")

@@ -6,7 +6,7 @@ publishes it, moves one session and cancels another through the confirmation pag
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,8 +33,8 @@ def centre(transactional_db: None) -> Any:
     with time_machine.travel(NOW, tick=False):
         poznan = CentreFactory(slug="cic-poznan", name="CIC Poznań")
         UserFactory(username="koordynatorka", staff_of=[poznan])
-        winter = ClosureFactory.build(centre=poznan, reason="Ferie zimowe",
-                                      starts_on=date(2027, 2, 15), ends_on=date(2027, 2, 26))  # fmt: skip
+        days = {"starts_on": date(2027, 2, 15), "ends_on": date(2027, 2, 26)}
+        winter = ClosureFactory.build(centre=poznan, reason="Ferie zimowe", **days)
         closure_save(closure=winter)
     return poznan
 

@@ -47,8 +47,8 @@ def _a2(centre: Any, **changes: Any) -> dict[str, Any]:
 def test_the_preview_names_the_holidays_and_closures_and_saves_nothing(
     coordinator_client: Client, poznan
 ) -> None:
-    closure_save(closure=ClosureFactory.build(centre=poznan, reason="Ferie zimowe",
-                                              starts_on=date(2027, 2, 15), ends_on=date(2027, 2, 26)))  # fmt: skip
+    days = {"starts_on": date(2027, 2, 15), "ends_on": date(2027, 2, 26)}
+    closure_save(closure=ClosureFactory.build(centre=poznan, reason="Ferie zimowe", **days))
     response = coordinator_client.post("/staff/courses/new/", {**_a2(poznan), "preview": "1"})
     assert response.status_code == 200
     preview = response.context["preview"]

@@ -107,10 +107,10 @@ class CourseForm(forms.Form):
         self.fields["trainers"].required = False
         self.fields["recurrence_text"].required = False
         for lang in LANGS:
-            name = dict(settings.LANGUAGES)[lang]
-            self.fields[f"title_{lang}"].label = _("Title (%(language)s)") % {"language": name}
+            language = dict(settings.LANGUAGES)[lang]
+            self.fields[f"title_{lang}"].label = _("Title (%(language)s)") % {"language": language}
             self.fields[f"description_{lang}"].label = _("Description (%(language)s)") % {
-                "language": name
+                "language": language
             }
             self.fields[f"title_{lang}"].required = lang == "pl"
         if not self.is_bound:
@@ -193,7 +193,7 @@ class CourseForm(forms.Form):
     def synced_data(self) -> Any:
         """The posted data with the other half of the rule filled in: the builder's text in
         the advanced box, or the builder's fields from a text it can show."""
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict when bound
         rule = self.cleaned_data.get("rule_text")
         centre = self.cleaned_data.get("centre")
         if rule is None or centre is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,7 +26,7 @@ class Today:
     day: date
     today: list[Session]
     week: list[Session]
-    waiting: list[Course]
+    waiting: Sequence[Course]
     offers: list[Enrolment]
     failed_sms: list[OutboundMessage]
     without_trainer: list[Course]

@@ -36,7 +36,7 @@ def require_manager(scope: Scope, centre_id: int | None) -> None:
         raise PermissionDenied
 
 
-def add_errors(form: forms.Form, error: DomainError | ValidationError) -> None:
+def add_errors(form: forms.BaseForm, error: DomainError | ValidationError) -> None:
     """A refusal of a service, at the field it names (or on top of the form)."""
     if isinstance(error, DomainError):
         field = error.field if error.field in form.fields else None

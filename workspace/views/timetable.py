@@ -16,7 +16,9 @@ from workspace.views.base import workspace_view
 @workspace_view
 @require_GET
 def timetable(request: HttpRequest, scope: Scope) -> HttpResponse:
-    form = TimetableFilters(request.GET or None, scope=scope)
+    form = TimetableFilters(
+        request.GET or None, scope=scope, initial={"view": "week", "date": timezone.localdate()}
+    )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         status = 200
