@@ -106,9 +106,7 @@ def world(centre, staff_user):
     course = CourseFactory(centre=centre, slug="polski", trainers=[trainer])
     place = EnrolmentFactory(course=course)
     services.closure_save(
-        closure=Closure(
-            centre=centre, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 12)
-        )
+        closure=Closure(centre=centre, starts_on=date(2027, 1, 12), ends_on=date(2027, 1, 12))
     )
     return {"course": course, "session": first_session(course), "place": place}
 
