@@ -84,6 +84,31 @@ class Centre(models.Model):
         _("time zone"), max_length=64, default="Europe/Warsaw", validators=[validate_timezone]
     )
     opening_hours = models.TextField(_("opening hours"), blank=True)
+    # Who is responsible for participants' data (RODO/GDPR art. 13), shown in the privacy
+    # notice at /centres/<slug>/privacy/: usually the organisation that runs the centre.
+    controller_name = models.CharField(
+        _("data controller"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation responsible for participants' data, e.g. Fundacja Przykład. "
+            "Empty: the centre's name."
+        ),
+    )
+    controller_address = models.CharField(
+        _("data controller's address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Empty: the centre's address."),
+    )
+    privacy_contact_email = models.EmailField(
+        _("data protection contact (e-mail)"),
+        blank=True,
+        help_text=_("The data protection officer or the person who answers about data."),
+    )
+    privacy_contact_phone = models.CharField(
+        _("data protection contact (phone)"), max_length=32, blank=True
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff"),

@@ -51,6 +51,11 @@ class Participant(models.Model):
     # How the consent was given (ConsentSource) and which version of the consent text was shown.
     sms_consent_source = models.CharField(_("consent given"), max_length=16, blank=True)
     sms_consent_text = models.CharField(_("consent text version"), max_length=16, blank=True)
+    # The version of the privacy notice (courses.privacy.PRIVACY_NOTICE_VERSION) the person
+    # was shown when they last enrolled themselves or gave consent.
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=16, blank=True
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     # Optional, only for funders' statistics.
     country_of_origin = models.CharField(

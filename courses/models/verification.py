@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from courses.models.catalogue import Course
-from courses.models.people import Language
+from courses.models.people import Language, Sex
 
 
 def new_verification_id() -> str:
@@ -44,6 +44,12 @@ class PhoneVerification(models.Model):
     name = models.CharField(_("name"), max_length=200)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The optional statistics answers ("" / None: not given) and the privacy notice shown: they
+    # reach the person only with the enrolment, once the code is proven.
+    country_of_origin = models.CharField(max_length=2, blank=True)
+    birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    privacy_notice_version = models.CharField(max_length=16, blank=True)
     channel = models.CharField(max_length=8)  # web | api
     code_hash = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)
