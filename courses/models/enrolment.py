@@ -59,6 +59,10 @@ class Enrolment(models.Model):
         default=0,
         help_text=_("Higher goes first on the waitlist; equal priorities go by arrival."),
     )
+    # Why staff set the priority, and why they cancelled the place: shown to the centre's staff,
+    # part of the person's data (exported with it, cleared when they are erased).
+    priority_reason = models.CharField(_("reason for the priority"), max_length=200, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     source = models.CharField(
         _("source"), max_length=16, choices=EnrolmentSource.choices, default=EnrolmentSource.WEB
     )
