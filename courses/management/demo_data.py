@@ -8,21 +8,7 @@ from datetime import time
 
 MAIN_VENUE = "Siedziba centrum"
 CIC_NETWORK = "Centra Integracji Cudzoziemców (ROPS Poznań)"
-STAFF_GROUP = "Centre staff"
-STAFF_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "courses": {
-        "course": ("view", "add", "change", "delete"),
-        "venue": ("view", "add", "change", "delete"),
-        "centre": ("view", "change"),
-        "participant": ("view", "add", "change"),
-        "enrolment": ("view", "add", "change"),
-        "auditentry": ("view",),
-    },
-    "scheduling": {
-        "session": ("view", "add", "change", "delete"),
-        "closure": ("view", "add", "change", "delete"),
-    },
-}
+# The demo staff member is in the "Centre staff" group (courses.services.staff).
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +24,6 @@ from courses.management.demo_data import (
     CENTRES,
     CHRISTMAS_BREAK_REASON,
     MAIN_VENUE,
-    STAFF_GROUP,
-    STAFF_PERMISSIONS,
     STAFF_USER,
     TRAINER_USER,
     USERS,
@@ -35,6 +33,7 @@ from courses.management.demo_data import (
 )
 from courses.models import Centre, Course, Venue
 from courses.services.catalogue import course_create
+from courses.services.staff import staff_group_sync
 from scheduling.models import Closure
 from scheduling.services import closure_save
 
@@ -102,24 +101,9 @@ class Command(BaseCommand):
         return users
 
     def _staff_group(self) -> Group:
-        group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-        wanted = {
-            (app, f"{action}_{model}")
-            for app, models in STAFF_PERMISSIONS.items()
-            for model, actions in models.items()
-            for action in actions
-        }
-        permissions = [
-            p
-            for p in Permission.objects.filter(
-                content_type__app_label__in=STAFF_PERMISSIONS,
-                codename__in={codename for _, codename in wanted},
-            ).select_related("content_type")
-            if (p.content_type.app_label, p.codename) in wanted
-        ]
-        if len(permissions) != len(wanted):
+        group, missing = staff_group_sync()
+        if missing:
             raise CommandError("Some model permissions are missing: run `manage.py migrate`.")
-        group.permissions.add(*permissions)
         return group
 
     def _centre(self, spec: CentreSpec) -> Centre:
