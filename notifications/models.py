@@ -3,10 +3,11 @@ sent later by the dispatcher (`notifications.services.dispatch`)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Enrolment, Participant, PhoneVerification
+from courses.models import Course, Enrolment, Participant, PhoneVerification
 from scheduling.models import Session
 
 
@@ -21,6 +22,7 @@ class MessageKind(models.TextChoices):
     COURSE_CANCELLED = "course_cancelled", _("Course cancelled")
     REMINDER = "reminder", _("Reminder")
     VERIFICATION_CODE = "verification_code", _("Code to prove the phone number")
+    STAFF_MESSAGE = "staff_message", _("Message from the staff")
 
 
 class MessageStatus(models.TextChoices):
@@ -45,6 +47,52 @@ STATUS_RANK: dict[str, int] = {
     MessageStatus.UNDELIVERED: 3,
     MessageStatus.FAILED: 3,
 }
+
+
+class Audience(models.TextChoices):
+    CONFIRMED = "confirmed", _("People with a place")
+    WAITING = "waiting", _("People on the waitlist")
+
+
+class StaffMessage(models.Model):
+    """A text the staff wrote to the people of a course or of one session: what was written (in
+    Polish, and per language), to whom, by whom, and what the preview said. Its `key` makes a
+    repeated request (a double click, a client's retry) the same message, sent once."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="staff_messages"
+    )
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_messages",
+    )
+    audience = models.CharField(_("to"), max_length=16, choices=Audience.choices)
+    texts = models.JSONField(_("texts"), default=dict)  # language -> text; "pl" always
+    summary = models.JSONField(default=dict, editable=False)  # the preview as it was sent
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    author_name = models.CharField(_("written by"), max_length=150, blank=True)
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to people")
+        verbose_name_plural = _("messages to people")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.texts.get('pl', '')[:40]}"
 
 
 class OutboundMessage(models.Model):
@@ -78,6 +126,14 @@ class OutboundMessage(models.Model):
         Session,
         verbose_name=_("session"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    staff_message = models.ForeignKey(
+        StaffMessage,
+        verbose_name=_("message to people"),
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="messages",

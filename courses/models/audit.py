@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     ENROLMENT_CREATED = "enrolment.created", _("Enrolled by staff")
     ENROLMENT_CHANGED = "enrolment.changed", _("Enrolment changed by staff")
     REPORT_EXPORTED = "report.exported", _("Report exported")
+    MESSAGE_SENT = "message.sent", _("Message sent to people")
 
 
 class AuditEntry(models.Model):
