@@ -322,6 +322,10 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 # Reminders are sent only inside this local window ("08:00-21:00"); empty: any time.
 SMS_QUIET_HOURS = env.str("SMS_QUIET_HOURS", default="08:00-21:00")
 SMS_DISPATCH_BATCH = env.int("SMS_DISPATCH_BATCH", default=200)
+# The estimated cost of a message to people: a price per segment by destination country (ISO
+# code), `*` for every other one, in SMS_PRICE_CURRENCY; checked at startup.
+SMS_PRICE_PER_SEGMENT = env.str("SMS_PRICE_PER_SEGMENT", default="PL=0.07,UA=0.25,*=0.30")
+SMS_PRICE_CURRENCY = env.str("SMS_PRICE_CURRENCY", default="USD")
 # The dispatcher's hold on the rows it claimed (renewed while its pass runs; keep it well above
 # the provider's 15 s timeout): a dead dispatcher's rows go back to the queue after it.
 SMS_CLAIM_LEASE_SECONDS = env.int("SMS_CLAIM_LEASE_SECONDS", default=60)
