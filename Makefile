@@ -9,10 +9,12 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test test-fast lint format bench translations messages demo clean
 
+# The project installs only its dependencies: the build backend's notes on editable installs
+# (silenced with PYTHONWARNINGS) say nothing that matters here.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 # Mozilla's ical.js (Thunderbird's parser) for the feed tests.
@@ -34,9 +36,11 @@ LIBICAL := /usr/include/libical/ical.h
 $(LIBICAL):
 	pkg-config --exists libical 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libical-dev pkg-config gcc)
 
-# Compile translations with Babel: no system gettext needed.
+# Compile translations with Babel: no system gettext needed. The statistics are shown for the
+# translated languages only: English is the source language (its few entries are plural forms).
 translations: install
-	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 | grep -v '^$$' || true
+	$(BIN)/pybabel compile --domain django --directory locale --statistics 2>&1 \
+		| grep -v -e '^$$' -e '^compiling catalog' -e 'locale/en/' || true
 
 # Extract new strings into the .po files (needs GNU gettext: `apt-get install gettext`).
 messages: install

@@ -40,9 +40,23 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def _served_address(run_addr: str) -> str:
+    """`bin/run`'s address (RUN_ADDR: "8001", "127.0.0.1:8001", "0.0.0.0:8001") as a URL; a
+    wildcard host is this machine's loopback."""
+    host, _, port = run_addr.strip().rpartition(":")
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104  # a name for "every interface"
+        host = "127.0.0.1"
+    return f"http://{host}:{port or '8000'}"
+
+
 # The address people and Twilio reach this site at, without a trailing slash. Used for links in
-# feeds and SMS and for checking Twilio's request signatures behind a proxy.
-PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# feeds and SMS and for checking Twilio's request signatures behind a proxy. Unset: the address
+# `make run` serves (RUN_ADDR), so its links work on any port.
+PUBLIC_BASE_URL = env.str(
+    "PUBLIC_BASE_URL", default=_served_address(env.str("RUN_ADDR", default="127.0.0.1:8000"))
+).rstrip("/")
 
 INSTALLED_APPS = [
     "modeltranslation",
@@ -77,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # ?lang=uk on any page sets (and remembers) the language; Content-Language is the page's.
+    "config.language.LanguageFromLink",
     "config.middleware.RejectNullCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,6 +196,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "lang"
+# The language chosen (switcher or ?lang= link) is remembered for a year, not the session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
 USE_TZ = True
 # Storage is UTC; what people see is each centre's own zone (Centre.timezone).
@@ -206,6 +224,8 @@ STORAGES = {
 
 # Security: strict unless DEBUG. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Files browsers ask for at the site's root (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -353,6 +373,8 @@ REPORT_MIN_COUNT = env.int("REPORT_MIN_COUNT", default=5)
 # the texts of SMS older than this many days are deleted from the outbox (0: never).
 PRIVACY_RETENTION_MONTHS = env.int("PRIVACY_RETENTION_MONTHS", default=24)
 SMS_BODY_RETENTION_DAYS = env.int("SMS_BODY_RETENTION_DAYS", default=90)
+# The SMS provider named as a recipient of participants' data in the privacy notice.
+PRIVACY_SMS_PROVIDER = env.str("PRIVACY_SMS_PROVIDER", default="Twilio")
 
 # Trainers and staff log in at /accounts/login/ and land on their sessions.
 LOGIN_URL = "/accounts/login/"
