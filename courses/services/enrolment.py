@@ -49,6 +49,7 @@ from courses.selectors.seats import (
 from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
 from courses.services.locking import lock_wait, locking
+from courses.text import clean_line
 from scheduling.models import Session, SessionStatus
 
 
@@ -230,11 +231,13 @@ def _locked_enrolment(enrolment: Enrolment) -> tuple[Enrolment, Course, Session 
 
 
 def enrolment_cancel(
-    *, enrolment: Enrolment, actor: Actor = None, by_system: bool = False
+    *, enrolment: Enrolment, actor: Actor = None, by_system: bool = False, reason: str = ""
 ) -> Enrolment:
     """Give up a seat or a waitlist place (the person, staff, or with `by_system` a periodic
-    task). A freed seat goes to the head of the waitlist in the same transaction. Cancelling
-    what is no longer active changes nothing. Staff cancellations are in the audit log."""
+    task), with staff's `reason` kept on the place. A freed seat goes to the head of the
+    waitlist in the same transaction. Cancelling what is no longer active changes nothing.
+    Staff cancellations are in the audit log (whether a reason was given, never its text)."""
+    reason = clean_line(reason)[:200]
     with transaction.atomic(), lock_wait():
         enrolment, course, session = _locked_enrolment(enrolment)
         now = timezone.now()  # after the wait for the lock
@@ -243,14 +246,18 @@ def enrolment_cancel(
         held_seat = enrolment.status in SEAT_STATUSES
         before = enrolment.status
         kind = "system" if by_system else "staff" if as_user(actor) else "participant"
-        _move(enrolment, EnrolmentStatus.CANCELLED, actor, kind)
+        _move(enrolment, EnrolmentStatus.CANCELLED, actor, kind, cancel_reason=reason)
         audit_record(
             actor=actor,
             action=AuditAction.ENROLMENT_CHANGED,
             target=enrolment,
             centre=course.centre,
             participant=enrolment.participant,
-            detail={"from": before, "to": enrolment.status},
+            detail={
+                "from": before,
+                "to": enrolment.status,
+                **({"reason_given": True} if reason else {}),
+            },
         )
         signals.enrolment_cancelled.send(sender=Enrolment, enrolment=enrolment, actor=actor)
         if held_seat:

@@ -74,6 +74,9 @@ def _enrolments_section(participant: Participant) -> list[dict[str, Any]]:
             "status": e.status,
             "source": e.source,
             "offer_expires_at": _iso(e.offer_expires_at),
+            "priority": e.priority,
+            "priority_reason": e.priority_reason,
+            "cancel_reason": e.cancel_reason,
             "created_at": _iso(e.created_at),
             "updated_at": _iso(e.updated_at),
             # Who on the staff made a change is the staff member's data, not the person's.
@@ -140,7 +143,8 @@ def participant_erase(
 
     1. Their active enrolments are cancelled through the enrolment services, so freed seats go
        to the head of the waitlist as with any cancellation.
-    2. Name, phone, e-mail and SMS consent are removed, the personal link is replaced (the old
+    2. Name, phone, e-mail, SMS consent and staff's reasons on their places (priority,
+       cancellation) are removed, the personal link is replaced (the old
        one, page and calendar feed, stops working) and `erased_at` is set.
     3. `participant_erased` is sent, so the apps above the core remove what they hold (the
        outbox texts, phones and contexts; messages still to go are cancelled).
@@ -184,6 +188,8 @@ def participant_erase(
                 "updated_at",
             ]
         )
+        # Staff's reasons for a priority or a cancellation may say something about the person.
+        Enrolment.objects.filter(participant=person).update(priority_reason="", cancel_reason="")
         _redact_admin_log(person)
         signals.participant_erased.send(
             sender=Participant, participant=person, actor=actor, reason=reason
