@@ -45,22 +45,35 @@ def cell(value: int, *, min_count: int) -> Cell:
 
 def suppress(values: Sequence[int], *, min_count: int) -> list[Cell]:
     """Cells of one breakdown: counts from 1 to `min_count`−1 are hidden (primary); then, while
-    the hidden cells could be worked out from the total (only one is hidden, or together they
-    are fewer than `min_count` people), the next smallest non-zero count is hidden as well
-    (complementary)."""
+    any hidden cell could be worked out from the total and the cells shown, the next smallest
+    non-zero count is hidden as well (complementary)."""
     cells = [cell(value, min_count=min_count) for value in values]
-
-    def exposed() -> bool:
-        hidden = [c.value for c in cells if c.suppressed]
-        return bool(hidden) and (len(hidden) == 1 or sum(hidden) < min_count)
-
-    while exposed():
+    while _derivable(cells):
         others = [(c.value, i) for i, c in enumerate(cells) if c.value > 0 and not c.suppressed]
         if not others:
             break
         i = min(others)[1]
         cells[i] = Cell(cells[i].value, min_count, complement=True)
     return cells
+
+
+def _derivable(cells: Sequence[Cell]) -> bool:
+    """Whether a reader who knows the total, the shown cells and the rule ("<N" is 1 to N−1,
+    "*" is at least N) can pin down a hidden cell: its value is the only one that makes the
+    hidden cells add up. Four and four hidden beside a 10 with a total of 18 are both 4, which
+    counting the hidden cells alone (two, together 8 ≥ 5) would miss."""
+    hidden = [c for c in cells if c.suppressed]
+    if not hidden:
+        return False
+    rest = sum(c.value for c in hidden)  # what the reader works out: total − the cells shown
+    bounds = [(1, c.min_count - 1) if c.small else (c.min_count, rest) for c in hidden]
+    low, high = sum(lo for lo, _hi in bounds), sum(hi for _lo, hi in bounds)
+    for lo, hi in bounds:
+        # The values this cell can take while the others stay within their own bounds.
+        least, most = max(lo, rest - (high - hi)), min(hi, rest - (low - lo))
+        if lo < hi and least >= most:  # ("<2" says 1 by itself: no cover changes that)
+            return True
+    return False
 
 
 def suppress_part(part: int, whole: int, *, min_count: int) -> Cell:

@@ -7,8 +7,6 @@ import ast
 from itertools import product
 from pathlib import Path
 
-import pytest
-
 import courses.suppression
 from courses.suppression import Cell, cell, safe_order, suppress, suppress_part
 
@@ -53,14 +51,22 @@ def test_two_single_people_are_not_enough_cover_for_each_other() -> None:
     assert recoverable(cells, total=20) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, left as the README states the rule: small cells that together reach "
-    "their upper bound (4 + 4 with <5) are each given away by the total",
-)
 def test_small_cells_at_their_upper_bound_cannot_be_recovered() -> None:
+    # Two "<5" beside a 10 with 18 in all: 18 − 10 = 8, so each would be 4; the 10 is hidden
+    # too, and the two small ones could then be anything from 1 to 4.
+    assert recoverable([cell(v, min_count=5) for v in (4, 4, 10)], total=18) == [0, 1]
     cells = suppress([4, 4, 10], min_count=5)
-    assert recoverable(cells, total=18) == []  # today: 18 − 10 = 8, so each "<5" is 4
+    assert [str(c) for c in cells] == ["<5", "<5", "*"]
+    assert recoverable(cells, total=18) == []
+
+
+def test_no_hidden_cell_of_any_small_breakdown_can_be_recovered() -> None:
+    """Every breakdown of three counts up to 11: each hidden cell stays unknown, unless every
+    non-zero cell is hidden already (nothing is left to hide; the total, when small, is "<5")."""
+    for values in product(range(12), repeat=3):
+        cells = suppress(list(values), min_count=5)
+        nothing_left = all(c.suppressed for c in cells if c.value)
+        assert nothing_left or recoverable(cells, total=sum(values)) == [], values
 
 
 def test_zero_and_counts_at_the_minimum_are_shown_as_they_are() -> None:
@@ -75,7 +81,10 @@ def test_every_small_count_is_hidden_even_when_nothing_else_can_cover_it() -> No
 
 
 def test_the_minimum_is_the_one_passed_in() -> None:
-    assert shown([1, 5, 9], min_count=2) == ["<2", "*", "9"]
+    # "<2" says 1 by itself: hiding the 5 as well would protect nothing (and 15 − 9 − 1 would
+    # give the 5 away), so nothing more is hidden.
+    assert shown([1, 5, 9], min_count=2) == ["<2", "5", "9"]
+    assert shown([4, 7, 9], min_count=6) == ["<6", "*", "9"]  # 20 − 9 = 11: 4 + 7, 5 + 6, ...
     assert shown([1, 5, 9], min_count=10) == ["<10", "<10", "<10"]
     assert shown([3, 4], min_count=1) == ["3", "4"]  # 1: nothing is small
 
