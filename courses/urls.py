@@ -4,7 +4,7 @@ register and the reports."""
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from courses.views import enrol, me, public, register, reports
+from courses.views import enrol, me, privacy, public, register, reports
 
 # The register and the reports show people's names and attendance: no cache, shared or the
 # browser's, may keep them (`never_cache`: Cache-Control: no-store and friends).
@@ -44,6 +44,8 @@ urlpatterns = [
         "centres/<slug:centre>/courses/<slug:course>/", public.course_detail, name="course-detail"
     ),
     path("centres/<slug:centre>/courses/<slug:course>/enrol/", enrol.enrol, name="enrol"),
+    path("privacy/", privacy.privacy_index, name="privacy"),
+    path("centres/<slug:centre>/privacy/", privacy.privacy_notice, name="centre-privacy"),
     path("me/<str:token>/", me.me, name="me"),
     path("me/<str:token>/export/", me.me_export, name="me-export"),
     path("me/<str:token>/erase/", me.me_erase, name="me-erase"),

@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from courses.countries import origin_country_choices
 from courses.models import (
     BookingMode,
     Course,
     Language,
+    Sex,
 )
 from courses.phones import country_choices
 from scheduling.models import Session
+
+STATISTICS_FIELDS = ("country_of_origin", "birth_year", "sex")
 
 
 class EnrolForm(forms.Form):
@@ -34,6 +38,13 @@ class EnrolForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of your SMS"), choices=Language.choices)
     session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False)
+    # Optional questions for funders' statistics: nothing is required, "prefer not to say"
+    # (the empty answer) stores nothing.
+    country_of_origin = forms.ChoiceField(label=_("Country of origin"), required=False)
+    birth_year = forms.TypedChoiceField(
+        label=_("Year of birth"), coerce=int, empty_value=None, required=False
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False)
     sms_consent = forms.BooleanField(
         label=_("I agree to receive SMS about my enrolment and the sessions."), required=False
     )
@@ -52,6 +63,7 @@ class EnrolForm(forms.Form):
         country.choices = country_choices(lang)
         country.initial = "PL"
         self.fields["language"].initial = lang if lang in dict(Language.choices) else "pl"
+        self._statistics_choices(lang)
         if course.booking_mode == BookingMode.SESSION:
             tz = course.centre.tz
             session = self.fields["session"]
@@ -62,6 +74,33 @@ class EnrolForm(forms.Form):
             ]
         else:
             del self.fields["session"]
+
+    def _statistics_choices(self, lang: str) -> None:
+        not_saying = ("", _("Prefer not to say"))
+        this_year = timezone.localdate().year
+        choices = {
+            "country_of_origin": [not_saying, *origin_country_choices(lang)],
+            "birth_year": [not_saying, *((y, str(y)) for y in range(this_year, 1919, -1))],
+            "sex": [not_saying, *Sex.choices],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrowing
+            field.choices = options
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        """The fields of the enrolment itself, in order (the form shows them first)."""
+        later = {*STATISTICS_FIELDS, "sms_consent", "website"}
+        return [self[name] for name in self.fields if name not in later]
+
+    @property
+    def statistics_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in STATISTICS_FIELDS]
+
+    @property
+    def consent_fields(self) -> list[forms.BoundField]:
+        return [self["sms_consent"], self["website"]]
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

@@ -51,8 +51,8 @@ class Participant(models.Model):
     # How the consent was given (ConsentSource) and which version of the consent text was shown.
     sms_consent_source = models.CharField(_("consent given"), max_length=16, blank=True)
     sms_consent_text = models.CharField(_("consent text version"), max_length=16, blank=True)
-    # The version of the privacy notice (courses.privacy.PRIVACY_NOTICE_VERSION) the person
-    # was shown when they last enrolled themselves or gave consent.
+    # The version of the privacy notice the person was shown when they last enrolled
+    # themselves or gave consent (courses.services.participants.PRIVACY_NOTICE_VERSION).
     privacy_notice_version = models.CharField(
         _("privacy notice version"), max_length=16, blank=True
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import signals
+from courses.countries import is_country
 from courses.errors import (
     DomainError,
 )
@@ -18,6 +20,7 @@ from courses.models import (
     Centre,
     ConsentSource,
     Participant,
+    Sex,
 )
 from courses.models import new_participant_token as _new_participant_token
 from courses.phones import normalise_mobile
@@ -28,6 +31,11 @@ from courses.text import clean_line
 # The version of the SMS consent text people are shown (forms.enrol and the desk); recorded
 # with each consent. Raise it whenever that text changes.
 SMS_CONSENT_TEXT_VERSION = "2026-12"
+# The version of the privacy notice (templates/courses/privacy/notice.html, RODO/GDPR art. 13)
+# shown with the enrolment form and the personal page; recorded with each consent and each
+# self-enrolment. Raise it whenever the notice's text changes.
+PRIVACY_NOTICE_VERSION = "2027-01"
+OLDEST_BIRTH_YEAR = 1900
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,12 @@ class ParticipantData:
     email: str = ""
     # How a consent given here was given (ConsentSource): a proven code, the desk, the door...
     consent_source: str = ""
+    # Optional answers for funders' statistics ("" / None: not given, or "prefer not to say").
+    country_of_origin: str = ""
+    birth_year: int | None = None
+    sex: str = ""
+    # The privacy notice the person was shown (PRIVACY_NOTICE_VERSION), "" when none was.
+    privacy_notice_version: str = ""
 
 
 def clean_name(name: str) -> str:
@@ -52,6 +66,35 @@ def clean_name(name: str) -> str:
     return tidy
 
 
+def clean_statistics(data: ParticipantData) -> ParticipantData:
+    """The statistics answers checked: a country from the list, a year of birth that can be
+    true, one of the sexes offered. Refused with the field named, before anything is stored."""
+    country = (data.country_of_origin or "").strip().upper()
+    if country and not is_country(country):
+        raise DomainError(_("Choose a country from the list."), field="country_of_origin")
+    this_year = timezone.localdate().year
+    if data.birth_year is not None and not OLDEST_BIRTH_YEAR <= data.birth_year <= this_year:
+        raise DomainError(
+            _("Enter a year of birth between %(oldest)s and %(now)s.")
+            % {"oldest": OLDEST_BIRTH_YEAR, "now": this_year},
+            field="birth_year",
+        )
+    if data.sex and data.sex not in Sex.values:
+        raise DomainError(_("Choose one of the answers offered."), field="sex")
+    return replace(data, country_of_origin=country)
+
+
+def _statistics(data: ParticipantData) -> dict[str, Any]:
+    """The answers given (a skipped question leaves what the centre already knows)."""
+    answers: dict[str, Any] = {
+        "country_of_origin": data.country_of_origin,
+        "birth_year": data.birth_year,
+        "sex": data.sex,
+        "privacy_notice_version": data.privacy_notice_version,
+    }
+    return {name: value for name, value in answers.items() if value not in ("", None)}
+
+
 def participant_upsert(
     *, centre: Centre, data: ParticipantData, actor: Actor = None, via: str = ""
 ) -> Participant:
@@ -60,6 +103,7 @@ def participant_upsert(
     person added by staff (`actor`) is in the audit log, with `via` (desk, api, walk_in)."""
     phone = normalise_mobile(data.phone, data.country)
     name = clean_name(data.name)
+    data = clean_statistics(data)
     if data.language and data.language not in {code for code, _name in settings.LANGUAGES}:
         raise DomainError(_("Choose one of the languages offered."), field="language")
     now = timezone.now()
@@ -74,6 +118,7 @@ def participant_upsert(
                 "sms_consent": data.sms_consent,
                 "sms_consent_at": now if data.sms_consent else None,
                 **(_consent_record(data) if data.sms_consent else {}),
+                **_statistics(data),
             },
         )
         if created:
@@ -95,6 +140,10 @@ def participant_upsert(
             if data.language and data.language != participant.language:
                 participant.language = data.language
                 changed.append("language")
+            for field, value in _statistics(data).items():
+                if getattr(participant, field) != value:
+                    setattr(participant, field, value)
+                    changed.append(field)
             if changed:
                 participant.save(update_fields=[*changed, "updated_at"])
     return participant
@@ -115,12 +164,15 @@ def participant_sms_consent(*, participant: Participant, given: bool) -> Partici
         participant.sms_consent_at = timezone.now() if given else None
         participant.sms_consent_source = ConsentSource.PERSONAL_PAGE if given else ""
         participant.sms_consent_text = SMS_CONSENT_TEXT_VERSION if given else ""
+        if given:  # the personal page shows the privacy notice beside the switch
+            participant.privacy_notice_version = PRIVACY_NOTICE_VERSION
         participant.save(
             update_fields=[
                 "sms_consent",
                 "sms_consent_at",
                 "sms_consent_source",
                 "sms_consent_text",
+                "privacy_notice_version",
                 "updated_at",
             ]
         )

@@ -40,7 +40,7 @@ from courses.models import (
 from courses.phones import normalise_mobile
 from courses.services.enrolment import check_open
 from courses.services.enrolment_request import enrolment_request
-from courses.services.participants import ParticipantData, clean_name
+from courses.services.participants import ParticipantData, clean_name, clean_statistics
 from scheduling.models import Session
 
 CODE_DIGITS = 6
@@ -73,6 +73,7 @@ def verification_start(
     codes went to this number or this client (`client`: the caller's address) lately."""
     phone = normalise_mobile(person.phone, person.country)
     name = clean_name(person.name)
+    person = clean_statistics(person)
     if not person.sms_consent:
         raise ConsentRequired(
             _("Please agree to receive SMS: it is how we tell you about your place."),
@@ -101,6 +102,10 @@ def verification_start(
             name=name,
             language=person.language or "pl",
             email=person.email,
+            country_of_origin=person.country_of_origin,
+            birth_year=person.birth_year,
+            sex=person.sex,
+            privacy_notice_version=person.privacy_notice_version,
             channel=channel,
             expires_at=timezone.now() + CODE_VALID,
         )
@@ -127,7 +132,8 @@ def verification_resend(*, verification: str, client: str) -> Started:
 
 
 def _person(request: PhoneVerification, *, consent_source: str = "") -> ParticipantData:
-    """What the person typed, kept with the request (consent was given to ask for the code)."""
+    """What the person typed, kept with the request (consent was given to ask for the code),
+    with their statistics answers and the privacy notice they were shown."""
     return ParticipantData(
         name=request.name,
         phone=request.phone,
@@ -135,6 +141,10 @@ def _person(request: PhoneVerification, *, consent_source: str = "") -> Particip
         email=request.email,
         sms_consent=True,
         consent_source=consent_source,
+        country_of_origin=request.country_of_origin,
+        birth_year=request.birth_year,
+        sex=request.sex,
+        privacy_notice_version=request.privacy_notice_version,
     )
 
 

@@ -18,6 +18,7 @@ from courses.phones import display_phone
 from courses.selectors.seats import seats_left
 from courses.selectors.verification import pending_phone
 from courses.services.participants import (
+    PRIVACY_NOTICE_VERSION,
     ParticipantData,
 )
 from courses.services.verification import (
@@ -73,6 +74,10 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
                         country=data["country"],
                         language=data["language"],
                         sms_consent=data["sms_consent"],
+                        country_of_origin=data["country_of_origin"],
+                        birth_year=data["birth_year"],
+                        sex=data["sex"],
+                        privacy_notice_version=PRIVACY_NOTICE_VERSION,
                     ),
                     channel="web",
                     client=throttle.get_ident(request),
