@@ -245,6 +245,31 @@ class Sampler(threading.Thread):
         iowait = statistics.mean(s[2] for s in inside)
         return f"{busy:.2f} CPUs busy ({parts}, other processes {others:.2f}), iowait {iowait:.2f}"
 
+    def peaks(self) -> str:
+        """The busiest second of each group, in CPUs: bursts the averages hide."""
+        return ", ".join(
+            f"{name} {max((s[3][name] for s in self.samples), default=0.0):.2f}"
+            for name in self.groups
+        )
+
     def saturated(self, cpus: float) -> int:
         """Seconds in which at least `cpus` CPUs were busy."""
         return sum(s[1] >= cpus for s in self.samples)
+
+
+def steal(at: float, seconds: float, cpus: int) -> threading.Thread:
+    """From `at` seconds on, `cpus` processes spin for `seconds`: the CPU another program (a
+    test run, a batch job, a vacuum) takes from the server for a moment."""
+
+    def spin() -> None:
+        time.sleep(at)
+        loop = (
+            f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end: pass"
+        )
+        spinners = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(cpus)]  # noqa: S603
+        for spinner in spinners:
+            spinner.wait()
+
+    thread = threading.Thread(target=spin, daemon=True)
+    thread.start()
+    return thread

@@ -25,6 +25,8 @@ the machine, so read the figures with it. Asserts no errors (no 5xx but a "busy"
 Retry-After, no unexpected status, an answer to each) and that no worker was replaced or grew
 by more than RSS_GROWTH_MAX. SOAK_SECONDS (default 60), SOAK_RATE (requests/s, default 25),
 SOAK_WORKERS (default 5); `SOAK_SECONDS=300 SOAK_RATE=50 make bench` is the issue's soak.
+SOAK_STEAL=30:3 takes every CPU away for 3 s from 30 s into the run (one spinning process per
+CPU), as another program on the machine would: how long the server then stays slow.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 RATE = float(os.environ.get("SOAK_RATE", "25"))
 WORKERS = int(os.environ.get("SOAK_WORKERS", "5"))
 CELERY = os.environ.get("SOAK_CELERY", "1") != "0"
+# "AT:SECONDS": from AT seconds into the run, one spinning process per CPU for SECONDS.
+STEAL = os.environ.get("SOAK_STEAL", "")
 CLIENTS = 64  # client threads: requests in flight at most (more wait in the client's queue)
 SLOW = 0.5  # seconds: a request this slow or slower is "slow"
 PAUSE_MIN_REQUESTS = 3  # a pause is at least this many slow requests in a row
@@ -276,7 +280,12 @@ def test_bench_soak_a_fixed_rate_mix_through_gunicorn() -> None:
         sampler.start()
         weights = [weight for weight, _answers in MIX.values()]
         kinds = random.Random(7).choices(list(MIX), weights=weights, k=int(SECONDS * RATE))
+        if STEAL:
+            at, seconds = (float(part) for part in STEAL.split(":"))
+            stealing = soak.steal(at + 0.5, seconds, cpus=os.cpu_count() or 2)
         results, start, lag = _drive(mix, kinds)
+        if STEAL:
+            stealing.join()
         sampler.stopped.set()
         sampler.join()
         rss_end = soak.rss(soak.children(server.pid))
@@ -300,7 +309,10 @@ def test_bench_soak_a_fixed_rate_mix_through_gunicorn() -> None:
     for kind in MIX:
         if of_kind := [r for r in results if r.kind == kind]:
             print(f"[bench soak]   {kind:<12} {len(of_kind):>6}  {_percentiles(of_kind)}")
-    print(f"[bench soak] CPUs over the run: {sampler.during(start, end)}")
+    print(
+        f"[bench soak] CPUs over the run: {sampler.during(start, end)}; the busiest second: "
+        f"{sampler.peaks()}" + (f"; {os.cpu_count()} CPUs taken away for {STEAL}" if STEAL else "")
+    )
     print(
         f"[bench soak] longest whole-server pause ({PAUSE_MIN_REQUESTS} or more requests in a row "
         f"all {SLOW * 1000:.0f} ms or slower): {window:.2f} s, {len(paused)} requests"
