@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from courses.api.attendance import SessionAttendanceView
 from courses.api.catalogue import CentreViewSet, CourseViewSet, VenueViewSet
 from courses.api.enrolments import EnrolmentViewSet
+from notifications.api import CourseMessagePreviewView, CourseMessageView
 from scheduling.api import ClosureViewSet, SessionViewSet
 
 router = DefaultRouter()
@@ -17,6 +18,12 @@ router.register("closures", ClosureViewSet, basename="closure")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
 
 urlpatterns = [
+    path(
+        "courses/<int:pk>/messages/preview/",
+        CourseMessagePreviewView.as_view(),
+        name="course-messages-preview",
+    ),
+    path("courses/<int:pk>/messages/", CourseMessageView.as_view(), name="course-messages"),
     path(
         "sessions/<int:pk>/attendance/",
         SessionAttendanceView.as_view(),

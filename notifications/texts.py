@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from notifications.drafts import text_for
 from notifications.models import MessageKind
 from notifications.segments import sms_size
 
@@ -78,6 +79,8 @@ def render(kind: str, context: dict[str, Any], language: str) -> str:
     if kind == MessageKind.VERIFICATION_CODE:
         with translation.override(language):
             return _("Your code: %(code)s. Valid for 10 minutes. Do not share it.") % context
+    if kind == MessageKind.STAFF_MESSAGE:  # as the staff wrote it, in the person's language
+        return text_for(context["texts"], language)
     tz = ZoneInfo(context.get("tz") or settings.TIME_ZONE)
     with translation.override(language):
         title = (
