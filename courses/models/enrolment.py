@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models.catalogue import Course
@@ -67,6 +71,11 @@ class Enrolment(models.Model):
         _("source"), max_length=16, choices=EnrolmentSource.choices, default=EnrolmentSource.WEB
     )
     offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    # When the place was last confirmed and when it stopped being confirmed (cancelled, declined,
+    # its person erased): the reports expect a person only at the held sessions in between.
+    # Kept by save(), so every service that changes a status records them at that moment.
+    confirmed_at = models.DateTimeField(_("place confirmed at"), null=True, blank=True)
+    left_at = models.DateTimeField(_("place left at"), null=True, blank=True)
     created_at = models.DateTimeField(_("arrived"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,6 +102,28 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.course.title} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stamped = self._stamp_place(timezone.now())
+        if stamped and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [*kwargs["update_fields"], *stamped]
+        super().save(*args, **kwargs)
+
+    def _stamp_place(self, now: datetime) -> list[str]:
+        """Record the start or the end of the confirmed stretch the status now implies; the
+        fields changed. A row confirmed again (an admin's change) keeps its last stretch."""
+        if self.status == EnrolmentStatus.CONFIRMED:
+            if self.confirmed_at is None:
+                self.confirmed_at = now
+                return ["confirmed_at"]
+            if self.left_at is not None:
+                self.confirmed_at, self.left_at = now, None
+                return ["confirmed_at", "left_at"]
+            return []
+        if self.confirmed_at is not None and self.left_at is None:
+            self.left_at = now
+            return ["left_at"]
+        return []
 
     @property
     def is_active(self) -> bool:
