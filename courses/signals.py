@@ -29,3 +29,6 @@ participant_export_requested = Signal()
 participant_erased = Signal()
 # A self-enrolment asks to prove its phone (`verification`, `code`): the outbox sends the code.
 verification_code_requested = Signal()
+# `manage.py load_demo` added its people and their places (`participant_ids`): the apps above
+# the core may finish the demo picture (notifications: delivery reports of the SMS sent).
+demo_loaded = Signal()

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant, PhoneVerification
 from notifications.models import MessageKind
-from notifications.services import optout, planning, privacy
+from notifications.services import demo, optout, planning, privacy
 from scheduling import signals as session_signals
 from scheduling.models import Session
 
@@ -132,3 +132,8 @@ def on_code_requested(
     sender: Any, verification: PhoneVerification, code: str, **kwargs: Any
 ) -> None:
     planning.code_plan(verification=verification, code=code)
+
+
+@receiver(enrolment_signals.demo_loaded)
+def on_demo_loaded(sender: Any, participant_ids: list[int], **kwargs: Any) -> None:
+    demo.demo_outbox_settle(participant_ids=participant_ids)

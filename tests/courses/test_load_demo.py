@@ -7,8 +7,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Max
+from django.utils import timezone
 
-from courses.models import Centre, Course, CourseKind, Venue
+from courses.models import (
+    Attendance,
+    AttendanceStatus,
+    Centre,
+    Course,
+    CourseKind,
+    Enrolment,
+    EnrolmentStatus,
+    Participant,
+    Venue,
+)
+from notifications.models import MessageKind, MessageStatus, OutboundMessage
 from scheduling.models import Closure, Session
 
 SEED_CENTRES = {
@@ -50,6 +62,10 @@ def snapshot() -> dict[str, object]:
         "sessions": Session.objects.count(),
         "closures": Closure.objects.count(),
         "users": get_user_model().objects.count(),
+        "participants": Participant.objects.count(),
+        "enrolments": sorted(Enrolment.objects.values_list("pk", "status", "updated_at")),
+        "marks": Attendance.objects.count(),
+        "messages": sorted(OutboundMessage.objects.values_list("pk", "status", "body")),
         "last_course_change": Course.objects.aggregate(m=Max("updated_at"))["m"],
         "last_session_change": Session.objects.aggregate(m=Max("updated_at"))["m"],
     }
@@ -165,3 +181,68 @@ def test_demo_refuses_to_run_in_production_without_force(settings) -> None:
     assert not get_user_model().objects.filter(username="demo-admin").exists()
     call_command("load_demo", "--force", stdout=StringIO())
     assert get_user_model().objects.filter(username="demo-admin").exists()
+
+
+@pytest.mark.django_db
+def test_demo_people_have_numbers_reserved_for_fiction_and_say_demo() -> None:
+    load()
+
+    people = Participant.objects.all()
+    assert people.count() >= 20
+    for person in people:
+        # Ofcom's drama range: +44 7700 900000 to 900999, never given to a real phone.
+        assert person.phone.startswith("+447700900"), person.phone
+        assert 0 <= int(person.phone[-3:]) <= 999
+        assert person.name.endswith("(demo)")
+        assert person.sms_consent
+    assert {p.language for p in people} == {"pl", "uk", "en", "ru"}
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_full_courses_waitlists_and_an_offer() -> None:
+    load()
+    a1 = Course.objects.get(centre__slug="cic-poznan", slug="kurs-polskiego-a1")
+    a2 = Course.objects.get(centre__slug="cic-poznan", slug="kurs-polskiego-a2")
+
+    a1_places = Enrolment.objects.filter(course=a1)
+    assert a1_places.filter(status=EnrolmentStatus.CONFIRMED).count() == a1.capacity
+    assert a1_places.filter(status=EnrolmentStatus.WAITLISTED).count() == 3
+    offer = Enrolment.objects.get(course=a2, status=EnrolmentStatus.OFFERED)
+    assert offer.offer_expires_at is not None
+    assert Enrolment.objects.filter(course=a2, status=EnrolmentStatus.CANCELLED).count() == 1
+    assert Enrolment.objects.filter(course__kind=CourseKind.WORKSHOP, session__isnull=False)
+
+
+@pytest.mark.django_db
+def test_registers_of_past_sessions_are_filled_in() -> None:
+    load()
+    a1 = Course.objects.get(centre__slug="cic-poznan", slug="kurs-polskiego-a1")
+    held = Session.objects.filter(course=a1, ends_at__lt=timezone.now())
+
+    assert held.count() >= 2
+    for session in held:
+        marks = Attendance.objects.filter(session=session)
+        assert marks.count() == a1.capacity
+    statuses = set(Attendance.objects.values_list("status", flat=True))
+    assert statuses == {AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED}
+
+
+@pytest.mark.django_db
+def test_the_sms_log_shows_sent_delivered_and_failed_messages() -> None:
+    load()
+    messages = OutboundMessage.objects.all()
+
+    done = messages.exclude(status=MessageStatus.PENDING).exclude(kind=MessageKind.REMINDER)
+    assert {m.status for m in done} == {
+        MessageStatus.SENT,
+        MessageStatus.DELIVERED,
+        MessageStatus.FAILED,
+    }
+    for message in done:
+        assert message.body and message.segments >= 1
+        assert message.phone.startswith("+447700900")
+        assert message.sent_at is not None
+    assert messages.filter(kind=MessageKind.OFFER_MADE).exclude(status=MessageStatus.PENDING)
+    assert messages.filter(status=MessageStatus.FAILED).exclude(error_code="").exists()
+    # The reminders of the coming sessions wait for their time, as they would.
+    assert messages.filter(kind=MessageKind.REMINDER, status=MessageStatus.PENDING).exists()

@@ -1,9 +1,12 @@
 """Load the demo: the Wielkopolska CIC network, IOM Wrocław and a Caritas centre, with courses.
 
 The data is in `courses/management/demo_data.py`, the date helpers in `demo.py` beside it.
-Dates are relative to today, so the demo never looks stale. Running the command again creates
-only what is missing and changes nothing that exists (centres are found by slug, venues by
-centre and name, courses by centre and slug, closures by centre and first day).
+Dates are relative to today, so the demo never looks stale. The demo's people (phone numbers
+reserved for fiction, see `demo_people.py`) enrol, wait, get an offer and come to class in one
+centre (`demo_activity.py`), so registers, reports and the SMS log are not empty.
+Running the command again creates only what is missing and changes nothing that exists (centres
+are found by slug, venues by centre and name, courses by centre and slug, closures by centre
+and first day, people by phone).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.management.demo import christmas_break, first_date, recurrence_text, translated
+from courses.management.demo_activity import activity_load
 from courses.management.demo_data import (
     CENTRES,
     CHRISTMAS_BREAK_REASON,
@@ -60,6 +64,7 @@ class Command(BaseCommand):
         self.created: dict[str, int] = dict.fromkeys(
             ("centres", "venues", "courses", "sessions", "closures", "users"), 0
         )
+        activity: dict[str, int] = {}
         today = timezone.localdate()
         with transaction.atomic():
             users = self._users()
@@ -72,11 +77,14 @@ class Command(BaseCommand):
                     self._closure(centre, *christmas_break(today))
                 for course in spec.courses:
                     self._course(centre, course, venues, users[TRAINER_USER], today)
-        if any(self.created.values()):
-            c = self.created
+            activity = activity_load(staff=users[STAFF_USER], trainer=users[TRAINER_USER])
+        if any(self.created.values()) or any(activity.values()):
+            c, a = self.created, activity
             self.stdout.write(
                 f"Created {c['centres']} centres, {c['venues']} venues, {c['courses']} courses "
-                f"with {c['sessions']} sessions, {c['closures']} closures and {c['users']} users."
+                f"with {c['sessions']} sessions, {c['closures']} closures and {c['users']} users; "
+                f"{a['participants']} demo participants (phones +44 7700 900xxx, reserved for "
+                f"fiction) with {a['enrolments']} places and {a['marks']} attendance marks."
             )
         else:
             self.stdout.write("Demo data already loaded: nothing created.")
