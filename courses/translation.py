@@ -7,7 +7,7 @@ from courses.models import Centre, Course, Venue
 
 @register(Centre)
 class CentreTranslationOptions(TranslationOptions):
-    fields = ("opening_hours",)
+    fields = ("opening_hours", "funding_text")
 
 
 @register(Venue)

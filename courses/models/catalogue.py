@@ -18,6 +18,7 @@ from django.utils.timezone import now as current_time
 from django.utils.translation import gettext_lazy as _
 from recurrence.fields import RecurrenceField
 
+from courses.logos import validate_logo
 from scheduling import rules
 
 
@@ -58,6 +59,10 @@ class Voivodeship(models.TextChoices):
     WARMINSKO_MAZURSKIE = "warminsko-mazurskie", "warmińsko-mazurskie"
     WIELKOPOLSKIE = "wielkopolskie", "wielkopolskie"
     ZACHODNIOPOMORSKIE = "zachodniopomorskie", "zachodniopomorskie"
+
+
+class FundingEmblem(models.TextChoices):
+    EU = "eu", _("European Union (e.g. AMIF, ESF+)")
 
 
 class Centre(models.Model):
@@ -108,6 +113,23 @@ class Centre(models.Model):
     )
     privacy_contact_phone = models.CharField(
         _("data protection contact (phone)"), max_length=32, blank=True
+    )
+    # Shown at the top of the centre's pages; funded centres must show the funder's emblem
+    # and line (for EU funds such as AMIF: the EU emblem with "Co-funded by the European Union").
+    logo = models.FileField(
+        _("logo"),
+        upload_to="centres/logos/",
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG or WebP, at most 512 KB."),
+    )
+    funding_emblem = models.CharField(
+        _("funder's emblem"), max_length=8, choices=FundingEmblem.choices, blank=True
+    )
+    funding_text = models.TextField(
+        _("funding line"),
+        blank=True,
+        help_text=_("E.g. the project's name and its funding, as the funder asks to show it."),
     )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
