@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from workspace.views import closures, courses, sessions, terms, timetable, today
+from workspace.views import (
+    closures,
+    course_people,
+    course_people_export,
+    courses,
+    sessions,
+    terms,
+    timetable,
+    today,
+)
 
 app_name = "workspace"
 
@@ -18,6 +27,30 @@ urlpatterns = [
     path("courses/<int:course_id>/", courses.course_edit, name="course"),
     path("courses/<int:course_id>/sessions/new/", sessions.session_add, name="session-add"),
     path("courses/<int:course_id>/copy/", terms.course_copy, name="course-copy"),
+    path("courses/<int:course_id>/people/", course_people.course_people, name="course-people"),
+    path(
+        "courses/<int:course_id>/people/enrol/",
+        course_people.course_people_enrol,
+        name="course-people-enrol",
+    ),
+    path(
+        "courses/<int:course_id>/people/export/",
+        course_people_export.course_people_export,
+        name="course-people-export",
+    ),
+    path("sessions/<int:session_id>/people/", course_people.session_people, name="session-people"),
+    path(
+        "sessions/<int:session_id>/people/enrol/",
+        course_people.session_people_enrol,
+        name="session-people-enrol",
+    ),
+    path(
+        "sessions/<int:session_id>/people/export/",
+        course_people_export.session_people_export,
+        name="session-people-export",
+    ),
+    path("places/<int:enrolment_id>/move/", course_people.place_move, name="place-move"),
+    path("places/<int:enrolment_id>/cancel/", course_people.place_cancel, name="place-cancel"),
     path("closures/", closures.closure_list, name="closures"),
     path("closures/new/", closures.closure_edit, name="closure-new"),
     path("closures/<int:closure_id>/", closures.closure_edit, name="closure"),

@@ -1,0 +1,128 @@
+"""Forms of a course's people page: find a person, enrol them (found or new) at the desk,
+move a waiting person with a reason, cancel a place with a reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Language, Participant
+from courses.phones import country_choices
+from courses.services.participants import ParticipantData
+from courses.services.waitlist import DOWN, PRIORITY_LIMIT, UP
+
+REASON_MAX = 200
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a person of the centre"),
+        max_length=100,
+        required=False,
+        help_text=_("A phone number (or its last digits) or a name."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class DeskFields(forms.Form):
+    sms_consent = forms.BooleanField(
+        label=_("agrees to SMS"),
+        required=False,
+        help_text=_("Ask first: we tell them about their place by SMS."),
+    )
+    walk_in = forms.BooleanField(
+        label=_("walk-in"), required=False, help_text=_("Came to the desk without booking.")
+    )
+
+
+class EnrolFoundForm(DeskFields):
+    """Enrol a person found in the centre (their details stay as they are)."""
+
+    participant = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, centre_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.centre_id = centre_id
+
+    def clean_participant(self) -> Participant:
+        person = Participant.objects.filter(
+            pk=self.cleaned_data["participant"], centre_id=self.centre_id, erased_at__isnull=True
+        ).first()
+        if person is None:
+            raise forms.ValidationError(_("This person is not one of the centre's."))
+        return person
+
+    def person(self) -> ParticipantData:
+        found: Participant = self.cleaned_data["participant"]
+        return ParticipantData(
+            name=found.name,
+            phone=found.phone,
+            language="",  # theirs stays
+            sms_consent=self.cleaned_data["sms_consent"],
+        )
+
+
+class EnrolNewForm(DeskFields):
+    """Add a person at the desk (or find them by the phone typed) and enrol them."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.ChoiceField(label=_("Country of the phone number"))
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=_("SMS language"), choices=Language.choices, initial=Language.PL
+    )
+    field_order = ["name", "country", "phone", "language", "sms_consent", "walk_in"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        country = self.fields["country"]
+        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
+        country.choices = country_choices(translation.get_language() or "pl")
+        country.initial = "PL"
+
+    def person(self) -> ParticipantData:
+        data = self.cleaned_data
+        return ParticipantData(
+            name=data["name"],
+            phone=data["phone"],
+            country=data["country"],
+            language=data["language"],
+            sms_consent=data["sms_consent"],
+        )
+
+
+class MoveForm(forms.Form):
+    """Up or down past the neighbour, or a priority typed; the reason always."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX)
+    direction = forms.ChoiceField(
+        choices=[(UP, _("Move up")), (DOWN, _("Move down")), ("set", _("Set the priority"))]
+    )
+    priority = forms.IntegerField(
+        label=_("Priority"),
+        required=False,
+        min_value=-PRIORITY_LIMIT,
+        max_value=PRIORITY_LIMIT,
+        help_text=_("Higher goes first; equal priorities go by arrival."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("direction") == "set" and data.get("priority") is None:
+            self.add_error("priority", _("Enter the priority."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        help_text=_("Kept with the place; only the centre's staff see it."),
+    )
