@@ -6,7 +6,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -206,3 +208,87 @@ def participant_save(*, participant: Participant, fields: list[str], actor: Acto
                 detail={"fields": sorted(fields)},
             )
     return participant
+
+
+@dataclass(frozen=True)
+class ParticipantDetails:
+    """What staff may change on a person's page; "" / None in a statistics answer is "prefers
+    not to say" (funders' reports count it as unknown)."""
+
+    name: str
+    phone: str
+    language: str
+    email: str = ""
+    country_of_origin: str = ""
+    birth_year: int | None = None
+    sex: str = ""
+
+
+def participant_update(
+    *, participant: Participant, details: ParticipantDetails, actor: Actor
+) -> list[str]:
+    """Staff change a person's details: the phone is normalised (read as Polish without a +),
+    the answers checked as on the enrolment form, and another person's number in the same
+    centre refused. Returns the names of the fields changed; the audit entry names them, never
+    their values. Nothing is saved when anything is refused."""
+    if participant.erased_at is not None:
+        raise DomainError(_("This person was erased: there is nothing left to change."))
+    phone = normalise_mobile(details.phone, "PL")
+    name = clean_name(details.name)
+    answers = clean_statistics(
+        ParticipantData(
+            name=name,
+            phone=phone,
+            country_of_origin=details.country_of_origin,
+            birth_year=details.birth_year,
+            sex=details.sex,
+        )
+    )
+    if details.language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Choose one of the languages offered."), field="language")
+    email = details.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError(_("Enter a valid e-mail address."), field="email") from exc
+    wanted = {
+        "name": name,
+        "phone": phone,
+        "language": details.language,
+        "email": email,
+        "country_of_origin": answers.country_of_origin,
+        "birth_year": answers.birth_year,
+        "sex": answers.sex,
+    }
+    taken = DomainError(_("Another person of this centre has this phone number."), field="phone")
+    with transaction.atomic():
+        person = Participant.objects.select_for_update().get(pk=participant.pk)
+        changed = [field for field, value in wanted.items() if getattr(person, field) != value]
+        if not changed:
+            return []
+        if (
+            "phone" in changed
+            and Participant.objects.filter(centre_id=person.centre_id, phone=phone)
+            .exclude(pk=person.pk)
+            .exists()
+        ):
+            raise taken
+        for field in changed:
+            setattr(person, field, wanted[field])
+        try:
+            with transaction.atomic():
+                person.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError as exc:  # the same number given to someone else just now
+            raise taken from exc
+        audit_record(
+            actor=actor,
+            action=AuditAction.PARTICIPANT_CHANGED,
+            target=person,
+            centre=person.centre,
+            participant=person,
+            detail={"fields": sorted(changed)},
+        )
+    for field in changed:
+        setattr(participant, field, wanted[field])
+    return changed
