@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponse
@@ -114,19 +115,36 @@ def course_table(report: CourseReport) -> list[list[Value]]:
             gettext("Excused"),
             gettext("Attendance (%)"),
             gettext("Reached the threshold"),
+            gettext("Place confirmed"),
+            gettext("Left"),
         ],
     ]
+    no_place = gettext("no place")  # a session the person was not expected at
+
+    def day(at: datetime | None) -> str:
+        return at.astimezone(tz).date().isoformat() if at else ""
+
     for person in report.participants:
+        marks = [
+            str(labels[mark])
+            if (mark := person.marks.get(s.session_id))
+            else ""
+            if s.session_id in person.expected_sessions
+            else no_place
+            for s in report.sessions
+        ]
         rows.append(
             [
                 person.name,
                 person.phone,
-                *(str(labels.get(person.marks.get(s.session_id, ""), "")) for s in report.sessions),
+                *marks,
                 person.present,
                 person.expected,
                 person.excused,
                 person.rate_percent,
                 gettext("yes") if person.completed else gettext("no"),
+                day(person.joined_at),
+                day(person.left_at),
             ]
         )
     rows += [

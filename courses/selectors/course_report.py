@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from courses.models import (
@@ -19,7 +20,6 @@ from courses.models import (
     BookingMode,
     Course,
     Enrolment,
-    EnrolmentStatus,
 )
 from courses.selectors.periods import Period, held_sessions_q
 from scheduling.models import Session, SessionStatus
@@ -74,8 +74,14 @@ class ParticipantRow:
     enrolled: bool
     marks: dict[int, str] = field(default_factory=dict)  # session id -> attendance status
     walk_ins: int = 0
-    expected: int = 0
+    expected_sessions: set[int] = field(default_factory=set)  # held sessions they were due at
+    joined_at: datetime | None = None  # their place first confirmed (None: no place)
+    left_at: datetime | None = None  # when they gave up their place, if they no longer hold it
     completed: bool = False
+
+    @property
+    def expected(self) -> int:
+        return len(self.expected_sessions)
 
     def count(self, status: str) -> int:
         return sum(1 for mark in self.marks.values() if mark == status)
@@ -146,14 +152,16 @@ def course_report(
 
     - Per session: present ÷ marked; None when nobody is marked.
     - Per person: present ÷ (held sessions they were expected at − those they were excused
-      from). A person with a confirmed place on a course booked as a whole is expected at every
-      held session; anyone else (courses booked per session or open, walk-ins without a place)
-      is expected at the held sessions where they have a mark.
+      from). A person is expected at a held session when they held a confirmed place for it
+      while it ran (the place confirmed before it ended, not given up before it began: joining
+      mid-course, coming from the waitlist, leaving early and rejoining all count fairly), and
+      at every held session where they have a mark (walk-ins, people without a place).
     - A person has completed the course when their rate is at least `threshold` per cent
-      (default ATTENDANCE_COMPLETION_PERCENT).
-    - Enrolled: people holding a confirmed place on the course (booked as a whole), or on at
-      least one of its not cancelled sessions in the period (booked per session); 0 for open
-      courses.
+      (default ATTENDANCE_COMPLETION_PERCENT) and, on a course booked as a whole, they still
+      hold their place at the end of the report (someone who left early has not completed it).
+    - Enrolled: people who held a confirmed place during one of the held sessions, or hold one
+      now (on a course booked as a whole, or on one of its not cancelled sessions in the
+      period when booked per session); 0 for open courses.
     """
     now = now or timezone.now()
     threshold = threshold if threshold is not None else settings.ATTENDANCE_COMPLETION_PERCENT
@@ -165,25 +173,33 @@ def course_report(
         .values_list("pk", "starts_at", "ends_at")
     ]
     by_session = {row.session_id: row for row in sessions}
+    end = now if period is None else min(now, period.bounds(course.centre.tz)[1])
 
-    enrolments = Enrolment.objects.filter(course=course, status=EnrolmentStatus.CONFIRMED)
-    if course.booking_mode == BookingMode.COURSE:
-        enrolments = enrolments.filter(session__isnull=True)
-    elif course.booking_mode == BookingMode.SESSION:
-        enrolments = enrolments.filter(session__status=SessionStatus.SCHEDULED)
-        if period is not None:
-            start, end = period.bounds(course.centre.tz)
-            enrolments = enrolments.filter(
-                session__starts_at__gte=start, session__starts_at__lt=end
-            )
-    else:
-        enrolments = enrolments.none()
     people: dict[int, ParticipantRow] = {}
     person_fields = ("participant_id", "participant__name", "participant__phone")
-    for pk, name, phone, erased_at in (
-        enrolments.values_list(*person_fields, "participant__erased_at").order_by().distinct()
-    ):
-        people[pk] = _person_row(pk, name, phone, erased_at, enrolled=True)
+    places = _places(course, period).values_list(
+        *person_fields, "participant__erased_at", "session_id", "confirmed_at", "left_at"
+    )
+    holding: set[int] = set()  # people who still hold a place at the end of the report
+    for pk, name, phone, erased_at, session_id, confirmed_at, left_at in places:
+        if course.booking_mode == BookingMode.COURSE:
+            due = [row for row in sessions if _covers(confirmed_at, left_at, row)]
+        else:
+            row = by_session.get(session_id)
+            due = [row] if row is not None and _covers(confirmed_at, left_at, row) else []
+        holds = confirmed_at < end and (left_at is None or left_at >= end)
+        if not due and not holds:
+            continue  # a place given up before anything it covered was held
+        if pk not in people:
+            people[pk] = _person_row(pk, name, phone, erased_at, enrolled=True)
+        person = people[pk]
+        person.expected_sessions.update(row.session_id for row in due)
+        if person.joined_at is None or confirmed_at < person.joined_at:
+            person.joined_at = confirmed_at
+        if holds:
+            holding.add(pk)
+        elif person.left_at is None or left_at > person.left_at:
+            person.left_at = left_at
 
     marks = Attendance.objects.filter(
         held_sessions_q([course.centre], period=period, now=now, prefix="session__"),
@@ -196,13 +212,17 @@ def course_report(
         if pk not in people:
             people[pk] = _person_row(pk, name, phone, erased_at, enrolled=False)
         people[pk].marks[session_id] = status
+        people[pk].expected_sessions.add(session_id)
         people[pk].walk_ins += int(walk_in)
 
-    every_session = course.booking_mode == BookingMode.COURSE
-    for person in people.values():
-        person.expected = len(sessions) if person.enrolled and every_session else len(person.marks)
+    whole_course = course.booking_mode == BookingMode.COURSE
+    for pk, person in people.items():
+        if pk in holding or not whole_course:
+            person.left_at = None
         expected = person.expected - person.excused
-        person.completed = expected > 0 and person.present * 100 >= threshold * expected
+        person.completed = (
+            expected > 0 and person.present * 100 >= threshold * expected and person.left_at is None
+        )
     rows = sorted(people.values(), key=lambda r: (r.erased, r.name.casefold(), r.participant_id))
     return CourseReport(
         course=course,
@@ -212,6 +232,26 @@ def course_report(
         participants=rows,
         enrolled=sum(1 for person in people.values() if person.enrolled),
     )
+
+
+def _places(course: Course, period: Period | None) -> QuerySet[Enrolment]:
+    """Every place on the course that was ever confirmed (given up or not)."""
+    places = Enrolment.objects.filter(course=course, confirmed_at__isnull=False).order_by()
+    if course.booking_mode == BookingMode.COURSE:
+        return places.filter(session__isnull=True)
+    if course.booking_mode == BookingMode.SESSION:
+        places = places.filter(session__status=SessionStatus.SCHEDULED)
+        if period is not None:
+            start, end = period.bounds(course.centre.tz)
+            places = places.filter(session__starts_at__gte=start, session__starts_at__lt=end)
+        return places
+    return places.none()
+
+
+def _covers(confirmed_at: datetime, left_at: datetime | None, session: SessionRow) -> bool:
+    """Whether a place confirmed at `confirmed_at` (and given up at `left_at`) was held while
+    the session ran."""
+    return confirmed_at < session.ends_at and (left_at is None or left_at > session.starts_at)
 
 
 def _person_row(

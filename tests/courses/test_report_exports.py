@@ -130,10 +130,12 @@ def test_course_csv_is_a_register_with_formulas_neutralised(world) -> None:
         "2027-02-02 18:00",
         "2027-02-09 18:00",
     ]
-    assert _row(rows, "Taras") == [
+    assert header[-2:] == ["Place confirmed", "Left"]
+    assert _row(rows, "Taras")[:-2] == [
         "Taras", "'+48601000002", "Present", "Present", "Present", "Excused", "Absent",
         "3", "5", "1", "75", "no",
     ]  # fmt: skip
+    assert _row(rows, "Taras")[-1] == ""  # still holds the place
     assert _row(rows, "'" + EVIL)[:3] == ["'" + EVIL, "'+48609000009", "Present"]
     assert _row(rows, "Erased participant")[:3] == ["Erased participant", "", "Present"]
     assert _row(rows, "Attendance (%)") == ["Attendance (%)", "", "100", "100", "100", "50", "50"]
