@@ -33,7 +33,7 @@ from courses.models import (
     EnrolmentStatus,
     Participant,
 )
-from courses.selectors.seats import waitlist_position
+from courses.selectors.personal import personal_place, personal_places
 from courses.services import enrolment as services
 from courses.services import privacy
 from courses.services.participants import (
@@ -51,36 +51,33 @@ def _participant(token: str) -> Participant:
     return participant
 
 
+def _language(request: HttpRequest, participant: Participant) -> str:
+    return request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
+
+
 def me(request: HttpRequest, token: str) -> HttpResponse:
-    """A participant's own page: enrolments and waitlist places with positions, the coming
-    sessions that were cancelled or moved (with staff's note), cancel, accept or decline an
-    offer, the calendar link; in the participant's language."""
+    """A participant's own page: per place the centre, the schedule in words, the next session
+    with its address (or the booked one), the status, the waitlist position or the offer's
+    deadline, the coming sessions that were cancelled or moved (with staff's note); give up a
+    place (through a confirmation), accept or decline an offer, the calendar link; in the
+    participant's language. A fixed number of queries however many places."""
     participant = _participant(token)
-    lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
-    enrolments = list(
-        participant.enrolments.select_related(
-            "course__centre", "course__venue", "session"
-        ).order_by("-created_at")
-    )
-    positions = {
-        e.pk: waitlist_position(e) for e in enrolments if e.status == EnrolmentStatus.WAITLISTED
-    }
+    lang = _language(request, participant)
     now = timezone.now()
-    active = [e for e in enrolments if e.status in ACTIVE_STATUSES]
-    changed = session_selectors.sessions_changed_by_course(
-        list({e.course_id for e in active if e.session_id is None}), now=now
-    )
-    session_changes = {e.pk: _changes(e, changed, now) for e in active}
     just_enrolled = request.GET.get("enrolled")
     with translation.override(lang):
+        places = personal_places(participant, now=now)
+        active = [p.enrolment for p in places if p.enrolment.status in ACTIVE_STATUSES]
+        changed = session_selectors.sessions_changed_by_course(
+            list({e.course_id for e in active if e.session_id is None}), now=now
+        )
         response = render(
             request,
             "courses/me.html",
             {
                 "participant": participant,
-                "enrolments": enrolments,
-                "positions": positions,
-                "session_changes": session_changes,
+                "places": places,
+                "session_changes": {e.pk: _changes(e, changed, now) for e in active},
                 "just_enrolled": int(just_enrolled)
                 if just_enrolled and just_enrolled.isdigit()
                 else None,
@@ -111,6 +108,9 @@ ACTIONS: dict[str, Callable[..., Enrolment]] = {
     "accept": services.offer_accept,
     "decline": services.offer_decline,
 }
+# What gives a seat or a waitlist place away for good: explained on a page first (GET), done
+# only by that page's button (POST with `confirm`).
+CONFIRMED_FIRST = {"cancel", "decline"}
 
 
 DONE = {
@@ -121,16 +121,40 @@ DONE = {
 
 
 @csrf_exempt  # authorized by the token in the address (see the module's docstring)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) -> HttpResponse:
+    """POST: cancel a place or leave the waitlist, accept or decline an offer. Cancelling and
+    declining are confirmed first: GET explains what happens (the seat passes to the next
+    person at once) with the button; a POST without the page's `confirm` is sent there."""
     participant = _participant(token)
-    enrolment = get_object_or_404(Enrolment, pk=enrolment_id, participant=participant)
-    if action not in ACTIONS:
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("course__centre", "course__venue", "session__venue"),
+        pk=enrolment_id,
+        participant=participant,
+    )
+    if action not in ACTIONS or (request.method == "GET" and action not in CONFIRMED_FIRST):
         raise Http404
+    here = participant.get_absolute_url() + f"#enrolment-{enrolment.pk}"
+    lang = _language(request, participant)
+    if action in CONFIRMED_FIRST and request.POST.get("confirm") != "1":
+        if request.method == "POST" or not _can(enrolment, action):
+            return _private(redirect(request.path if request.method == "POST" else here))
+        with translation.override(lang):
+            place = personal_place(enrolment)
+            response = render(
+                request,
+                "courses/me_confirm.html",
+                {
+                    "participant": participant,
+                    "place": place,
+                    "action": action,
+                    "back": here,
+                    "LANGUAGE_CODE": lang,
+                },
+            )
+        return _private(response)
     was_waiting = enrolment.status == EnrolmentStatus.WAITLISTED
-    with translation.override(
-        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or participant.language
-    ):
+    with translation.override(lang):
         try:
             ACTIONS[action](enrolment=enrolment)
         except DomainError as exc:
@@ -138,7 +162,14 @@ def me_action(request: HttpRequest, token: str, enrolment_id: int, action: str) 
         else:
             done = _("You left the waitlist.") if was_waiting else DONE[action]
             messages.success(request, str(done))
-    return _private(redirect(participant.get_absolute_url() + f"#enrolment-{enrolment.pk}"))
+    return _private(redirect(here))
+
+
+def _can(enrolment: Enrolment, action: str) -> bool:
+    """Whether the confirmation page has anything to confirm (an old link may remain)."""
+    if action == "decline":
+        return enrolment.status == EnrolmentStatus.OFFERED
+    return enrolment.status in ACTIVE_STATUSES
 
 
 @csrf_exempt  # authorized by the token in the address (see the module's docstring)

@@ -171,7 +171,7 @@ def test_personal_page_cancels_and_the_next_person_moves_up(client, course) -> N
     form_enrol(client, URL, form("601 000 002"))
     first = Enrolment.objects.get(participant__phone="+48601000001")
     token = first.participant.token
-    response = client.post(f"/me/{token}/enrolments/{first.pk}/cancel/")
+    response = client.post(f"/me/{token}/enrolments/{first.pk}/cancel/", {"confirm": "1"})
     assert response.status_code == 302
     assert Enrolment.objects.get(pk=first.pk).status == "cancelled"
     assert Enrolment.objects.get(participant__phone="+48601000002").status == "confirmed"
@@ -185,7 +185,7 @@ def test_personal_page_accepts_an_offer(client, centre) -> None:
     form_enrol(client, url, form())
     form_enrol(client, url, form("601 000 002"))
     first = Enrolment.objects.get(participant__phone="+48601000001")
-    client.post(f"/me/{first.participant.token}/enrolments/{first.pk}/cancel/")
+    client.post(f"/me/{first.participant.token}/enrolments/{first.pk}/cancel/", {"confirm": "1"})
     offered = Enrolment.objects.get(participant__phone="+48601000002")
     assert offered.status == "offered"
     page = client.get(f"/me/{offered.participant.token}/", HTTP_ACCEPT_LANGUAGE="en")
@@ -201,8 +201,9 @@ def test_someone_elses_enrolment_and_unknown_links_are_404(client, course) -> No
     mine, theirs = Enrolment.objects.order_by("pk")
     token = mine.participant.token
     assert client.post(f"/me/{token}/enrolments/{theirs.pk}/cancel/").status_code == 404
+    assert client.get(f"/me/{token}/enrolments/{theirs.pk}/cancel/").status_code == 404
     assert client.get("/me/not-a-token/").status_code == 404
-    assert client.get(f"/me/{token}/enrolments/{mine.pk}/cancel/").status_code == 405
+    assert client.get(f"/me/{token}/enrolments/{mine.pk}/accept/").status_code == 404
     assert Enrolment.objects.get(pk=theirs.pk).status == "waitlisted"
 
 
