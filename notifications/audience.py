@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from courses.models import BookingMode, Course, Enrolment, EnrolmentStatus, Language
 from notifications.drafts import DEFAULT_LANGUAGE, text_for
-from notifications.models import Audience, PhoneOptOut
+from notifications.models import Audience, PhoneOptOut, StaffMessage
 from notifications.pricing import parse_prices, segment_price
 from notifications.segments import sms_size
 from scheduling.models import Session, SessionStatus
@@ -151,3 +151,14 @@ def message_preview(
         cost=total_cost,
         currency=settings.SMS_PRICE_CURRENCY,
     )
+
+
+def recent_messages(
+    *, course: Course, session: Session | None = None, limit: int = 10
+) -> list[StaffMessage]:
+    """The latest messages to the people of a course (or of one of its sessions), newest first,
+    with who wrote them."""
+    qs = StaffMessage.objects.filter(course=course).select_related("session", "author")
+    if session is not None:
+        qs = qs.filter(session=session)
+    return list(qs[:limit])

@@ -23,7 +23,8 @@ def other_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES if code != DEFAULT_LANGUAGE]
 
 
-def _too_long(text: str) -> str | None:
+def too_long_message(text: str) -> str | None:
+    """Why `text` cannot go (too many segments), or None."""
     size = sms_size(text)
     if size.segments <= MAX_SEGMENTS:
         return None
@@ -48,7 +49,7 @@ def texts_clean(text: str, texts: Mapping[str, str] | None = None) -> dict[str, 
         errors["text"] = [
             _("Write the message in Polish: everyone without a text in their own language gets it.")
         ]
-    elif message := _too_long(polish):
+    elif message := too_long_message(polish):
         errors["text"] = [message]
     cleaned = {DEFAULT_LANGUAGE: polish}
     known = other_languages()
@@ -62,7 +63,7 @@ def texts_clean(text: str, texts: Mapping[str, str] | None = None) -> dict[str, 
         value = (value or "").strip()
         if not value:
             continue
-        if message := _too_long(value):
+        if message := too_long_message(value):
             errors.setdefault("texts", []).append(f"{language}: {message}")
             continue
         cleaned[language] = value

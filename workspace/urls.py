@@ -12,6 +12,7 @@ from workspace.views import (
     timetable,
     today,
 )
+from workspace.views import messages as staff_messages
 
 app_name = "workspace"
 
@@ -27,6 +28,16 @@ urlpatterns = [
     path("courses/<int:course_id>/", courses.course_edit, name="course"),
     path("courses/<int:course_id>/sessions/new/", sessions.session_add, name="session-add"),
     path("courses/<int:course_id>/copy/", terms.course_copy, name="course-copy"),
+    path(
+        "courses/<int:course_id>/messages/",
+        staff_messages.course_messages,
+        name="course-messages",
+    ),
+    path(
+        "sessions/<int:session_id>/messages/",
+        staff_messages.session_messages,
+        name="session-messages",
+    ),
     path("courses/<int:course_id>/people/", course_people.course_people, name="course-people"),
     path(
         "courses/<int:course_id>/people/enrol/",

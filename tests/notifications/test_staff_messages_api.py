@@ -187,7 +187,7 @@ def test_a_session_of_another_course_is_refused(staff_api: APIClient, centre, co
     elsewhere = first_session(CourseFactory(centre=centre))
     answer = staff_api.post(url(course), {"text": POLISH, "session": elsewhere.pk}, format="json")
     assert answer.status_code == 400
-    assert answer.json()["session"] == ["This session is not one of the course's."]
+    assert answer.json()["session"] == ["To nie jest spotkanie tego kursu."]
     assert not OutboundMessage.objects.exists()
 
 
@@ -195,6 +195,10 @@ def test_errors_are_in_the_callers_language(staff_api: APIClient, course) -> Non
     answer = staff_api.post(url(course), {"text": ""}, format="json", HTTP_ACCEPT_LANGUAGE="pl")
     assert answer.json()["text"] == [
         "Napisz wiadomość po polsku: dostanie ją każdy, dla kogo nie ma tekstu w jego języku."
+    ]
+    answer = staff_api.post(url(course), {"text": ""}, format="json", HTTP_ACCEPT_LANGUAGE="uk")
+    assert answer.json()["text"] == [
+        "Напишіть повідомлення польською: його отримає кожен, для кого немає тексту його мовою."
     ]
 
 
