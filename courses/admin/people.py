@@ -4,21 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from courses.admin.base import CentreScopedAdmin, participant_inlines
+from courses.countries import origin_country_choices
 from courses.exports import json_download
 from courses.models import (
+    Enrolment,
     Participant,
 )
 from courses.services import privacy
 from courses.services.participants import participant_new_token, participant_save
+
+
+class EnrolmentInline(admin.TabularInline):
+    """The person's places, read only: places change through the enrolment pages and services."""
+
+    model = Enrolment
+    extra = 0
+    can_delete = False
+    max_num = 0
+    fields = ("course", "session", "status", "priority", "source", "created_at")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrolment]:
+        return super().get_queryset(request).select_related("course", "session")
 
 
 @admin.register(Participant)
@@ -41,7 +62,7 @@ class ParticipantAdmin(CentreScopedAdmin):
     ]
     actions = ["new_personal_link", "export_data", "erase_participants"]
 
-    @admin.display(description=_("name"), ordering="name")
+    @admin.display(description=_("full name"), ordering="name")
     def display_name(self, obj: Participant) -> str:
         return obj.display_name
 
@@ -52,7 +73,19 @@ class ParticipantAdmin(CentreScopedAdmin):
         return settings.PUBLIC_BASE_URL + obj.get_absolute_url()
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [*super().get_inlines(request, obj), *participant_inlines]
+        return [*super().get_inlines(request, obj), EnrolmentInline, *participant_inlines]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """The country of origin from the list of countries, named in the admin's language
+        (the ISO code is what is stored)."""
+        if db_field.name == "country_of_origin":
+            lang = translation.get_language() or "pl"
+            return forms.ChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=[("", _("Prefers not to say")), *origin_country_choices(lang)],
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and obj.erased_at:  # nothing personal to change any more

@@ -39,7 +39,7 @@ class Participant(models.Model):
     centre = models.ForeignKey(
         Centre, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="participants"
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("full name"), max_length=200)
     phone = models.CharField(
         _("mobile phone"), max_length=20, help_text=_("International format, e.g. +48601234567.")
     )
@@ -58,9 +58,9 @@ class Participant(models.Model):
     )
     email = models.EmailField(_("e-mail"), blank=True)
     # Optional, only for funders' statistics.
-    country_of_origin = models.CharField(
-        _("country of origin"), max_length=2, blank=True, help_text=_("ISO code, e.g. UA.")
-    )
+    # An ISO 3166-1 code from courses.countries (pickers show the names); "" when the person
+    # prefers not to say.
+    country_of_origin = models.CharField(_("country of origin"), max_length=2, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("year of birth"),
         null=True,
@@ -78,8 +78,8 @@ class Participant(models.Model):
         editable=False,
         help_text=_("Personal data removed; only anonymous counts remain."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("participant")
