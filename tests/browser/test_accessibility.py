@@ -260,29 +260,3 @@ def test_workspace_pages(
     expect(page.get_by_role("alert")).to_be_visible()
     check(page, "")
 
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_workspace_message_pages(
-    live_server: Any, open_page: OpenPage, world: dict[str, Any], before: None, lang: str
-) -> None:
-    """Messages to people: the course's and a session's form, the preview (recipients per
-    language, each text with its segments, encoding and cost), a refused form, the sent list."""
-    base = live_server.url
-    course = world["course"]
-    on = course.sessions.order_by("starts_at").first()
-    page = open_page(lang)
-    log_in(page, base, "koordynator", f"/staff/courses/{course.pk}/messages/")
-    check(page, "")
-    check(page, f"{base}/staff/sessions/{on.pk}/messages/")
-    page.goto(f"{base}/staff/courses/{course.pk}/messages/")
-    page.locator("button[name=preview]").click()  # nothing written: the error at the field
-    expect(page.get_by_role("alert")).to_be_visible()
-    check(page, "")
-    page.locator("#id_text").fill("Zajęcia dziś odwołane.")
-    page.locator("#id_text_uk").fill("Заняття сьогодні скасовано.")
-    page.locator("button[name=preview]").click()
-    expect(page.locator(".ws-message-preview")).to_be_visible()
-    check(page, "")
-    page.locator("button[name=send]").click()
-    expect(page.locator(".ws-messages")).to_be_visible()
-    check(page, "")
