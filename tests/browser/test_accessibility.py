@@ -260,3 +260,70 @@ def test_workspace_pages(
     expect(page.get_by_role("alert")).to_be_visible()
     check(page, "")
 
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workspace_message_pages(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], before: None, lang: str
+) -> None:
+    """Messages to people: the course's and a session's form, the preview (recipients per
+    language, each text with its segments, encoding and cost), a refused form, the sent list."""
+    from tests.factories import EnrolmentRowFactory, ParticipantRowFactory
+
+    base = live_server.url
+    course = world["course"]
+    on = course.sessions.order_by("starts_at").first()
+    for phone, language in [("+48601000091", "uk"), ("+48601000092", "pl")]:
+        person = ParticipantRowFactory(
+            centre=course.centre, phone=phone, language=language, sms_consent=True
+        )
+        EnrolmentRowFactory(course=course, participant=person)
+    page = open_page(lang)
+    log_in(page, base, "koordynator", f"/staff/courses/{course.pk}/messages/")
+    check(page, "")
+    check(page, f"{base}/staff/sessions/{on.pk}/messages/")
+    page.goto(f"{base}/staff/courses/{course.pk}/messages/")
+    page.locator("button[name=preview]").click()  # nothing written: the error at the field
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "")
+    page.locator("#id_text").fill("Zajęcia dziś odwołane.")
+    page.locator("#id_text_uk").fill("Заняття сьогодні скасовано.")
+    page.locator("button[name=preview]").click()
+    expect(page.locator(".ws-message-preview")).to_be_visible()
+    check(page, "")
+    page.locator("button[name=send]").click()
+    expect(page.locator(".ws-messages")).to_be_visible()
+    check(page, "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workspace_course_people_pages(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], before: None, lang: str
+) -> None:
+    """A course's people: the lists with a waitlist and its move form open, a search, a refused
+    move, the cancel confirmation, a course booked per session and one of its sessions."""
+    from courses.models import BookingMode, EnrolmentStatus
+    from tests.factories import CourseFactory, EnrolmentRowFactory
+
+    base = live_server.url
+    course = world["course"]
+    waiting = [
+        EnrolmentRowFactory(
+            course=course, status=EnrolmentStatus.WAITLISTED, participant__name=name
+        )
+        for name in ("Anna Czeka", "Borys Czeka")
+    ]
+    per_session = CourseFactory(centre=course.centre, booking_mode=BookingMode.SESSION)
+    session = per_session.sessions.order_by("starts_at").first()
+    people = f"/staff/courses/{course.pk}/people/"
+    page = open_page(lang)
+    log_in(page, base, "koordynator", people)
+    check(page, "")
+    page.locator(f"#place-{waiting[1].pk} summary").click()
+    check(page, "")
+    page.locator(f"#place-{waiting[1].pk} button[value=up]").click()  # no reason: refused
+    expect(page.locator(f"#reason-{waiting[1].pk}")).to_be_visible()
+    check(page, "")
+    check(page, f"{base}{people}?q=601")
+    check(page, f"{base}/staff/places/{waiting[0].pk}/cancel/")
+    check(page, f"{base}/staff/courses/{per_session.pk}/people/")
+    check(page, f"{base}/staff/sessions/{session.pk}/people/")
