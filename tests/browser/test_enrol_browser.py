@@ -1,5 +1,6 @@
-"""Enrolling from a phone in Ukrainian: the course page, the form (with a mistake first), the
-personal page with the waitlist position, leaving the waitlist; and the form by keyboard alone.
+"""Enrolling from a phone in Ukrainian: the course page, the form (its privacy notice and the
+optional statistics questions, with a mistake first), the personal page with the waitlist
+position, leaving the waitlist; and the form by keyboard alone.
 
 Interface texts are looked up through the same catalogue the server uses, so the locators follow
 locale/uk as its translations are completed (an untranslated text is still the English one)."""
@@ -16,6 +17,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from courses.models import Course, Enrolment, EnrolmentStatus, Participant, PhoneVerification
+from courses.services.participants import PRIVACY_NOTICE_VERSION
 from tests.factories import CourseFactory, EnrolmentFactory
 from tests.verification import sms_code
 
@@ -88,11 +90,40 @@ def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
     expect(language).to_have_value("uk")
     expect(page.locator('input[name="website"]')).not_to_be_in_viewport()  # the bots' field
 
+    # The privacy notice is one tap away, in Ukrainian, from the form itself.
+    notice = page.locator('main form a[href="/centres/cic-poznan/privacy/"]')
+    expect(notice).to_have_text("повідомлення про конфіденційність")
+    notice.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(uk("Privacy notice"))
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    expect(page.locator(".privacy-controller")).to_contain_text(full_course.centre.name)
+    expect(page.get_by_role("heading", name=uk("Your rights"))).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(enrol_url(live_server))
+
+    # The statistics questions: optional, "prefer not to say" until answered, and why.
+    statistics = page.get_by_role("group", name=uk("For statistics (optional)"))
+    expect(statistics).to_contain_text(
+        uk(
+            "These answers are used only for anonymous statistics for the funders of our "
+            "activities. Skip any question you prefer not to answer."
+        )
+    )
+    origin = statistics.get_by_label(uk("Country of origin"), exact=True)
+    birth_year = statistics.get_by_label(uk("Year of birth"), exact=True)
+    sex = statistics.get_by_label(uk("Sex"), exact=True)
+    for question in (origin, birth_year, sex):
+        expect(question).to_have_value("")
+        expect(question.locator("option:checked")).to_have_text(uk("Prefer not to say"))
+
     # A mistake first: a phone number far too short.
     name.fill("Олена Коваленко")
     country.select_option(label=UKRAINE)
     phone.fill("12")
     consent.check()
+    origin.select_option(label="Україна")
+    birth_year.select_option("1990")
+    sex.select_option("female")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         submit.click()
 
@@ -111,6 +142,9 @@ def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
     expect(name).to_have_value("Олена Коваленко")
     expect(country).to_have_value("UA")
     expect(consent).to_be_checked()
+    expect(origin).to_have_value("UA")
+    expect(birth_year).to_have_value("1990")
+    expect(sex).to_have_value("female")
 
     phone.fill(PHONE)
     submit.click()
@@ -129,6 +163,13 @@ def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
     assert enrolment.status == EnrolmentStatus.WAITLISTED
     assert participant.language == "uk"
     assert participant.sms_consent
+    # The answers came with the enrolment, through the code step; with the notice's version.
+    assert (participant.country_of_origin, participant.birth_year, participant.sex) == (
+        "UA",
+        1990,
+        "female",
+    )
+    assert participant.privacy_notice_version == PRIVACY_NOTICE_VERSION
     me = participant.get_absolute_url()
     expect(page).to_have_url(
         f"{live_server.url}{me}?enrolled={enrolment.pk}#enrolment-{enrolment.pk}"
@@ -193,11 +234,16 @@ def test_the_form_can_be_filled_and_sent_with_the_keyboard_alone(
     page.keyboard.press("Tab")
     expect(language).to_be_focused()
     expect(language).to_have_value("uk")
+    for question in ("Country of origin", "Year of birth", "Sex"):  # optional: passed by
+        page.keyboard.press("Tab")
+        expect(page.get_by_label(uk(question), exact=True)).to_be_focused()
     page.keyboard.press("Tab")
     expect(consent).to_be_focused()
     page.keyboard.press("Space")
     expect(consent).to_be_checked()
     page.keyboard.press("Tab")  # the hidden honeypot field is skipped
+    expect(page.locator('main form a[href$="/privacy/"]')).to_be_focused()
+    page.keyboard.press("Tab")
     expect(submit).to_be_focused()
     page.keyboard.press("Enter")
 
