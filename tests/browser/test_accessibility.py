@@ -327,3 +327,34 @@ def test_workspace_course_people_pages(
     check(page, f"{base}/staff/places/{waiting[0].pk}/cancel/")
     check(page, f"{base}/staff/courses/{per_session.pk}/people/")
     check(page, f"{base}/staff/sessions/{session.pk}/people/")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_workspace_people_and_sms_pages(
+    live_server: Any, open_page: OpenPage, world: dict[str, Any], before: None, lang: str
+) -> None:
+    """People: the search with a result, a person's page (places, SMS, details with the
+    pickers), a refused change, the erase confirmation; the SMS log, filtered."""
+    from notifications.models import MessageStatus
+    from tests.factories import EnrolmentFactory, OutboundMessageFactory, ParticipantFactory
+
+    base = live_server.url
+    course = world["course"]
+    person = ParticipantFactory(
+        centre=course.centre, name="Olena Kovalenko", phone="601 234 567", sms_consent=True
+    )
+    EnrolmentFactory(course=course, participant=person)
+    OutboundMessageFactory(participant=person, status=MessageStatus.DELIVERED, body="Do zobaczenia")
+    OutboundMessageFactory(participant=person, status=MessageStatus.FAILED, error_code="30003")
+    page = open_page(lang)
+    log_in(page, base, "koordynator", "/staff/people/")
+    check(page, "")
+    check(page, f"{base}/staff/people/?q=601234567")
+    check(page, f"{base}/staff/people/{person.pk}/")
+    page.locator("#id_phone").fill("12")
+    page.locator("form.ws-form button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "")
+    check(page, f"{base}/staff/people/{person.pk}/erase/")
+    check(page, f"{base}/staff/sms/")
+    check(page, f"{base}/staff/sms/?status=failed&q=Olena")
