@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import (
@@ -15,7 +15,6 @@ from courses.models import (
     AttendanceStatus,
     BookingMode,
     Enrolment,
-    EnrolmentStatus,
     Participant,
 )
 from courses.selectors.tenancy import User, as_user
@@ -55,15 +54,36 @@ def trainer_sessions(user: User, *, day: date, days: int) -> QuerySet[Session]:
     )
 
 
+def register_sessions_on_days(
+    user: User, *, first: date, last: date, newest_first: bool = False
+) -> list[Session]:
+    """The user's sessions whose local day (in their centre's zone) is from `first` to `last`,
+    each with `marked`, how many marks its register holds (past registers stay open, so staff
+    can see which were never filled in); two queries at most."""
+    sessions = (
+        trainer_sessions(user, day=first, days=(last - first).days + 1)
+        .annotate(marked=Count("attendance"))
+        .order_by(*(("-starts_at", "-id") if newest_first else ("starts_at", "id")))
+    )
+    return [
+        session
+        for session in sessions
+        if first <= session.starts_at.astimezone(session.course.centre.tz).date() <= last
+    ]
+
+
 def register_expected(session: Session) -> QuerySet[Enrolment]:
-    """Confirmed places that cover this session."""
+    """Places that were confirmed while this session ran (or are confirmed, for one to come):
+    a past session's register lists who held a place then, not who holds one now; the course
+    report expects people by the same rule."""
     course = session.course
+    held_then = Q(confirmed_at__lt=session.ends_at) & (
+        Q(left_at__isnull=True) | Q(left_at__gt=session.starts_at)
+    )
     if course.booking_mode == BookingMode.SESSION:
-        return Enrolment.objects.filter(session=session, status=EnrolmentStatus.CONFIRMED)
+        return Enrolment.objects.filter(held_then, session=session)
     if course.booking_mode == BookingMode.COURSE:
-        return Enrolment.objects.filter(
-            course=course, session__isnull=True, status=EnrolmentStatus.CONFIRMED
-        )
+        return Enrolment.objects.filter(held_then, course=course, session__isnull=True)
     return Enrolment.objects.none()
 
 

@@ -22,12 +22,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.errors import DomainError, NotOnRegister
+from courses.forms.register import RegisterDayForm
 from courses.models import Attendance, AttendanceStatus
 from courses.phones import country_choices
 from courses.selectors.register import (
     is_register_user,
     register_for,
     register_sessions_for_user,
+    register_sessions_on_days,
     trainer_sessions,
 )
 from courses.selectors.tenancy import centres_managed_for_user
@@ -35,6 +37,7 @@ from courses.services.attendance import Change, Mark, Note, WalkIn, register_app
 from scheduling.models import Session
 
 WEEK = 7
+PAST_WEEKS = 4  # past sessions listed on /register/ (older ones: by the date picker)
 
 
 class WalkInForm(forms.Form):
@@ -64,7 +67,9 @@ def _session_for(request: HttpRequest, session_id: int) -> Session:
 @login_required
 @require_GET
 def my_sessions(request: HttpRequest) -> HttpResponse:
-    """Today's sessions and the rest of the week's, with links to their registers."""
+    """Today's sessions and the rest of the week's, the last PAST_WEEKS weeks' (newest first:
+    registers stay open, so results can be typed in later), and any day's by a date picker
+    (`?day=YYYY-MM-DD`; a day that is not a date is a 400 with the error at the field)."""
     if not is_register_user(request.user):
         raise Http404
     today = timezone.localdate()
@@ -76,11 +81,31 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
         if local_day < today or local_day >= today + timedelta(days=WEEK):
             continue
         (todays if local_day == today else later).append(session)
+    earlier = register_sessions_on_days(
+        request.user,
+        first=today - timedelta(weeks=PAST_WEEKS),
+        last=today - timedelta(days=1),
+        newest_first=True,
+    )
+    form = RegisterDayForm(request.GET)
+    picked = form.picked
+    on_day = register_sessions_on_days(request.user, first=picked, last=picked) if picked else None
     managed = set(centres_managed_for_user(request.user).values_list("pk", flat=True))
     return render(
         request,
         "courses/register/sessions.html",
-        {"today": todays, "later": later, "day": today, "managed": managed},
+        {
+            "today": todays,
+            "later": later,
+            "earlier": earlier,
+            "weeks": PAST_WEEKS,
+            "day_form": form,
+            "picked": picked,
+            "on_day": on_day,
+            "day": today,
+            "managed": managed,
+        },
+        status=200 if form.is_valid() else 400,
     )
 
 
@@ -202,12 +227,18 @@ def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
         if wants_json:
             body = {"detail": str(error.message), "code": error.code, "field": error.field}
             return JsonResponse({**body, **_fresh(request, session)}, status=error.status_code)
-        context = _context(request, session, error=error.message)
-        if op.get("type") == "walk_in":
-            form = WalkInForm(op)
-            form.is_valid()
-            form.add_error(None, str(error.message))
-            context["walk_in_form"] = form
+        if op.get("type") != "walk_in":
+            context = _context(request, session, error=error.message)
+            return render(
+                request, "courses/register/register.html", context, status=error.status_code
+            )
+        # A refused walk-in: the form comes back as typed, with the error at its field.
+        form = WalkInForm(op)
+        form.is_valid()
+        field = error.field if error.field in form.fields else None
+        if field is None or not form.has_error(field):
+            form.add_error(field, str(error.message))
+        context = _context(request, session, walk_in_form=form, walk_in_refused=True)
         return render(request, "courses/register/register.html", context, status=error.status_code)
     if not wants_json:
         anchor = f"#p-{result['participant']}" if "participant" in result else ""

@@ -121,9 +121,14 @@
         }
         save(load().filter(function (o) { return o.id !== op.id; }));  // sent, or refused for good
         if (!response.ok) {
-          say(body.detail || response.statusText, true);
           var pending = rowsList.querySelector("[data-pending='" + op.id + "']");
           if (pending) { pending.remove(); }
+          if (op.type === "walk_in") {
+            walkInRefused(op, body.detail || response.statusText, body.field);
+            say("");
+          } else {
+            say(body.detail || response.statusText, true);
+          }
         }
         if (!load().length && body.rows !== undefined) {
           rowsList.innerHTML = body.rows;
@@ -168,11 +173,61 @@
   });
 
   var walkIn = document.getElementById("walk-in-form");
+  var WALK_IN_FIELDS = ["name", "country", "phone"];
+
+  // An error of the walk-in form, shown at its field (as the page without script does).
+  function fieldError(name, text) {
+    var input = walkIn.elements[name];
+    var box = input.closest(".field");
+    var error = document.getElementById(input.id + "_error");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "error";
+      error.id = input.id + "_error";
+      box.appendChild(error);
+    }
+    error.textContent = text;
+    box.classList.add("field--error");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", error.id);
+  }
+
+  function clearFieldErrors() {
+    WALK_IN_FIELDS.forEach(function (name) {
+      var input = walkIn.elements[name];
+      var error = document.getElementById(input.id + "_error");
+      if (error) { error.remove(); }
+      input.closest(".field").classList.remove("field--error");
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+  }
+
+  // A walk-in the server refused (a mistyped phone): what was typed comes back into the form
+  // (unless another one is being typed) with the error at its field, to correct and send again.
+  function walkInRefused(op, text, field) {
+    if (!walkIn.elements.name.value && !walkIn.elements.phone.value) {
+      walkIn.elements.name.value = op.name;
+      walkIn.elements.phone.value = op.phone;
+      walkIn.elements.country.value = op.country;
+    }
+    var name = WALK_IN_FIELDS.indexOf(field) >= 0 ? field : "phone";
+    clearFieldErrors();
+    fieldError(name, text);
+    walkIn.elements[name].focus();
+  }
+
   walkIn.addEventListener("submit", function (event) {
     event.preventDefault();
     var name = walkIn.elements.name.value.trim();
     var phone = walkIn.elements.phone.value.trim();
-    if (!name || !phone) { (name ? walkIn.elements.phone : walkIn.elements.name).focus(); return; }
+    clearFieldErrors();
+    if (!name || !phone) {
+      var missing = name ? "phone" : "name";
+      fieldError(missing, root.dataset.msgRequired);
+      walkIn.elements[missing].focus();
+      return;
+    }
     var op = { id: newId(), type: "walk_in", name: name, phone: phone, country: walkIn.elements.country.value, at: new Date().toISOString() };
     enqueue(op);
     showPendingWalkIn(op);
