@@ -4,7 +4,8 @@ Sent inside the transaction that made the change, with `enrolment` and `actor` (
 - enrolment_confirmed: a seat is confirmed (directly, from the waitlist, or by accepting an offer);
   `promoted` is True when it came from the waitlist.
 - enrolment_waitlisted: the person is on the waitlist (`position` given).
-- offer_made: a freed seat is offered until `enrolment.offer_expires_at`.
+- offer_made: a freed seat is offered until `enrolment.offer_expires_at`; with `offer_hours`
+  when that many hours count from when the person is told (a fixed deadline without it).
 - offer_expired: an offer ran out and passed on.
 - enrolment_cancelled: a confirmed seat or a waitlist place was given up or cancelled by staff.
 """

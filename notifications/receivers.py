@@ -3,12 +3,15 @@ runs inside the transaction of the change, so its outbox rows commit (or not) wi
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant, PhoneVerification
+from courses.services import enrolment as enrolment_services
 from notifications.models import MessageKind
 from notifications.services import demo, optout, planning, privacy
 from scheduling import signals as session_signals
@@ -30,12 +33,25 @@ def on_waitlisted(
 
 
 @receiver(enrolment_signals.offer_made)
-def on_offer_made(sender: Any, enrolment: Enrolment, **kwargs: Any) -> None:
+def on_offer_made(
+    sender: Any, enrolment: Enrolment, offer_hours: int | None = None, **kwargs: Any
+) -> None:
+    """The offer's SMS goes when quiet hours allow; an offer of `offer_hours` counts from then
+    (the deadline is moved to the morning now, and to the moment of sending by the
+    dispatcher), so it never runs out during the night."""
+    now = timezone.now()
+    due = planning.sending_time(now, enrolment.course.centre.tz)
+    if offer_hours and due > now and enrolment.participant.sms_consent:
+        enrolment_services.offer_deadline_extend(
+            enrolment=enrolment, until=due + timedelta(hours=offer_hours)
+        )
     planning.notice_plan(
         kind=MessageKind.OFFER_MADE,
         enrolment=enrolment,
         variant=enrolment.offer_expires_at.isoformat() if enrolment.offer_expires_at else "",
         expires_at=enrolment.offer_expires_at,
+        due_at=due,
+        offer_hours=offer_hours,
         offer_until=enrolment.offer_expires_at,
     )
 

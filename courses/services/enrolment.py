@@ -130,7 +130,11 @@ def _promote(
                 "system",
                 offer_expires_at=now + timedelta(hours=course.offer_hours),
             )
-            signals.offer_made.send(sender=Enrolment, enrolment=enrolment, actor=actor)
+            # offer_hours: the deadline counts from when the person is told (see
+            # offer_deadline_extend), not from now, e.g. in the SMS quiet hours.
+            signals.offer_made.send(
+                sender=Enrolment, enrolment=enrolment, actor=actor, offer_hours=course.offer_hours
+            )
         else:
             _move(enrolment, EnrolmentStatus.CONFIRMED, actor, "system")
             signals.enrolment_confirmed.send(
@@ -291,6 +295,22 @@ def offer_decline(*, enrolment: Enrolment, actor: Actor = None) -> Enrolment:
         _move(enrolment, EnrolmentStatus.DECLINED, actor, "participant", offer_expires_at=None)
         _promote(course, session, actor, now=now)
     return enrolment
+
+
+def offer_deadline_extend(*, enrolment: Enrolment, until: datetime) -> datetime | None:
+    """An offer's deadline counts from when the person is told of it: an offer made during
+    the SMS quiet hours is told when they end. Moves the deadline later to `until`, never
+    earlier; gives the deadline it has now, or None when the offer is no longer open (it was
+    accepted, declined or expired meanwhile)."""
+    with transaction.atomic(), lock_wait():
+        fresh, _course, _session = _locked_enrolment(enrolment)
+        if fresh.status != EnrolmentStatus.OFFERED:
+            return None
+        if fresh.offer_expires_at is None or fresh.offer_expires_at < until:
+            fresh.offer_expires_at = until
+            fresh.save(update_fields=["offer_expires_at", "updated_at"])
+    enrolment.offer_expires_at = fresh.offer_expires_at
+    return fresh.offer_expires_at
 
 
 def _expire(

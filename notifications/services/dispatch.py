@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import EnrolmentStatus
+from courses.services.enrolment import offer_deadline_extend
 from notifications import texts
 from notifications.backends import AmbiguousError, PermanentError, TransientError, get_backend
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
 from notifications.segments import sms_size
 from notifications.services.optout import is_opted_out, phone_opt_out
-from notifications.services.planning import quiet_window
+from notifications.services.planning import OFFER_HOURS, quiet_window, sending_time
 from notifications.services.reconcile import unknown_messages_settle
 from scheduling.models import SessionStatus
 
@@ -156,6 +157,33 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
     return ""
 
 
+def _offer_ready(message: OutboundMessage, now: datetime) -> bool:
+    """An offer asks for an answer: during quiet hours it goes back to wait for their end
+    (not skipped); sent, its deadline counts from now (`offer_hours` in its context): the
+    enrolment's deadline moves (never earlier) and the text and the message's end follow."""
+    opens = sending_time(now, message.enrolment.course.centre.tz)  # type: ignore[union-attr]
+    if opens > now:
+        OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.CLAIMED).update(
+            status=MessageStatus.PENDING, due_at=opens, claimed_at=None, error_code="quiet hours"
+        )
+        return False
+    hours = message.context.get(OFFER_HOURS)
+    if hours and message.enrolment is not None:
+        until = offer_deadline_extend(
+            enrolment=message.enrolment, until=now + timedelta(hours=int(hours))
+        )
+        if until is None:  # answered or expired meanwhile
+            OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.CLAIMED).update(
+                status=MessageStatus.SKIPPED,
+                status_changed_at=now,
+                error_code="offer no longer open",
+            )
+            return False
+        message.context = {**message.context, "offer_until": until.isoformat()}
+        message.expires_at = until
+    return True
+
+
 def _finish(message: OutboundMessage, status: str, now: datetime, **fields: Any) -> None:
     message.status = status
     message.status_changed_at = now
@@ -184,6 +212,8 @@ def _hand_over(message: OutboundMessage, now: datetime) -> bool:
             segments=message.segments,
             encoding=message.encoding,
             attempts=message.attempts,
+            expires_at=message.expires_at,
+            context=message.context,
         )
     )
 
@@ -196,6 +226,9 @@ def _send_one(message: OutboundMessage, clock: Clock, result: PassResult) -> Non
         OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.CLAIMED).update(
             status=MessageStatus.SKIPPED, status_changed_at=now, error_code=reason
         )
+        result.skipped += 1
+        return
+    if message.kind == MessageKind.OFFER_MADE and not _offer_ready(message, now):
         result.skipped += 1
         return
     person = message.participant

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant, PhoneVerification
+from courses.selectors.personal import next_sessions
 from notifications import texts
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
 from scheduling import rules
@@ -19,6 +20,13 @@ from scheduling.models import Session, SessionStatus
 
 PLAN_AHEAD = timedelta(days=15)  # reminders are planned for sessions starting this soon
 HOURS_BEFORE = "hours_before"  # a reminder's offset, kept in its context when it is planned
+OFFER_HOURS = "offer_hours"  # an offer's hours, counted from the sending (kept in its context)
+# Notices that tell the place's first session (the next one of a course booked as a whole).
+FIRST_SESSION_KINDS = (
+    MessageKind.ENROLMENT_CONFIRMED,
+    MessageKind.PROMOTED,
+    MessageKind.OFFER_MADE,
+)
 
 
 def _key(
@@ -60,19 +68,32 @@ def notice_plan(
     session: Session | None = None,
     variant: str = "",
     expires_at: datetime | None = None,
+    due_at: datetime | None = None,
+    offer_hours: int | None = None,
     **context: Any,
 ) -> OutboundMessage | None:
-    """Plan a notice to send right away (within the caller's transaction). Nothing for people
-    without SMS consent; nothing twice for the same key."""
+    """Plan a notice to send right away, or at `due_at` (within the caller's transaction).
+    Nothing for people without SMS consent; nothing twice for the same key. A confirmation,
+    promotion or offer of a place in a whole course tells its next session. `offer_hours`: an
+    offer whose deadline counts from the sending (the dispatcher moves it then)."""
     participant = enrolment.participant
     if not participant.sms_consent:
         return None
     session = session if session is not None else enrolment.session
     key = _key(kind, enrolment=enrolment, participant=participant, session=session, variant=variant)
     now = timezone.now()
+    first = None
+    if session is None and kind in FIRST_SESSION_KINDS:
+        first = next_sessions([enrolment.course_id], now=now).get(enrolment.course_id)
     ctx = texts.message_context(
-        course=enrolment.course, session=session, participant=participant, **context
+        course=enrolment.course,
+        session=session,
+        participant=participant,
+        first_session=first,
+        **context,
     )
+    if offer_hours:
+        ctx[OFFER_HOURS] = offer_hours
     try:
         with transaction.atomic():
             return OutboundMessage.objects.create(
@@ -81,7 +102,7 @@ def notice_plan(
                 enrolment=enrolment,
                 session=session,
                 dedupe_key=key,
-                due_at=now,
+                due_at=due_at or now,
                 expires_at=expires_at,
                 context=ctx,
             )
@@ -101,6 +122,22 @@ def quiet_window(day: datetime, tz: Any) -> tuple[datetime, datetime] | None:
         rules.localize(datetime.combine(local_day, start), tz),
         rules.localize(datetime.combine(local_day, end), tz),
     )
+
+
+def sending_time(moment: datetime, tz: Any) -> datetime:
+    """`moment` when SMS may go then, else when the quiet hours end (SMS_QUIET_HOURS): a notice
+    that asks for an answer (an offer) waits for the morning rather than wake anyone."""
+    window = quiet_window(moment, tz)
+    if window is None:
+        return moment
+    opens, closes = window
+    if moment < opens:
+        return opens
+    if moment >= closes:
+        tomorrow = quiet_window(moment + timedelta(days=1), tz)
+        assert tomorrow is not None  # noqa: S101 - same spec
+        return tomorrow[0]
+    return moment
 
 
 def reminder_due(starts_at: datetime, hours: int, tz: Any) -> datetime:

@@ -75,3 +75,88 @@ def test_the_code_sms_is_one_segment_and_names_no_course(language: str) -> None:
     assert "123456" in text
     assert sms_size(text).segments == 1
     assert not any(title in text for title in LONG["title"].values())
+
+
+# The longest names the models allow (200 characters): the texts cut them to their limits.
+LONGEST = {
+    **LONG,
+    "title": {
+        "pl": "Zażółć gęślą jaźń – kurs języka polskiego " * 5,
+        "uk": "Курс польської мови для дорослих, рівень A2 " * 5,
+        "en": "Polish language course for adults, level A2 " * 5,
+        "ru": "Курс польского языка для взрослых, уровень A2 " * 5,
+    },
+    "centre": "Centrum Integracji Cudzoziemców w Gorzowie Wielkopolskim, punkt konsultacyjny "
+    "przy Lubuskim Urzędzie Wojewódzkim",
+    "place": ("Sala konferencyjna nr 204, Aleje Powstańców Wielkopolskich 75/13 " * 3)[:200],
+}
+PLACE_KINDS = [MessageKind.ENROLMENT_CONFIRMED, MessageKind.PROMOTED, MessageKind.OFFER_MADE]
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "en", "ru"])
+@pytest.mark.parametrize("kind", PLACE_KINDS)
+@pytest.mark.parametrize("first", [True, False])
+@pytest.mark.parametrize("sensitive", [False, True])
+def test_place_texts_name_the_centre_and_the_first_session_within_two_segments(
+    kind: str, language: str, first: bool, sensitive: bool
+) -> None:
+    text = texts.render(kind, {**LONGEST, "first": first, "sensitive": sensitive}, language)
+    assert sms_size(text).segments <= 2, text
+    assert "30.03 18:00" in text  # the first session's day and time
+    assert "CIC" in text  # the centre, by its initials and cut in the middle if need be
+    assert text.endswith(f"/?lang={language}")  # the personal link, in the person's language
+    if kind == MessageKind.OFFER_MADE:
+        assert "28.03 18:00" in text  # the deadline
+    if sensitive:
+        assert "Sala" not in text
+        assert not any(t.split()[0] in text for t in LONGEST["title"].values())
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "en", "ru"])
+@pytest.mark.parametrize("kind", PLACE_KINDS)
+def test_no_name_however_long_makes_a_place_text_longer_than_two_segments(
+    kind: str, language: str
+) -> None:
+    longest = {**LONGEST, "first": True, "centre": "Ż" * 200, "place": "Ą" * 200}
+    text = texts.render(kind, longest, language)
+    assert sms_size(text).segments <= 2, text
+    assert "30.03 18:00" in text
+
+
+def test_with_short_names_everything_is_said_and_the_place_where_it_fits() -> None:
+    short = {
+        **LONG,
+        "first": True,
+        "title": {"uk": "Польська A1", "en": "Polish A1", "pl": "Polski A1", "ru": "Польский A1"},
+        "centre": "CIC Poznan",
+        "place": "Sala 12, ul. Mostowa 3",
+    }
+    uk = texts.render(MessageKind.PROMOTED, short, "uk")
+    assert uk.startswith("Місце ваше: Польська A1, CIC Poznan, 30.03 18:00.")
+    assert sms_size(uk).segments <= 2
+    en = texts.render(MessageKind.ENROLMENT_CONFIRMED, short, "en")
+    assert en.startswith(
+        "You are enrolled: Polish A1, CIC Poznan, from Tue 30.03 18:00, Sala 12, ul. "
+        "Mostowa 3. https://"
+    )
+    assert sms_size(en).encoding == "GSM-7"
+
+
+def test_a_long_centre_is_cut_in_the_middle_and_a_gsm7_text_stays_gsm7() -> None:
+    context = {**LONG, "title": {"en": "Polish A1 " * 20}, "centre": "Centrum Integracji " * 8}
+    text = texts.render(MessageKind.OFFER_MADE, {**context, "centre": "Centrum Poznan " * 8}, "en")
+    assert sms_size(text).encoding == "GSM-7"  # "..." for the cut, not "…"
+    assert sms_size(text).segments <= 2
+    uk = texts.render(MessageKind.ENROLMENT_CONFIRMED, LONG, "uk")
+    assert "CIC w Poznaniu" in uk
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "en", "ru"])
+@pytest.mark.parametrize(
+    "kind",
+    [k for k in MessageKind if k not in (MessageKind.VERIFICATION_CODE, MessageKind.STAFF_MESSAGE)],
+)
+def test_every_link_in_an_sms_carries_the_persons_language(kind: str, language: str) -> None:
+    text = texts.render(kind, LONG, language)
+    if "/me/" in text:
+        assert f"/?lang={language}" in text
