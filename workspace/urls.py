@@ -8,6 +8,7 @@ from workspace.views import (
     course_people_export,
     courses,
     people,
+    registers,
     sessions,
     sms,
     terms,
@@ -21,6 +22,7 @@ app_name = "workspace"
 urlpatterns = [
     path("", today.today, name="today"),
     path("timetable/", timetable.timetable, name="timetable"),
+    path("registers/", registers.registers, name="registers"),
     path("sessions/<int:session_id>/", sessions.session_detail, name="session"),
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session-cancel"),
     path("sessions/<int:session_id>/move/", sessions.session_move, name="session-move"),

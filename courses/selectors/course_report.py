@@ -6,11 +6,12 @@ counted in Python.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from courses.models import (
@@ -18,6 +19,7 @@ from courses.models import (
     Attendance,
     AttendanceStatus,
     BookingMode,
+    Centre,
     Course,
     Enrolment,
 )
@@ -264,4 +266,20 @@ def _person_row(
         phone="" if erased else phone,
         erased=erased,
         enrolled=enrolled,
+    )
+
+
+def report_courses(
+    *, centres: Sequence[Centre], period: Period, now: datetime | None = None
+) -> list[Course]:
+    """The courses of `centres` that held sessions in `period`, each with `held` (how many),
+    by centre and title: the list of course reports under the funders' figures; one query."""
+    now = now or timezone.now()
+    held = held_sessions_q(centres, period=period, now=now, prefix="sessions__")
+    return list(
+        Course.objects.filter(centre__in=centres)
+        .annotate(held=Count("sessions", filter=held))
+        .filter(held__gt=0)
+        .select_related("centre")
+        .order_by("centre__name", "title", "pk")
     )

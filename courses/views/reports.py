@@ -2,7 +2,8 @@
 
 - /reports/: funders' figures for chosen centres (`centre=<slug>`, repeatable) or a network
   (`network=<name>`) and a period (`from`, `to`: YYYY-MM-DD; default the year to date), with
-  charts; /reports/funder.csv and /reports/funder.xlsx export the same.
+  charts, and the courses that held sessions in the period, each linked to its report;
+  /reports/funder.csv and /reports/funder.xlsx export the figures.
 - /reports/courses/<id>/: a course's attendance (`threshold=` 1–100, optional `from`, `to`);
   .../attendance.csv and .../attendance.xlsx export it.
 
@@ -101,6 +102,9 @@ def funder_report(request: HttpRequest) -> HttpResponse:
             {
                 "report": report,
                 "charts": funder_charts(report),
+                "courses": course_selectors.report_courses(
+                    centres=report.centres, period=report.period
+                ),
                 "form": form.page_values(),
                 "suppression_note": suppression_note(report.min_count),
                 "query_string": request.GET.urlencode(),
