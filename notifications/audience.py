@@ -20,7 +20,7 @@ from notifications.segments import sms_size
 from scheduling.models import Session, SessionStatus
 
 CENT = Decimal("0.01")
-STATUSES = {
+STATUSES: dict[str, list[str]] = {
     Audience.CONFIRMED: [EnrolmentStatus.CONFIRMED],
     # Waiting for a place: on the waitlist, or offered one and not answered yet.
     Audience.WAITING: [EnrolmentStatus.WAITLISTED, EnrolmentStatus.OFFERED],

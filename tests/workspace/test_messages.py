@@ -47,7 +47,8 @@ def test_the_preview_shows_who_gets_what_and_sends_nothing(
     html = page.content.decode()
     assert "SMS dostaną 3 osoby." in html
     assert "Pominięci: bez zgody na SMS – 1, z numerem wypisanym z SMS – 1." in html
-    assert UKRAINIAN in html and POLISH in html
+    assert UKRAINIAN in html
+    assert POLISH in html
     assert "UCS-2, znaków: 22, 1 część" in html  # the Polish text has Polish letters
     # Anna and Ivan (Polish numbers, 0.05) and Olena (a Ukrainian one, 0.20), one segment each.
     assert "Szacowany koszt: 0,30 USD" in html
@@ -60,7 +61,8 @@ def test_send_after_the_preview_sends_once(coordinator_client: Client, course, c
     sent = coordinator_client.post(url(course), form(send="1"), follow=True)
     assert "Wiadomość jest w drodze do 3 osób." in sent.content.decode()
     again = coordinator_client.post(url(course), form(send="1"), follow=True)  # a double click
-    assert "Ta wiadomość została już dziś wysłana: nie wysłano jej ponownie." in again.content.decode()
+    repeated = "Ta wiadomość została już dziś wysłana: nie wysłano jej ponownie."
+    assert repeated in again.content.decode()
     rows = OutboundMessage.objects.filter(kind=MessageKind.STAFF_MESSAGE)
     assert {m.participant.phone for m in rows} == people.told
     assert rows.count() == 3

@@ -95,8 +95,8 @@ class MessageForm(forms.Form):
             for message in exc.message_dict.get("text", []):
                 self.add_error("text", message)
             for code, value in given.items():
-                if message := too_long_message(value.strip()):
-                    self.add_error(f"text_{code}", message)
+                if too_long := too_long_message(value.strip()):
+                    self.add_error(f"text_{code}", too_long)
         if self.fixed_session is not None:
             data["session"] = self.fixed_session
         return data
