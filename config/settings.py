@@ -210,6 +210,10 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("pl", "en")}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Uploads (centres' logos). Served by the site itself at /centres/<slug>/logo/, so no proxy
+# rule is needed; with several web machines MEDIA_ROOT must be shared storage.
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

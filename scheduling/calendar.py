@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 
 from django.utils import timezone
 
-from courses.models import Centre
+from courses.models import Centre, Course, CourseKind
+from courses.selectors.seats import Seats, seats_by_course, seats_by_session
 from scheduling import rules
-from scheduling.models import Session
+from scheduling.models import Session, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,51 @@ def calendar_page(
     if data.get("weeks"):
         filters["weeks"] = str(data["weeks"])
     return CalendarPage(centre, view, start, end, days, filters, errors)
+
+
+@dataclass(frozen=True)
+class OfferCard:
+    """A course on the centre page's offer: its next date on the calendar shown, and its seats
+    (the course's, or the next session's when sessions are booked one by one)."""
+
+    course: Course
+    next_session: Session | None
+    seats: Seats | None
+
+
+KIND_ORDER = {kind: n for n, kind in enumerate(CourseKind.values)}
+
+
+def offer(centre: Centre, data: dict[str, Any]) -> list[Course]:
+    """The centre's published courses the filters ask for, grouped by kind, in one query."""
+    courses = Course.objects.filter(centre=centre, published=True).select_related("centre", "venue")
+    for name in ("kind", "audience", "level"):
+        if data.get(name):
+            courses = courses.filter(**{name: data[name]})
+    return sorted(courses, key=lambda c: (KIND_ORDER.get(c.kind, 99), str(c.title).lower()))
+
+
+def offer_cards(courses: list[Course], page: CalendarPage) -> list[OfferCard]:
+    """Each course with its next scheduled session among those the page shows; the seats of
+    all of them in two queries."""
+    now = timezone.now()
+    upcoming: dict[int, Session] = {}
+    for _day, sessions in page.days:
+        for session in sessions:
+            if session.status == SessionStatus.SCHEDULED and session.ends_at >= now:
+                upcoming.setdefault(session.course_id, session)
+    by_course = seats_by_course(courses)
+    by_session = seats_by_session(upcoming.values())
+    cards = []
+    for course in courses:
+        next_session = upcoming.get(course.pk)
+        seats = by_course.get(course.pk) or (
+            by_session.get(next_session.pk) if next_session else None
+        )
+        cards.append(OfferCard(course, next_session, seats))
+    return cards
+
+
+def page_seats(page: CalendarPage) -> dict[int, Seats]:
+    """Seats of the page's sessions that are booked one by one, in one query."""
+    return seats_by_session([s for _day, sessions in page.days for s in sessions])

@@ -4,6 +4,7 @@ from scheduling import views
 
 urlpatterns = [
     path("centres/<slug:centre>/", views.centre_page, name="centre-detail"),
+    path("centres/<slug:centre>/logo/", views.centre_logo, name="centre-logo"),
     path("embed/<slug:centre>/", views.embed, name="embed"),
     path("calendars/private/<str:token>.ics", views.private_calendar, name="calendar-private"),
     path("calendars/<slug:centre>.ics", views.centre_calendar, name="calendar-centre"),

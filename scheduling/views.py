@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -14,6 +14,7 @@ from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from courses.logos import image_type
 from courses.models import Centre, Course, Participant
 from scheduling import calendar, feeds
 from scheduling.forms import CalendarFilterForm, read_filters
@@ -127,13 +128,12 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
-    """A centre: contact, its calendar (list or week, filtered) and subscribe links."""
+    """A centre: its offer first (filtered like the calendar, with seats left and the next
+    date), then the calendar (list or week) and subscribe links. Constant queries."""
     centre_obj = get_object_or_404(Centre, slug=centre)
     filters, errors = read_filters(request.GET)
     page = calendar.calendar_page(centre_obj, filters, errors=errors)
-    courses = Course.objects.filter(centre=centre_obj, published=True).select_related(
-        "centre", "venue"
-    )
+    courses = calendar.offer(centre_obj, filters)
     return render(
         request,
         "scheduling/centre.html",
@@ -141,10 +141,30 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
             "centre": centre_obj,
             "page": page,
             "form": CalendarFilterForm(request.GET or None),
-            "courses": courses,
+            "offer": calendar.offer_cards(courses, page),
+            "seats": calendar.page_seats(page),
             "subscribe": subscribe_links(centre_obj, lang=translation.get_language()),
         },
     )
+
+
+@require_safe
+def centre_logo(request: HttpRequest, centre: str) -> FileResponse:
+    """The centre's uploaded logo, from MEDIA_ROOT. Its address carries the file's name, so
+    it may be cached for long; the type is the one its first bytes proved at upload."""
+    centre_obj: Centre = get_object_or_404(Centre.objects.exclude(logo=""), slug=centre)
+    try:
+        handle = centre_obj.logo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    content_type = image_type(handle.read(16))
+    handle.seek(0)
+    if not content_type:
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @xframe_options_exempt
@@ -166,6 +186,7 @@ def embed(request: HttpRequest, centre: str) -> HttpResponse:
             {
                 "centre": centre_obj,
                 "page": page,
+                "seats": calendar.page_seats(page),
                 "subscribe": subscribe_links(centre_obj, lang=lang),
                 "embed_lang": lang,
             },

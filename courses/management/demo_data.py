@@ -83,6 +83,8 @@ class CentreSpec:
     courses: tuple[CourseSpec, ...] = ()
     demo_staff: bool = False
     closed_at_christmas: bool = False
+    funding: Tr | None = None  # the funding line under the centre's pages
+    eu_funded: bool = False  # shows the EU emblem with "Co-funded by the European Union"
 
 
 USERS = (
@@ -553,6 +555,33 @@ CARITAS_COURSES = (
 
 # The five Wielkopolska Centra Integracji Cudzoziemców (seed 003: ROPS Poznań, 2023) share
 # these; each is this template with its own name, town, contacts and courses.
+# Seed 003: the pilot is co-financed by the national AMIF programme and the state budget.
+CIC_FUNDING = Tr(
+    pl="Projekt „Budowanie struktur dla integracji cudzoziemców w Polsce – etap II” "
+    "współfinansowany ze środków Programu Krajowego Funduszu Azylu, Migracji i Integracji "
+    "oraz z budżetu państwa.",
+    uk="Проєкт «Будування структур для інтеграції іноземців у Польщі – етап II» "
+    "співфінансується з коштів Національної програми Фонду притулку, міграції та інтеграції "
+    "та з державного бюджету.",
+    en="The project “Building structures for the integration of foreigners in Poland – "
+    "stage II” is co-financed by the national programme of the Asylum, Migration and "
+    "Integration Fund and the state budget.",
+    ru="Проект «Построение структур для интеграции иностранцев в Польше – этап II» "
+    "софинансируется из средств Национальной программы Фонда убежища, миграции и интеграции "
+    "и государственного бюджета.",
+)
+# Seed 001: IOM Wrocław is funded by the United States Government.
+IOM_FUNDING = Tr(
+    pl="Projekt realizowany we współpracy z Międzynarodową Organizacją do spraw Migracji (IOM), "
+    "finansowany przez rząd Stanów Zjednoczonych.",
+    uk="Проєкт реалізується у співпраці з Міжнародною організацією з міграції (МОМ) "
+    "і фінансується урядом США.",
+    en="Implemented with the International Organization for Migration (IOM) and funded by "
+    "the United States Government.",
+    ru="Проект реализуется в сотрудничестве с Международной организацией по миграции (МОМ) "
+    "и финансируется правительством США.",
+)
+
 CIC = CentreSpec(
     slug="",
     name="",
@@ -560,6 +589,8 @@ CIC = CentreSpec(
     city="",
     voivodeship="wielkopolskie",
     opening_hours=CIC_OPENING_HOURS,
+    funding=CIC_FUNDING,
+    eu_funded=True,
     demo_staff=True,
     closed_at_christmas=True,
 )
@@ -683,6 +714,7 @@ CENTRES = (
         city="Wrocław",
         voivodeship="dolnoslaskie",
         courses=IOM_COURSES,
+        funding=IOM_FUNDING,
     ),
     # Seed 000 describes the network only: no street address, phone or e-mail.
     CentreSpec(

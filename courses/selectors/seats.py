@@ -75,6 +75,24 @@ def seats_left(course: Course) -> Seats | None:
     return Seats(course.capacity, counts["taken"], counts["waiting"])
 
 
+def seats_by_course(courses: Iterable[Course]) -> dict[int, Seats]:
+    """Seats of each course booked as a whole among `courses`, in one query (the centre page's
+    offer shows them all)."""
+    booked = [c for c in courses if c.booking_mode == BookingMode.COURSE]
+    if not booked:
+        return {}
+    rows = (
+        Enrolment.objects.filter(course__in=[c.pk for c in booked], session__isnull=True)
+        .values("course_id")
+        .annotate(
+            taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
+            waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
+        )
+    )
+    counts = {r["course_id"]: (r["taken"], r["waiting"]) for r in rows}
+    return {c.pk: Seats(c.capacity, *counts.get(c.pk, (0, 0))) for c in booked}
+
+
 def seats_by_session(sessions: Iterable[Any]) -> dict[int, Seats]:
     """Seats of each session of a per-session course among `sessions`, in one query."""
     booked = [s for s in sessions if s.course.booking_mode == BookingMode.SESSION]

@@ -13,10 +13,24 @@ from scheduling.links import subscribe_links
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    centres = list(Centre.objects.order_by("city", "name"))
+    """The centres with their next sessions; `?city=` keeps one city's (an unknown city shows
+    them all, with a note). Two queries, however many centres."""
+    everywhere = list(Centre.objects.order_by("city", "name"))
+    cities = sorted({c.city for c in everywhere if c.city}, key=str.lower)
+    city = request.GET.get("city", "")
+    centres = [c for c in everywhere if c.city == city] if city in cities else everywhere
     upcoming = session_selectors.next_public_sessions_by_centre(centres)
     rows = [(centre, upcoming[centre.pk]) for centre in centres]
-    return render(request, "courses/home.html", {"rows": rows})
+    return render(
+        request,
+        "courses/home.html",
+        {
+            "rows": rows,
+            "cities": cities,
+            "city": city if city in cities else "",
+            "unknown_city": bool(city) and city not in cities,
+        },
+    )
 
 
 def course_detail(request: HttpRequest, centre: str, course: str) -> HttpResponse:

@@ -103,7 +103,9 @@ def test_public_pages(
     page = open_page(lang)
     for path in [
         "/",
+        "/?city=Poznań",  # the home page for one city
         "/centres/cic-poznan/",
+        "/centres/cic-poznan/?view=week&kind=polish_course",  # the agenda week, filtered
         "/centres/cic-poznan/courses/polski-a1/",
         "/centres/cic-poznan/courses/polski-a1/enrol/",
         "/centres/cic-konin/courses/klub/",  # booked session by session

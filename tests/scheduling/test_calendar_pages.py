@@ -55,12 +55,24 @@ def test_week_view_shows_the_seven_days_of_the_requested_week(client, programme)
     assert "?view=week&amp;week=2027-04-05" in html
 
 
-def test_filters_narrow_the_calendar(client, programme) -> None:
+def test_filters_narrow_the_calendar_and_the_offer(client, programme) -> None:
     html = client.get("/centres/cic-poznan/?kind=workshop").content.decode()
-    assert "Warsztaty dla dzieci" in html.split('id="courses"')[0]
-    assert "Język polski A1" not in html.split('id="courses"')[0]
+    offer, calendar = html.split('id="programme"')
+    assert "Warsztaty dla dzieci" in calendar
+    assert "Język polski A1" not in calendar
+    assert "Warsztaty dla dzieci" in offer
+    assert "Język polski A1" not in offer
     html = client.get("/centres/cic-poznan/?level=A1").content.decode()
-    assert "Warsztaty dla dzieci" not in html.split('id="courses"')[0]
+    offer, calendar = html.split('id="programme"')
+    assert "Warsztaty dla dzieci" not in calendar
+    assert "Warsztaty dla dzieci" not in offer
+    assert "Język polski A1" in offer
+
+
+def test_the_offer_and_its_filters_come_before_the_calendar(client, programme) -> None:
+    html = client.get("/centres/cic-poznan/").content.decode()
+
+    assert html.index('class="filters') < html.index('id="courses"') < html.index('id="programme"')
 
 
 def test_bad_filters_are_explained_and_ignored(client, programme) -> None:

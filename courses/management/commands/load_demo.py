@@ -35,7 +35,7 @@ from courses.management.demo_data import (
     CourseSpec,
     VenueSpec,
 )
-from courses.models import Centre, Course, Venue
+from courses.models import Centre, Course, FundingEmblem, Venue
 from courses.services.catalogue import course_create
 from courses.services.staff import staff_group_sync
 from scheduling.models import Closure
@@ -128,6 +128,8 @@ class Command(BaseCommand):
             phone=spec.phone,
             email=spec.email,
             **(translated("opening_hours", spec.opening_hours) if spec.opening_hours else {}),
+            **(translated("funding_text", spec.funding) if spec.funding else {}),
+            funding_emblem=FundingEmblem.EU if spec.eu_funded else "",
         )
         centre.full_clean()
         centre.save()
