@@ -78,7 +78,7 @@ class EnrolForm(forms.Form):
     def _statistics_choices(self, lang: str) -> None:
         not_saying = ("", _("Prefer not to say"))
         this_year = timezone.localdate().year
-        choices = {
+        choices: dict[str, list[tuple[object, object]]] = {
             "country_of_origin": [not_saying, *origin_country_choices(lang)],
             "birth_year": [not_saying, *((y, str(y)) for y in range(this_year, 1919, -1))],
             "sex": [not_saying, *Sex.choices],
