@@ -1,6 +1,7 @@
 """Enrolling from a phone in Ukrainian: the course page, the form (its privacy notice and the
 optional statistics questions, with a mistake first), the personal page with the waitlist
-position, leaving the waitlist; and the form by keyboard alone.
+position, the schedule, the next session and its address, leaving the waitlist and giving up
+the place only through their confirmation pages; and the form by keyboard alone.
 
 Interface texts are looked up through the same catalogue the server uses, so the locators follow
 locale/uk as its translations are completed (an untranslated text is still the English one)."""
@@ -17,6 +18,7 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from courses.models import Course, Enrolment, EnrolmentStatus, Participant, PhoneVerification
+from courses.services.enrolment import enrolment_cancel
 from courses.services.participants import PRIVACY_NOTICE_VERSION
 from tests.factories import CourseFactory, EnrolmentFactory
 from tests.verification import sms_code
@@ -62,7 +64,7 @@ def enrol_url(live_server) -> str:
     return f"{live_server.url}/centres/cic-poznan/courses/polski-a1/enrol/"
 
 
-def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
+def test_enrol_on_a_phone_in_ukrainian_wait_get_the_seat_and_give_it_up_through_a_confirmation(
     live_server, open_page: OpenPage, full_course: Course
 ) -> None:
     page = open_page("uk")
@@ -184,21 +186,59 @@ def test_enrol_on_a_phone_in_ukrainian_wait_in_line_then_leave_the_waitlist(
     # The personal link to keep.
     expect(page.locator(f'.notice a[href$="{me}"]')).to_be_visible()
 
+    # Where and when, in words and the next session with its address.
+    expect(card.locator(".my-place-centre")).to_have_text("CIC Poznań")
+    expect(card.locator(".my-place-schedule")).to_have_text(
+        "Вт 18:00–19:30, з 5 січня до 9 березня"
+    )
+    expect(card.locator(".my-place-next")).to_have_text("Вівторок 5 січня 2027, 18:00–19:30")
+    expect(card.locator(".my-place-address")).to_have_text(
+        "CIC Poznań, ul. Nowowiejskiego 25, Poznań"
+    )
+
+    # Leaving the waitlist asks first; "no" keeps the place in the line.
     cancel_url = reverse(
         "me-action",
         kwargs={"token": participant.token, "enrolment_id": enrolment.pk, "action": "cancel"},
     )
-    leave = card.locator(f'form[action="{cancel_url}"]').get_by_role("button")
-    expect(leave).to_have_text(uk("Leave the waitlist"))
-    with page.expect_response(lambda r: r.request.method == "POST") as left:
-        leave.click()
-    assert left.value.status == 302  # the page's own form passes the CSRF check
+    leave = card.get_by_role("link", name=uk("Leave the waitlist"), exact=True)
+    expect(leave).to_have_attribute("href", cancel_url)
+    leave.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(uk("Leave the waitlist?"))
+    expect(page.locator("main")).to_contain_text(
+        uk(
+            "You are number %(position)s on the waitlist. If you leave, you lose this place in "
+            "the line: enrolling again puts you at the end."
+        )
+        % {"position": 1}
+    )
+    page.get_by_role("link", name=uk("No, stay on the waitlist"), exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}{me}#enrolment-{enrolment.pk}")
+    expect(status).to_have_class(re.compile(r"\bstatus--waitlisted\b"))
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.WAITLISTED
+
+    # Marta gives up her seat: it is Olena's, and the page says when and where it starts.
+    marta = Enrolment.objects.get(participant__name="Marta Nowak")
+    enrolment_cancel(enrolment=marta)
+    page.reload()
+    expect(status).to_have_class(re.compile(r"\bstatus--confirmed\b"))
+    expect(card.locator(".my-place-next")).to_have_text("Вівторок 5 січня 2027, 18:00–19:30")
+
+    # Giving the place up: explained with its date, done only by the page's button.
+    card.get_by_role("link", name=uk("Cancel my place"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(uk("Give up your place?"))
+    expect(page.locator(".my-confirm-place")).to_contain_text("Вівторок 5 січня 2027, 18:00")
+    expect(page.locator(".my-confirm-place")).to_contain_text("ul. Nowowiejskiego 25")
+    assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.CONFIRMED
+    with page.expect_response(lambda r: r.request.method == "POST") as given_up:
+        page.get_by_role("button", name=uk("Yes, give up my place"), exact=True).click()
+    assert given_up.value.status == 302  # the page's own form passes the CSRF check
 
     expect(page).to_have_url(f"{live_server.url}{me}#enrolment-{enrolment.pk}")
     expect(status).to_have_class(re.compile(r"\bstatus--cancelled\b"))
     expect(status).to_have_text(uk("Cancelled"))
-    expect(page.get_by_role("status")).to_have_text(uk("You left the waitlist."))
-    expect(card.get_by_role("button")).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text(uk("Done: your place is given up."))
+    expect(card.get_by_role("link", name=uk("Cancel my place"))).to_have_count(0)
     enrolment.refresh_from_db()
     assert enrolment.status == EnrolmentStatus.CANCELLED
 

@@ -1,6 +1,7 @@
 """The personal page in Chromium with `Referrer-Policy: no-referrer`: the browser sends
 `Origin: null` with the page's own forms, and cancelling a place, stopping SMS and changing
-the language still work (those POSTs are authorized by the token in the address)."""
+the language still work (those POSTs are authorized by the token in the address), the first
+through its confirmation page."""
 
 from __future__ import annotations
 
@@ -42,8 +43,10 @@ def test_cancel_a_place_and_stop_sms_from_a_no_referrer_page(
     assert response.headers["referrer-policy"] == "no-referrer"
 
     card = page.locator(f"#enrolment-{enrolment.pk}")
+    card.get_by_role("link", name="Cancel my place").click()  # explained first
+    expect(page.get_by_role("heading", level=1)).to_have_text("Give up your place?")
     with page.expect_response(lambda r: r.request.method == "POST") as cancelled:
-        card.get_by_role("button", name="Cancel my place").click()
+        page.get_by_role("button", name="Yes, give up my place").click()
     assert cancelled.value.status == 302  # not 403: no CSRF check refuses "Origin: null"
     expect(card.locator(".status")).to_have_class(re.compile(r"\bstatus--cancelled\b"))
     assert Enrolment.objects.get(pk=enrolment.pk).status == EnrolmentStatus.CANCELLED
