@@ -302,3 +302,19 @@ def test_the_people_page_is_linked_from_the_course_and_from_today(
     _waiting(course, "Anna First")
     assert _url(course) in coordinator_client.get(f"/staff/courses/{course.pk}/").content.decode()
     assert _url(course) in coordinator_client.get("/staff/").content.decode()
+
+
+def test_names_lead_to_the_persons_page_and_a_message_can_be_written_to_them(
+    coordinator_client: Client, trainer_client: Client, course, trainer_user
+) -> None:
+    place = EnrolmentRowFactory(course=course, participant__name="Olena Seated")
+    course.trainers.add(trainer_user)
+    person_url = f"/staff/people/{place.participant.pk}/"
+
+    page = coordinator_client.get(_url(course)).content.decode()
+    assert person_url in page
+    assert f"/staff/courses/{course.pk}/messages/" in page
+
+    read_only = trainer_client.get(_url(course)).content.decode()
+    assert person_url not in read_only
+    assert "/messages/" not in read_only
