@@ -121,9 +121,6 @@ def test_public_pages(
     check(page, "")
     check(page, me)
     check(page, f"{me}erase/")
-    place = olena.enrolments.filter(status__in=["confirmed", "waitlisted"]).first()
-    assert place is not None
-    check(page, f"{me}enrolments/{place.pk}/cancel/")  # giving a place up, explained
 
     # The form sent empty: its errors are shown by the fields.
     page.goto(f"{base}/centres/cic-poznan/courses/polski-a1/enrol/")
@@ -194,6 +191,9 @@ def test_trainer_pages(
         expect(page.locator("#sync-status")).not_to_be_empty()
         check(page, "")
         check(page, f"{base}/register/{session.pk}/sheet/")
+        check(page, f"{base}/register/?day=2027-01-05")  # a day picked: past registers
+        page.goto(f"{base}/register/?day=5.01.2027")  # not a date: a 400, the error at the field
+        check(page, "")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -233,6 +233,8 @@ def test_workspace_pages(
     check(page, "")
     for path in [
         "/staff/timetable/",
+        "/staff/registers/",
+        "/staff/registers/?day=2027-01-05",
         "/staff/timetable/?view=month&date=2027-01-05",
         f"/staff/sessions/{on.pk}/",
         f"/staff/sessions/{on.pk}/cancel/",
