@@ -121,6 +121,9 @@ def test_public_pages(
     check(page, "")
     check(page, me)
     check(page, f"{me}erase/")
+    place = olena.enrolments.filter(status__in=["confirmed", "waitlisted"]).first()
+    assert place is not None
+    check(page, f"{me}enrolments/{place.pk}/cancel/")  # giving a place up, explained
 
     # The form sent empty: its errors are shown by the fields.
     page.goto(f"{base}/centres/cic-poznan/courses/polski-a1/enrol/")
