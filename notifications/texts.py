@@ -144,7 +144,7 @@ def render(kind: str, context: dict[str, Any], language: str) -> str:
     raise ValueError(f"no text for {kind}")
 
 
-PLACE_HEADS = {
+PLACE_HEADS: dict[str, Any] = {
     MessageKind.ENROLMENT_CONFIRMED: _lazy("You are enrolled"),
     MessageKind.PROMOTED: _lazy("A place is yours"),
     MessageKind.OFFER_MADE: _lazy("A place for you"),
@@ -197,11 +197,15 @@ def _place_text(kind: str, context: dict[str, Any], values: dict[str, str], tz: 
     for part, minimum in steps:
         if fits(text(**parts)):
             break
+
+        def fits_with(cut: str, part: str = part) -> bool:
+            return fits(text(**{**parts, part: cut}))
+
         parts[part] = _cut_to_fit(
             full[part] if parts[part] else "",
             len(parts[part]),
             minimum,
-            lambda cut, part=part: fits(text(**{**parts, part: cut})),
+            fits_with,
             marker,
             _clip_centre if part == "centre" else _clip,
         )
