@@ -7,6 +7,7 @@ finish the picture (notifications: what the provider answered about the SMS sent
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -37,6 +38,7 @@ from courses.models import (
 )
 from courses.services.attendance import attendance_mark
 from courses.services.enrolment import enrolment_cancel, enrolment_create
+from courses.services.enrolment_history import enrolment_confirmed_since
 from courses.services.participants import SMS_CONSENT_TEXT_VERSION
 from scheduling.models import SessionStatus
 
@@ -79,6 +81,18 @@ def _enrol(course: Course, people: list[Participant], indexes: tuple[int, ...], 
         )
         created += 1
     return created
+
+
+def _places_from_the_start(course: Course, staff: User) -> None:
+    """Date the confirmed places from a week before the course's first session (they were
+    taken then; the reports and past registers expect people only from their place's start)."""
+    first = course.sessions.order_by("starts_at").first()
+    if first is None or first.starts_at > timezone.now():
+        return
+    for place in Enrolment.objects.filter(course=course, status="confirmed").order_by("pk"):
+        enrolment_confirmed_since(
+            enrolment=place, at=first.starts_at - timedelta(days=7), actor=staff
+        )
 
 
 def _registers(course: Course, trainer: User) -> int:
@@ -137,6 +151,8 @@ def activity_load(*, staff: User, trainer: User) -> dict[str, int]:
             actor=staff,
         )
         counts["enrolments"] += 1
+    for course in (a1, a2):  # their places were taken before the course began
+        _places_from_the_start(course, staff)
     counts["marks"] = _registers(a1, trainer)
     signals.demo_loaded.send(sender=Participant, participant_ids=[p.pk for p in people])
     return counts

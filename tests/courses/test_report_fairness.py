@@ -288,3 +288,31 @@ def test_the_migration_fills_the_stretch_in_from_each_places_history(staff, cour
         datetime(2027, 1, 1, 12, tzinfo=WARSAW),
         datetime(2027, 1, 20, 12, tzinfo=WARSAW),
     )
+
+
+def test_a_place_taken_on_paper_is_dated_back_and_counts_from_then(staff, course):
+    from courses.errors import DomainError
+    from courses.models import AuditEntry
+    from courses.services.enrolment_history import enrolment_confirmed_since
+
+    s = _sessions(course)
+    with at(1, 20):  # typed in after three sessions; taken at the desk before the course
+        place = _enrol(course, staff, "Olena")
+    assert _row(course, "Olena").expected == 3
+    with at(1, 20):
+        enrolment_confirmed_since(
+            enrolment=place, at=datetime(2027, 1, 4, 12, tzinfo=WARSAW), actor=staff
+        )
+        with pytest.raises(DomainError):  # never later than recorded, never in the future
+            enrolment_confirmed_since(
+                enrolment=place, at=datetime(2027, 1, 10, 12, tzinfo=WARSAW), actor=staff
+            )
+        with pytest.raises(DomainError):
+            enrolment_confirmed_since(
+                enrolment=place, at=datetime(2027, 2, 1, 12, tzinfo=WARSAW), actor=staff
+            )
+    place.refresh_from_db()
+    assert place.confirmed_at == datetime(2027, 1, 4, 12, tzinfo=WARSAW)
+    assert _row(course, "Olena").expected_sessions == {x.pk for x in s}
+    entry = AuditEntry.objects.filter(target_id=place.pk).latest("at")
+    assert entry.detail["fields"] == ["confirmed_at"]
