@@ -161,3 +161,23 @@ def test_the_report_read_from_the_list_counts_a_late_joiner_fairly(world) -> Non
     row = html.split("Nadia")[1].split("</tr>")[0]
     assert "since 20 January" in row
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["2", "3", "0", "67%"]
+
+
+def test_a_course_and_not_filled_in_only_narrow_the_list(world) -> None:
+    s = world["sessions"]
+    Attendance.objects.create(
+        session=s[4], participant=world["person"], status="present", marked_at=s[4].starts_at
+    )
+    course = world["course"]
+    html = _get(world["coordinator"], f"/staff/registers/?course={course.pk}").content.decode()
+    assert set(_registers(html)) == {str(x.pk) for x in s[2:6]}
+    unfilled = _get(
+        world["coordinator"], f"/staff/registers/?course={course.pk}&unfilled=on"
+    ).content.decode()
+    assert set(_registers(unfilled)) == {str(x.pk) for x in (s[2], s[3], s[5])}
+    # Another centre's course is no choice: a 400 at the field, nothing of it shown.
+    other = world["other_course"]
+    response = _get(world["coordinator"], f"/staff/registers/?course={other.pk}")
+    assert response.status_code == 400
+    assert "Kurs w Koninie" not in response.content.decode()
+    assert 'class="field field--error"' in response.content.decode()
