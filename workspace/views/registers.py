@@ -26,10 +26,15 @@ from workspace.views.base import workspace_view
 PAST_WEEKS = 4
 
 
+class CourseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Course) -> str:
+        return f"{obj.title} ({obj.centre.name})"
+
+
 class RegistersForm(RegisterDayForm):
     """The day, a course of the user's, and whether to show only registers not filled in."""
 
-    course = forms.ModelChoiceField(
+    course = CourseChoiceField(
         label=_("Course"), queryset=Course.objects.none(), required=False, empty_label=_("All")
     )
     unfilled = forms.BooleanField(label=_("Only registers not filled in yet"), required=False)
@@ -39,7 +44,6 @@ class RegistersForm(RegisterDayForm):
         course = self.fields["course"]
         assert isinstance(course, forms.ModelChoiceField)  # noqa: S101 - narrowing
         course.queryset = scope.courses().order_by("centre__name", "title", "pk")
-        course.label_from_instance = lambda c: f"{c.title} ({c.centre.name})"
 
 
 def _local_day(session: Session) -> date:
@@ -57,9 +61,14 @@ def registers(request: HttpRequest, scope: Scope) -> HttpResponse:
     sessions = register_sessions_on_days(scope.user, first=first, last=last, newest_first=True)
     if valid and form.cleaned_data.get("course"):
         sessions = [s for s in sessions if s.course_id == form.cleaned_data["course"].pk]
+    now = timezone.now()
+    for session in sessions:
+        session.started = session.starts_at <= now  # type: ignore[attr-defined]
     if valid and form.cleaned_data.get("unfilled"):
         sessions = [
-            s for s in sessions if not s.marked and s.status != SessionStatus.CANCELLED
+            s
+            for s in sessions
+            if s.started and not s.marked and s.status != SessionStatus.CANCELLED  # type: ignore[attr-defined]
         ]
     days = [(day, list(group)) for day, group in groupby(sessions, key=_local_day)]
     return render(
