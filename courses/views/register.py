@@ -103,6 +103,7 @@ def my_sessions(request: HttpRequest) -> HttpResponse:
             "picked": picked,
             "on_day": on_day,
             "day": today,
+            "now": timezone.now(),
             "managed": managed,
         },
         status=200 if form.is_valid() else 400,
