@@ -20,4 +20,10 @@ SAMPLE_CONTEXT = {
     "code": "123456",
     # The note staff may put in a cancellation or move notice (cut to fit there).
     "note": "Trenerka jest chora. Zamiast tego zapraszamy w sobotę 3 kwietnia o 10:00 do sali 12.",
+    # A message to people as staff write it: Polish and Ukrainian; English and Russian speakers
+    # get the Polish text.
+    "texts": {
+        "pl": "Zajęcia dziś odwołane: lektorka jest chora. Następne zajęcia w czwartek o 18:00.",
+        "uk": "Заняття сьогодні скасовано: викладачка захворіла. Наступне в четвер о 18:00.",
+    },
 }

@@ -26,6 +26,7 @@ LONG = {
     "previous_start": None,
     "link": "https://zapisy.example.org/me/" + "x" * 43 + "/",
     "code": "123456",
+    "texts": {"pl": "Zajęcia dziś odwołane.", "uk": "Заняття сьогодні скасовано."},
 }
 
 
@@ -160,3 +161,18 @@ def test_every_link_in_an_sms_carries_the_persons_language(kind: str, language: 
     text = texts.render(kind, LONG, language)
     if "/me/" in text:
         assert f"/?lang={language}" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("pl", "Zajęcia dziś odwołane."),
+        ("uk", "Заняття сьогодні скасовано."),
+        ("ru", "Zajęcia dziś odwołane."),  # no Russian text: the Polish one
+        ("en", "Zajęcia dziś odwołane."),
+    ],
+)
+def test_a_message_to_people_is_sent_as_written_in_the_persons_language(
+    language: str, expected: str
+) -> None:
+    assert texts.render(MessageKind.STAFF_MESSAGE, LONG, language) == expected
