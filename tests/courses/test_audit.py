@@ -56,6 +56,11 @@ def participant_form(participant: Participant, **changes: str) -> dict:
         "messages-INITIAL_FORMS": "0",
         "messages-MIN_NUM_FORMS": "0",
         "messages-MAX_NUM_FORMS": "0",
+        # the person's places, listed read-only on the change page
+        "enrolments-TOTAL_FORMS": "0",
+        "enrolments-INITIAL_FORMS": "0",
+        "enrolments-MIN_NUM_FORMS": "0",
+        "enrolments-MAX_NUM_FORMS": "0",
         **changes,
     }
 
