@@ -1,6 +1,7 @@
 """A coordinator on a phone, in Polish, at the desk: finds a person of the centre by the last
 digits of her phone and enrols her (the course is full: she waits), then moves her up the
-waitlist with a reason."""
+waitlist with a reason, and tells the course's people "zajęcia odwołane dziś" after reading the
+preview; the SMS goes through the outbox once, to the person with a place."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import time_machine
 from playwright.sync_api import Browser, expect
 
 from courses.models import EnrolmentStatus
+from notifications.models import MessageKind, OutboundMessage
 from tests.browser.conftest import PHONE, TIMEOUT_MS
 from tests.factories import (
     CentreFactory,
@@ -78,5 +80,19 @@ def test_the_desk_finds_by_phone_enrols_and_moves_up_with_a_reason(
     expect(page.get_by_role("status")).to_contain_text("Iryna Bondar: miejsce 1")
     expect(waitlist.nth(0)).to_contain_text("Iryna Bondar")
     expect(waitlist.nth(0)).to_contain_text("Skierowana przez MOPS")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.get_by_role("link", name="Wyślij wiadomość do tych osób").click()
+    page.get_by_label("Wiadomość po polsku").fill("zajęcia odwołane dziś")
+    page.get_by_role("button", name="Podgląd").click()
+    preview = page.locator(".ws-message-preview")
+    expect(preview).to_contain_text("Sprawdź przed wysłaniem")
+    expect(preview).to_contain_text("zajęcia odwołane dziś")
+    expect(preview).to_contain_text("1 część")
+    page.get_by_role("button", name=re.compile(r"^Wyślij do 1")).click()
+    expect(page.get_by_role("status")).to_contain_text("1")
+    sent = OutboundMessage.objects.filter(kind=MessageKind.STAFF_MESSAGE)
+    assert [m.participant.name for m in sent] == ["Olena Siedzi"]  # not the people waiting
+    assert sent.get().context["texts"]["pl"] == "zajęcia odwołane dziś"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
