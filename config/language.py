@@ -14,6 +14,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from courses.languages import language_remember
+
 PARAMETER = "lang"
 # Calendar feeds read `?lang=` as the language of the feed itself (scheduling.views), not as a
 # choice for the site; the API and the static files have no language to remember.
@@ -57,16 +59,7 @@ class LanguageFromLink:
             request.path_without_language = path_without_language(request)  # type: ignore[attr-defined]
         response = self.get_response(request)
         if lang:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                lang,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                path=settings.LANGUAGE_COOKIE_PATH,
-                domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            )
+            language_remember(response, lang)
         declared = _declared_language(response)
         if declared:
             response["Content-Language"] = declared

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from courses.errors import DomainError
 from courses.exports import json_download
+from courses.languages import language_remember
 from courses.models import (
     ACTIVE_STATUSES,
     Enrolment,
@@ -199,16 +200,7 @@ def me_language(request: HttpRequest, token: str) -> HttpResponse:
     response = redirect(participant.get_absolute_url())
     lang = request.POST.get("language", "")
     if lang in {code for code, _name in settings.LANGUAGES}:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            lang,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            path=settings.LANGUAGE_COOKIE_PATH,
-            domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        )
+        language_remember(response, lang)
     return _private(response)
 
 
