@@ -11,14 +11,16 @@ from courses.models.audit import (
 from courses.models.catalogue import (
     Audience,
     BookingMode,
-    Centre,
     Course,
     CourseKind,
-    FundingEmblem,
     Level,
+    WaitlistMode,
+)
+from courses.models.centres import (
+    Centre,
+    FundingEmblem,
     Venue,
     Voivodeship,
-    WaitlistMode,
     validate_timezone,
 )
 from courses.models.enrolment import (

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from courses.models.catalogue import Centre
+from courses.models.centres import Centre
 from courses.models.people import Participant
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from courses.models.catalogue import Centre
+from courses.models.centres import Centre
 
 
 class Language(models.TextChoices):
