@@ -163,7 +163,7 @@ def _format_local(value: datetime | date, tz: tzinfo) -> str:
     return local.strftime("%Y%m%dT%H%M%S")
 
 
-def _format_rule(rule: Rule, tz: tzinfo) -> str:
+def format_rule(rule: Rule, tz: tzinfo) -> str:
     parts = [f"FREQ={Rule.frequencies[rule.freq]}"]
     if rule.interval and rule.interval != 1:
         parts.append(f"INTERVAL={int(rule.interval)}")
@@ -193,14 +193,14 @@ def to_text(rec: Recurrence | None, tz: tzinfo) -> str:
     """Render a rule as RFC 5545 lines in local time (dates where a date is meant)."""
     if rec is None:
         return ""
-    lines = [f"RRULE:{_format_rule(r, tz)}" for r in rec.rrules]
-    lines += [f"EXRULE:{_format_rule(r, tz)}" for r in rec.exrules]
+    lines = [f"RRULE:{format_rule(r, tz)}" for r in rec.rrules]
+    lines += [f"EXRULE:{format_rule(r, tz)}" for r in rec.exrules]
     lines += [f"RDATE:{_format_local(d, tz)}" for d in rec.rdates]
     lines += [f"EXDATE:{_format_local(d, tz)}" for d in rec.exdates]
     return "\n".join(lines)
 
 
-def _dateutil_rule(rule: Rule, dtstart: datetime, tz: tzinfo) -> du.rrule:
+def dateutil_rule(rule: Rule, dtstart: datetime, tz: tzinfo) -> du.rrule:
     if rule.freq > du.DAILY:
         raise RuleError(_("Sessions can repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY…)."))
     for param in _TIME_PARAMS:
@@ -251,9 +251,9 @@ def _marked_starts(schedule: Schedule) -> Iterator[tuple[datetime, bool]]:
     if not rec.rrules:
         rset.rdate(first)  # no RRULE: a one-off on the first date (plus any RDATEs)
     for rule in rec.rrules:
-        rset.rrule(_dateutil_rule(rule, first, tz))
+        rset.rrule(dateutil_rule(rule, first, tz))
     for rule in rec.exrules:
-        rset.exrule(_dateutil_rule(rule, first, tz))
+        rset.exrule(dateutil_rule(rule, first, tz))
     for value in rec.rdates:
         local = _to_local_naive(value, tz)
         if local.time() == time():
@@ -296,7 +296,7 @@ def validate(schedule: Schedule, *, max_sessions: int, horizon_end: date) -> Non
     if not FIRST_DAY <= schedule.start_date <= LAST_DAY:
         raise RuleError(out_of_range_message(), field="start_date")
     first = schedule.first_start
-    rules = [_dateutil_rule(r, first, schedule.tz) for r in schedule.recurrence.rrules]
+    rules = [dateutil_rule(r, first, schedule.tz) for r in schedule.recurrence.rrules]
     if rules and not any(rule.after(first, inc=True) == first for rule in rules):
         raise RuleError(
             _(
@@ -375,35 +375,3 @@ def expand(
     """
     found = plan(schedule, until=until, excluded_dates=excluded_dates, since=since)
     return [o for o in found if isinstance(o, Occurrence)]
-
-
-def series_rule(schedule: Schedule) -> Rule | None:
-    """The course's rule when it is exactly one RRULE (and no EXRULE): publishable as a series."""
-    rec = schedule.recurrence
-    if len(rec.rrules) != 1 or rec.exrules:
-        return None
-    return rec.rrules[0]
-
-
-def series_rrule_text(rule: Rule, tz: tzinfo) -> str:
-    """The RRULE value without COUNT and UNTIL (a feed sets its own UNTIL)."""
-    parts = _format_rule(rule, tz).split(";")
-    return ";".join(p for p in parts if not p.startswith(("COUNT=", "UNTIL=")))
-
-
-def series_starts(
-    schedule: Schedule, rule: Rule, *, since: datetime, until: date
-) -> list[tuple[datetime, datetime]]:
-    """(wall, start) for each occurrence the single RRULE makes from `since` to the local date
-    `until`, before any EXDATE, RDATE, closure or holiday. `wall` is the rule's local time with
-    the zone attached as written (what an iCal EXDATE or RECURRENCE-ID names); `start` is the
-    real instant (see `localize`). They differ only for a time in the spring DST gap."""
-    limit = datetime.combine(until, time.max)
-    out = []
-    for naive in _dateutil_rule(rule, schedule.first_start, schedule.tz):
-        if naive > limit:
-            break
-        start = localize(naive, schedule.tz)
-        if start >= since:
-            out.append((naive.replace(tzinfo=schedule.tz), start))
-    return out

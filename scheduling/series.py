@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from recurrence import Rule
+
 from scheduling import ical, rules
 
 # Bytes of a VEVENT without its texts, and of one more EXDATE value: to choose the smaller shape.
@@ -155,6 +157,30 @@ def _series(
     )
 
 
+def _rrule_text(rule: Rule, tz: tzinfo) -> str:
+    """The RRULE value without COUNT and UNTIL (a feed sets its own UNTIL)."""
+    parts = rules.format_rule(rule, tz).split(";")
+    return ";".join(p for p in parts if not p.startswith(("COUNT=", "UNTIL=")))
+
+
+def _rule_starts(
+    schedule: rules.Schedule, rule: Rule, *, since: datetime, until: date
+) -> list[tuple[datetime, datetime]]:
+    """(wall, start) for each occurrence one RRULE makes from `since` to the local date `until`,
+    before any EXDATE, RDATE, closure or holiday. `wall` is the rule's local time with the zone
+    attached as written; `start` the real instant (`rules.localize`): they differ only in the
+    spring DST gap."""
+    limit = datetime.combine(until, time.max)
+    out = []
+    for naive in rules.dateutil_rule(rule, schedule.first_start, schedule.tz):
+        if naive > limit:
+            break
+        start = rules.localize(naive, schedule.tz)
+        if start >= since:
+            out.append((naive.replace(tzinfo=schedule.tz), start))
+    return out
+
+
 def components(
     course: CourseShape,
     schedule: rules.Schedule,
@@ -172,9 +198,9 @@ def components(
     in_utc: set[int] = set()
     for index, rule in enumerate(schedule.recurrence.rrules):
         uid = course.uid if index == 0 else course.uid.replace("@", f"-r{index + 1}@", 1)
-        rrule = rules.series_rrule_text(rule, tz)
+        rrule = _rrule_text(rule, tz)
         candidates = []
-        for wall, start in rules.series_starts(schedule, rule, since=since, until=until):
+        for wall, start in _rule_starts(schedule, rule, since=since, until=until):
             session = by_original.get(start)
             if session is not None and session.pk in claimed:
                 session = None  # an earlier rule made the same start
