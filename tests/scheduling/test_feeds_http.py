@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.utils import timezone
 
 from courses.models import Venue
@@ -242,3 +243,16 @@ def test_a_moved_sessions_note_and_where_it_moved_from_lead_its_description(clie
     assert "12 stycznia 2027" in description
     assert "Sala 2 jest zajęta: spotykamy się w środę." in description
     assert "Dla początkujących." in description
+
+
+def test_a_feed_over_the_size_limit_is_built_again_shorter(client, course, monkeypatch) -> None:
+    full = client.get("/calendars/cic-poznan/polski-a1.ics").content
+    assert b"Dla pocz" in full
+    monkeypatch.setattr(feeds, "FEED_MAX_BYTES", len(full) - 1)
+    caches["feeds"].clear()
+    shorter = client.get("/calendars/cic-poznan/polski-a1.ics")
+    assert shorter.status_code == 200
+    assert len(shorter.content) <= len(full) - 1
+    assert b"Dla pocz" not in shorter.content  # the description is left to the course page
+    assert b"/centres/cic-poznan/courses/polski-a1/" in shorter.content
+    assert shorter.content.count(b"BEGIN:VEVENT") == full.count(b"BEGIN:VEVENT")
