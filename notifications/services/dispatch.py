@@ -222,9 +222,15 @@ def _send_one(message: OutboundMessage, clock: Clock, result: PassResult) -> Non
     now = clock()
     reason = _why_not(message, now)
     if reason:
+        # A message that became useless while the provider kept failing it has failed (with the
+        # provider's last error), whatever the jitter of its last retry; others are skipped.
+        failed = reason == "too late" and message.attempts > 0 and bool(message.error_code)
+        status = MessageStatus.FAILED if failed else MessageStatus.SKIPPED
         # Only while this pass still holds it: past a lost lease it is someone else's.
         OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.CLAIMED).update(
-            status=MessageStatus.SKIPPED, status_changed_at=now, error_code=reason
+            status=status,
+            status_changed_at=now,
+            error_code=message.error_code if failed else reason,
         )
         result.skipped += 1
         return
