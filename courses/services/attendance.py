@@ -121,12 +121,12 @@ def attendance_mark(
         if mark is not None:
             _change(mark, status=status, at=at, actor=actor)
             return mark
-        mark, created = Attendance.objects.get_or_create(
+        mark, created = Attendance.objects.select_for_update().get_or_create(
             session=session,
             participant=participant,
             defaults={"status": status, "marked_at": at, "marked_by": as_user(actor)},
         )
-        if not created:  # marked by someone else at this very moment
+        if not created:  # marked by someone else at this very moment, and now locked
             _change(mark, status=status, at=at, actor=actor)
             return mark
         audit_record(
