@@ -9,6 +9,7 @@ from courses.models.audit import (
     AuditEntry,
 )
 from courses.models.catalogue import (
+    AppointmentMode,
     Audience,
     BookingMode,
     Course,
@@ -48,6 +49,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "ERASED_NAME",
     "SEAT_STATUSES",
+    "AppointmentMode",
     "Attendance",
     "AttendanceStatus",
     "Audience",

@@ -58,6 +58,13 @@ class BookingMode(models.TextChoices):
     COURSE = "course", _("Enrol once for the whole course")
     SESSION = "session", _("Book each session separately")
     OPEN = "open", _("No booking: just come")
+    SLOTS = "slots", _("Appointments in slots (consultations)")
+
+
+class AppointmentMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("By phone")
+    VIDEO = "video", _("By video")
 
 
 class WaitlistMode(models.TextChoices):
@@ -112,6 +119,34 @@ class Course(models.Model):
         _("offer valid for (hours)"),
         default=48,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+    )
+    # Slot-booked consultations (booking_mode=slots): each session is the duty hours, cut into
+    # slots of slot_minutes with buffer_minutes between them, one appointment each.
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("break between slots (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(120)],
+    )
+    booking_window_days = models.PositiveSmallIntegerField(
+        _("booking opens (days ahead)"),
+        default=28,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    booking_cutoff_hours = models.PositiveSmallIntegerField(
+        _("booking closes (hours before)"),
+        default=2,
+        validators=[MaxValueValidator(24 * 14)],
+    )
+    appointment_mode = models.CharField(
+        _("appointments"),
+        max_length=16,
+        choices=AppointmentMode.choices,
+        default=AppointmentMode.IN_PERSON,
     )
     published = models.BooleanField(_("published"), default=False)
     recurrence = RecurrenceField(
