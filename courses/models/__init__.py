@@ -15,6 +15,7 @@ from courses.models.catalogue import (
     Course,
     CourseKind,
     Level,
+    WaitlistFit,
     WaitlistMode,
 )
 from courses.models.centres import (
@@ -32,6 +33,11 @@ from courses.models.enrolment import (
     EnrolmentSource,
     EnrolmentStatus,
 )
+from courses.models.party import (
+    ADULT_AGE,
+    MemberStatus,
+    PartyMember,
+)
 from courses.models.people import (
     ERASED_NAME,
     Language,
@@ -47,6 +53,7 @@ from courses.models.verification import (
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "ADULT_AGE",
     "ERASED_NAME",
     "SEAT_STATUSES",
     "AppointmentMode",
@@ -67,11 +74,14 @@ __all__ = [
     "FundingEmblem",
     "Language",
     "Level",
+    "MemberStatus",
     "Participant",
+    "PartyMember",
     "PhoneVerification",
     "Sex",
     "Venue",
     "Voivodeship",
+    "WaitlistFit",
     "WaitlistMode",
     "new_participant_token",
     "new_verification_id",

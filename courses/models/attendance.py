@@ -30,6 +30,16 @@ class Attendance(models.Model):
         on_delete=models.CASCADE,
         related_name="attendance",
     )
+    # A person of a booking's party (courses.models.party): marked on their own row, next to
+    # the booking person's (member empty).
+    member = models.ForeignKey(
+        "courses.PartyMember",
+        verbose_name=_("person in the booking"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendance",
+    )
     status = models.CharField(_("attendance"), max_length=8, choices=AttendanceStatus.choices)
     walk_in = models.BooleanField(_("walk-in"), default=False)
     # When the mark was made on the trainer's phone (a mark queued offline keeps its time, so
@@ -51,7 +61,14 @@ class Attendance(models.Model):
         ordering = ["session", "participant__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "participant"], name="attendance_one_per_session"
+                fields=["session", "participant"],
+                condition=models.Q(member__isnull=True),
+                name="attendance_one_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "member"],
+                condition=models.Q(member__isnull=False),
+                name="attendance_one_per_member",
             ),
         ]
         indexes = [
@@ -60,4 +77,5 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant} – {self.get_status_display()}"
+        who = self.member if self.member_id else self.participant
+        return f"{who} – {self.get_status_display()}"

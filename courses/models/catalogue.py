@@ -72,6 +72,15 @@ class WaitlistMode(models.TextChoices):
     OFFER = "offer", _("Offer the seat for a limited time")
 
 
+class WaitlistFit(models.TextChoices):
+    """What becomes of free places the booking at the head of the waitlist cannot use (a family
+    of 3 waits, 2 places are free). WAIT is the default because it is fair to families: with
+    NEXT a family is passed by every smaller booking behind it and may never get in."""
+
+    WAIT = "wait", _("Keep them until the head of the waitlist fits")
+    NEXT = "next", _("Give them to the next booking that fits")
+
+
 class Course(models.Model):
     """What a centre offers, with its time as a recurrence rule plus first date, time, duration."""
 
@@ -114,6 +123,46 @@ class Course(models.Model):
     )
     waitlist_mode = models.CharField(
         _("waitlist"), max_length=16, choices=WaitlistMode.choices, default=WaitlistMode.AUTO
+    )
+    waitlist_fit = models.CharField(
+        _("places the head of the waitlist cannot use"),
+        max_length=8,
+        choices=WaitlistFit.choices,
+        default=WaitlistFit.WAIT,
+        help_text=_(
+            "When a family waits for more places than are free: keep the places until they "
+            "fit (fair to families), or give them to the next booking that fits."
+        ),
+    )
+    # Households: how many places one booking may take (1: one person per booking) and, for
+    # children's activities, the ages the activity takes, checked against each child's year of
+    # birth in the year of the course's first date.
+    max_party = models.PositiveSmallIntegerField(
+        _("places per booking"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("The most places one booking may take, e.g. a parent with children."),
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("youngest age"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("For children's activities: checked against each child's year of birth."),
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    # A class's childcare: another course of the same centre at the same times, with its own
+    # places and ages; booking the class books the children into it in the same step.
+    childcare = models.ForeignKey(
+        "self",
+        verbose_name=_("childcare"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="childcare_for",
+        help_text=_("A childcare activity at the same times, for the children of this class."),
     )
     offer_hours = models.PositiveIntegerField(
         _("offer valid for (hours)"),
@@ -214,6 +263,12 @@ class Course(models.Model):
                 name="course_duration_range",
             ),
             models.CheckConstraint(condition=models.Q(capacity__gt=0), name="course_capacity_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="course_age_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -226,6 +281,7 @@ class Course(models.Model):
         """Refuse a time that cannot be published: bad rule, wrong first date, bad duration."""
         if self.venue is not None and self.centre_id and self.venue.centre_id != self.centre_id:
             raise ValidationError({"venue": _("The venue belongs to another centre.")})
+        self._clean_households()
         if not (self.centre_id and self.start_date and self.start_time and self.duration_minutes):
             return
         try:
@@ -236,6 +292,31 @@ class Course(models.Model):
             )
         except rules.RuleError as exc:
             raise ValidationError({exc.field or "recurrence": [exc.message]}) from exc
+
+    def _clean_households(self) -> None:
+        """An age range the right way round; a childcare of the same centre at the same times."""
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            raise ValidationError(
+                {"max_age": _("The oldest age must not be below the youngest age.")}
+            )
+        care = self.childcare
+        if care is None:
+            return
+        if care.pk == self.pk or care.centre_id != self.centre_id or care.childcare_id:
+            raise ValidationError(
+                {"childcare": _("Choose another activity of the same centre as the childcare.")}
+            )
+        same_times = (
+            care.start_date == self.start_date
+            and care.start_time == self.start_time
+            and care.duration_minutes == self.duration_minutes
+            and care.booking_mode == self.booking_mode
+            and str(care.recurrence or "") == str(self.recurrence or "")
+        )
+        if not same_times:
+            raise ValidationError(
+                {"childcare": _("The childcare must have the same times as the class.")}
+            )
 
     def schedule(self) -> rules.Schedule:
         return rules.Schedule(

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,34 @@ class Enrolment(models.Model):
         _("source"), max_length=16, choices=EnrolmentSource.choices, default=EnrolmentSource.WEB
     )
     offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    # Households (courses.models.party): the places the booking holds, the booking person's
+    # among them when `attending`, one more for each member of its party not cancelled. A
+    # waiting booking is promoted only when all its places are free, or `min_places` of them
+    # when the family said it would take fewer (None: all or nothing).
+    places = models.PositiveSmallIntegerField(
+        _("places"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    attending = models.BooleanField(
+        _("booking person attends"),
+        default=True,
+        help_text=_("Untick when the person who booked only brings the others (e.g. children)."),
+    )
+    min_places = models.PositiveSmallIntegerField(
+        _("would accept at least"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Empty: the whole party or nothing."),
+    )
+    # The children's booking in a class's childcare points at the parent's booking in the class.
+    childcare_of = models.ForeignKey(
+        "self",
+        verbose_name=_("childcare for the booking"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="childcare_bookings",
+    )
     # When the place was last confirmed and when it stopped being confirmed (cancelled, declined,
     # its person erased): the reports expect a person only at the held sessions in between.
     # Kept by save(), so every service that changes a status records them at that moment.

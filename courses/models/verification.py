@@ -50,6 +50,12 @@ class PhoneVerification(models.Model):
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
     privacy_notice_version = models.CharField(max_length=16, blank=True)
+    # Households: the others the booking covers ([{"name", "birth_year"}]), whether the person
+    # attends themselves, the fewest places they would accept; they reach the booking only with
+    # the enrolment, once the code is proven.
+    party = models.JSONField(default=list, blank=True)
+    attending = models.BooleanField(default=True)
+    min_places = models.PositiveSmallIntegerField(null=True, blank=True)
     channel = models.CharField(max_length=8)  # web | api
     code_hash = models.CharField(max_length=64)
     attempts = models.PositiveSmallIntegerField(default=0)
