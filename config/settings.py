@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "scheduling",
     "notifications",
     "workspace",
+    "appointments",
     "axes",
 ]
 
