@@ -1,25 +1,25 @@
 """Calendar feeds from the database: which courses and sessions, and how they become series.
 
 A feed costs a constant number of queries whatever the number of courses and sessions. Its
-ETag comes from one row (the centre's calendar revision) and today's date, so a conditional
-request is answered after one small query without building anything, and built bytes are
-cached under that ETag.
+ETag comes from one row (the centre's calendar revision) and today's date; that row is
+remembered in the default cache under the calendar epoch (`courses.calendar_epoch`), so a
+conditional request is answered after one cache read without building anything or querying the
+database (with Redis; the database cache's read is its one query), and built bytes are cached
+in each process's memory under that ETag.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User as AuthUser
 from django.core.cache import caches
-from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,10 +27,16 @@ from django.utils.translation import gettext as _
 from courses.models import Centre, Course, EnrolmentStatus, Participant, Venue
 from scheduling import ical, rules
 from scheduling import series as series_shapes
+from scheduling.feed_versions import (  # noqa: F401 - the feeds' versions, read by the views
+    FORMAT_VERSION,
+    FeedVersion,
+    centre_version,
+    course_version,
+    participant_version,
+    trainer_version,
+)
 from scheduling.models import Session, SessionStatus
 
-# Rises when the same data gives other bytes (2: text values cleaned; 3: unambiguous series).
-FORMAT_VERSION = "3"
 # The most characters of a course's description a feed carries (the course page has it all).
 FEED_DESCRIPTION_CHARS = 600
 # Google drops subscribed feeds over 1 MB.
@@ -62,31 +68,6 @@ def feed_cutoff(tz: tzinfo, now: datetime | None = None) -> datetime:
     now = now or timezone.now()
     day = now.astimezone(tz).date() - timedelta(days=settings.CALENDAR_FEED_PAST_DAYS)
     return rules.localize(datetime.combine(day, time()), tz)
-
-
-@dataclass(frozen=True)
-class FeedVersion:
-    """What identifies a feed's content without building it: read from one row or aggregate.
-
-    `key` changes whenever anything the feed shows changes (the centre's calendar revision
-    rises with every change of its courses, sessions, venues and itself)."""
-
-    key: str
-    modified: datetime | None
-    filename: str
-
-    def etag(self, *, lang: str, now: datetime | None = None) -> str:
-        parts = (
-            FORMAT_VERSION,
-            self.key,
-            lang,
-            timezone.localdate(now or timezone.now()),  # trimming and horizon move daily
-            settings.CALENDAR_FEED_PAST_DAYS,
-            settings.CALENDAR_FEED_REFRESH_MINUTES,
-            settings.SESSION_HORIZON_DAYS,
-            settings.PUBLIC_BASE_URL,
-        )
-        return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -268,63 +249,6 @@ def single_events(
     ]
 
 
-def _aware(value: datetime | str | None) -> datetime | None:
-    if isinstance(value, str):  # SQLite hands raw timestamps back as text
-        value = datetime.fromisoformat(value)
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
-def centre_version(centre_slug: str) -> FeedVersion | None:
-    """One indexed row, read with plain SQL: this runs for every feed request, 304s and cached
-    answers included, so it builds no queryset and no model instance."""
-    table = connection.ops.quote_name(Centre._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, calendar_revision, calendar_changed_at FROM {table} WHERE slug = %s",  # noqa: S608 - the table name is ours
-            [centre_slug],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    centre_id, revision, changed_at = row
-    return FeedVersion(
-        key=f"centre:{centre_id}:{revision}",
-        modified=_aware(changed_at),
-        filename=f"{centre_slug}.ics",
-    )
-
-
-def course_version(centre_slug: str, course_slug: str) -> tuple[int, FeedVersion] | None:
-    row = (
-        Course.objects.filter(centre__slug=centre_slug, slug=course_slug, published=True)
-        .values("pk", "centre__calendar_revision", "centre__calendar_changed_at")
-        .first()
-    )
-    if row is None:
-        return None
-    return row["pk"], FeedVersion(
-        key=f"course:{row['pk']}:{row['centre__calendar_revision']}",
-        modified=row["centre__calendar_changed_at"],
-        filename=f"{centre_slug}-{course_slug}.ics",
-    )
-
-
-def trainer_version(user_id: int) -> FeedVersion:
-    facts = Course.objects.filter(trainers=user_id).aggregate(
-        n=Count("id"),
-        ids=Sum("id"),
-        revisions=Sum("centre__calendar_revision"),
-        modified=Max("centre__calendar_changed_at"),
-    )
-    return FeedVersion(
-        key=f"trainer:{user_id}:{facts['n']}:{facts['ids']}:{facts['revisions']}",
-        modified=facts["modified"],
-        filename="my-sessions.ics",
-    )
-
-
 def centre_feed(centre: Centre) -> Feed:
     return Feed(name=centre.name, courses=Course.objects.filter(centre=centre, published=True))
 
@@ -341,20 +265,6 @@ def trainer_feed(user: AuthUser) -> Feed:
     return Feed(
         name=_("My sessions: %(name)s") % {"name": display_name},
         courses=Course.objects.filter(trainers=user),
-    )
-
-
-def participant_version(participant: Participant) -> FeedVersion:
-    facts = participant.enrolments.aggregate(
-        n=Count("id"), modified=Max("updated_at"), revision=Max("course__centre__calendar_revision")
-    )
-    return FeedVersion(
-        key=(
-            f"participant:{participant.pk}:{participant.language}:{facts['n']}:"
-            f"{facts['modified']}:{facts['revision']}"
-        ),
-        modified=facts["modified"],
-        filename="my-sessions.ics",
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.timezone import now as current_time
 from django.utils.translation import gettext_lazy as _
 
+from courses import calendar_epoch
 from courses.logos import validate_logo
 
 
@@ -149,10 +150,12 @@ class Centre(models.Model):
     def calendar_touch(*, centre_ids: Any) -> None:
         """Record that what the centres' feeds show changed (their ETags change with it).
 
-        `centre_ids` may be a list or a subquery of ids."""
+        `centre_ids` may be a list or a subquery of ids. The calendar epoch is renewed with it,
+        so no feed validator remembered in the cache outlives the change (`calendar_epoch`)."""
         Centre.objects.filter(pk__in=centre_ids).update(
             calendar_revision=F("calendar_revision") + 1, calendar_changed_at=timezone.now()
         )
+        calendar_epoch.renew()
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -162,11 +162,16 @@ def test_trainer_private_feed_shows_their_courses_and_a_revoked_link_is_404(clie
     assert len(token.token) >= 40
 
 
-def test_a_cached_feed_costs_one_query(client, course, django_assert_num_queries) -> None:
+def test_a_cached_feed_costs_one_query_the_database_caches_read(
+    client, course, django_assert_num_queries
+) -> None:
+    """On the embedded defaults the validator is remembered in the database cache: reading it
+    is the one query (with Redis or in memory: none, tests/scheduling/test_feed_validators.py)."""
     first = client.get("/calendars/cic-poznan.ics")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as captured:
         again = client.get("/calendars/cic-poznan.ics")
     assert again.content == first.content
+    assert "integra_cache" in captured.captured_queries[0]["sql"]
 
 
 @pytest.mark.parametrize(
