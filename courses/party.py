@@ -77,6 +77,8 @@ def newcomer_fits(queue: Sequence[Waiting], free: int, places: int, rule: str = 
     It asks for all its places (taking fewer is for those already waiting), and it comes last:
     with `wait` only when nobody waits; with `next` when the waiting ones that fit now (none,
     as they would have been promoted) leave enough."""
+    if rule != NEXT:
+        return not queue and free >= places
     marker = object()
     everyone = [*queue, Waiting(marker, places)]
     return any(p.key is marker for p in promotions(everyone, free, rule))
