@@ -42,3 +42,24 @@ class AppointmentClosed(DomainError):
 
     status_code = 409
     code = "appointment_closed"
+
+
+class InterpreterUnavailable(DomainError):
+    """The language needs an interpreter and each one for it is booked then."""
+
+    status_code = 409
+    code = "interpreter_unavailable"
+
+
+class AlreadyBooked(DomainError):
+    """The person already has an appointment that day with this specialist."""
+
+    status_code = 409
+    code = "already_booked"
+
+
+class SlotBooked(DomainError):
+    """A slot with an appointment cannot be blocked: cancel or move the appointment first."""
+
+    status_code = 409
+    code = "slot_booked"

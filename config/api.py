@@ -3,6 +3,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from appointments.api.appointments import AppointmentViewSet
+from appointments.api.slots import SlotsView
 from courses.api.attendance import SessionAttendanceView
 from courses.api.catalogue import CentreViewSet, CourseViewSet, VenueViewSet
 from courses.api.enrolments import EnrolmentViewSet
@@ -16,8 +18,10 @@ router.register("courses", CourseViewSet, basename="course")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("closures", ClosureViewSet, basename="closure")
 router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
+    path("slots/", SlotsView.as_view(), name="slots"),
     path(
         "courses/<int:pk>/messages/preview/",
         CourseMessagePreviewView.as_view(),

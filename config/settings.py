@@ -288,13 +288,21 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Integration centres scheduling API",
-    "DESCRIPTION": "Centres, venues, courses, sessions and closures of integration centres.",
+    "DESCRIPTION": (
+        "Centres, venues, courses, sessions and closures of integration centres; "
+        "appointments in the slots of consultations."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two lists of languages: the site's (people's SMS) and the consultations' (wider).
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "courses.models.people.Language",
+        "ConsultationLanguageEnum": "appointments.languages.CONSULTATION_LANGUAGES",
+    },
 }
 
 # Celery. The default broker needs no server: kombu's file-system transport under var/.

@@ -1,12 +1,42 @@
-"""Self-booking with proof of the phone (signatures first)."""
+"""Self-booking with proof of the phone, as for enrolments (`courses.services.verification`).
+
+`appointment_request_start` checks only what does not depend on who the person is (the slot
+exists and may be booked in that language now, the input reads, consent is given), stores the
+request and sends a 6-digit code: the same answer whether the number is known or not. The code
+is held by a `PhoneVerification` (so the outbox sends it like every code) with the slot asked
+for next to it (`AppointmentRequest`); its digest is the appointments' own, so the enrolments'
+`verify/` never takes an appointment's code. `appointment_request_confirm` takes the code; only
+then is the person found or added and the slot booked (`appointment_book`), in one
+transaction. The slot may have been taken meanwhile: then `slot_taken`, to the person who
+proved the number, who chooses another."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import datetime
 
-from appointments.models import Appointment
-from courses.models import Course, PhoneVerification
-from courses.services.participants import ParticipantData
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appointments.models import Appointment, AppointmentRequest
+from appointments.services import checks
+from appointments.services.booking import appointment_book
+from courses import signals as course_signals
+from courses.errors import ConsentRequired, EnrolmentClosed, TooManyCodes, WrongCode
+from courses.limits import allow
+from courses.models import ConsentSource, Course, PhoneVerification
+from courses.phones import normalise_mobile
+from courses.services.participants import ParticipantData, clean_name, clean_statistics
+from courses.services.verification import CODE_DIGITS, CODE_VALID, MAX_TRIES
+
+
+def _digest(public_id: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"appointment:{public_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def appointment_request_start(
@@ -18,8 +48,111 @@ def appointment_request_start(
     channel: str,
     client: str,
 ) -> PhoneVerification:
-    raise NotImplementedError
+    """Send a code to `person.phone` for the slot of `course` at `starts_at` in `language`.
+    Refused, before any code is sent, when the slot cannot be booked in that language now
+    (the same refusals as a booking), the input is wrong, consent is missing, or too many codes
+    went to this number or this client lately."""
+    phone = normalise_mobile(person.phone, person.country)
+    name = clean_name(person.name)
+    person = clean_statistics(person)
+    if not course.published:
+        raise EnrolmentClosed(_("This course is not open for enrolment."))
+    if not person.sms_consent:
+        raise ConsentRequired(
+            _("Please agree to receive SMS: it is how we tell you about your appointment."),
+            field="sms_consent",
+        )
+    language = checks.check_language(language)
+    session, span = checks.check_slot(checks.session_at(course, starts_at), starts_at, staff=False)
+    with transaction.atomic():  # the interpreter is only looked at here, reserved on booking
+        checks.choose_interpreter(session.course, span, language)
+        transaction.set_rollback(True)
+    if not allow(f"code-number:{phone}", rate=settings.VERIFICATION_CODES_PER_NUMBER):
+        raise TooManyCodes(
+            _("Too many codes were sent to this number. Please try again in an hour."),
+            field="phone",
+        )
+    if not allow(f"code-client:{client}", rate=settings.VERIFICATION_CODES_PER_CLIENT):
+        raise TooManyCodes(_("Too many codes from this device. Please try again later."))
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    with transaction.atomic():
+        verification = PhoneVerification(
+            course=course,
+            session=session,
+            phone=phone,
+            name=name,
+            language=person.language or "pl",
+            email=person.email,
+            country_of_origin=person.country_of_origin,
+            birth_year=person.birth_year,
+            sex=person.sex,
+            privacy_notice_version=person.privacy_notice_version,
+            channel=channel if channel in ("web", "api") else "web",
+            expires_at=timezone.now() + CODE_VALID,
+        )
+        verification.code_hash = _digest(verification.public_id, code)
+        verification.save()
+        AppointmentRequest.objects.create(
+            verification=verification,
+            course=course,
+            session=session,
+            starts_at=span[0],
+            language=language,
+        )
+        course_signals.verification_code_requested.send(
+            sender=PhoneVerification, verification=verification, code=code
+        )
+    return verification
 
 
 def appointment_request_confirm(*, verification: str, code: str) -> Appointment:
-    raise NotImplementedError
+    """Prove the number with its code, then book the slot asked for. A wrong code counts as one
+    of five tries; refusals of the booking itself (taken meanwhile) come only now."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    with transaction.atomic():
+        found = (
+            AppointmentRequest.objects.select_for_update(of=("self", "verification"))
+            .select_related("verification", "course__centre")
+            .filter(
+                verification__public_id=str(verification)[:32],
+                verification__used_at__isnull=True,
+                verification__expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+        if found is None or found.verification.attempts >= MAX_TRIES:
+            raise WrongCode(
+                _("This code has expired or was tried too often. Ask for a new code."),
+                field="code",
+            )
+        proof = found.verification
+        if hmac.compare_digest(proof.code_hash, _digest(proof.public_id, code)):
+            proof.used_at = timezone.now()
+            proof.save(update_fields=["used_at"])
+            return appointment_book(
+                course=found.course,
+                starts_at=found.starts_at,
+                language=found.language,
+                person=ParticipantData(
+                    name=proof.name,
+                    phone=proof.phone,
+                    language=proof.language,
+                    email=proof.email,
+                    sms_consent=True,
+                    consent_source=ConsentSource.VERIFIED_CODE,
+                    country_of_origin=proof.country_of_origin,
+                    birth_year=proof.birth_year,
+                    sex=proof.sex,
+                    privacy_notice_version=proof.privacy_notice_version,
+                ),
+                channel=proof.channel,
+                verified=True,
+            )
+        proof.attempts += 1
+        proof.save(update_fields=["attempts"])
+        left = MAX_TRIES - proof.attempts
+    if left <= 0:
+        raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
+    raise WrongCode(
+        _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
+    )
