@@ -3,10 +3,13 @@
 from django.urls import path
 
 from workspace.views import (
+    appointment_book,
+    appointments,
     closures,
     course_people,
     course_people_export,
     courses,
+    interpreters,
     people,
     registers,
     sessions,
@@ -76,4 +79,39 @@ urlpatterns = [
     path("closures/new/", closures.closure_edit, name="closure-new"),
     path("closures/<int:closure_id>/", closures.closure_edit, name="closure"),
     path("closures/<int:closure_id>/delete/", closures.closure_delete, name="closure-delete"),
+    path("appointments/", appointments.appointments_day, name="appointments"),
+    path(
+        "appointments/sessions/<int:session_id>/book/",
+        appointment_book.appointment_book_view,
+        name="appointment-book",
+    ),
+    path(
+        "appointments/sessions/<int:session_id>/block/",
+        appointments.slot_block_view,
+        name="slot-block",
+    ),
+    path(
+        "appointments/sessions/<int:session_id>/unblock/",
+        appointments.slot_unblock_view,
+        name="slot-unblock",
+    ),
+    path(
+        "appointments/<int:appointment_id>/mark/",
+        appointments.appointment_mark_view,
+        name="appointment-mark",
+    ),
+    path(
+        "appointments/<int:appointment_id>/cancel/",
+        appointments.appointment_cancel_view,
+        name="appointment-cancel",
+    ),
+    path("interpreters/", interpreters.interpreter_list, name="interpreters"),
+    path("interpreters/new/", interpreters.interpreter_edit, name="interpreter-new"),
+    path("interpreters/<int:interpreter_id>/", interpreters.interpreter_edit, name="interpreter"),
+    path("specialists/", interpreters.specialist_list, name="specialists"),
+    path(
+        "specialists/<int:user_id>/",
+        interpreters.specialist_languages,
+        name="specialist-languages",
+    ),
 ]
