@@ -3,7 +3,7 @@
 Below the services in the layering, so a service (one-time SMS codes) and a throttle (enrolment)
 may both count with it. The default cache is shared by every web process: the database cache on
 the embedded defaults (config/cache.py, whose add() and incr() hold across processes), Redis
-with CACHE_URL.
+with CACHE_URL. Counted in one store, the count holds however many web processes there are.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def hits(key: str, *, period: int) -> int:
     """Count one more event under `key` and return the count in its window: the window opens at
-    the key's first event and lasts `period` seconds. Atomic in every process: `cache.add()` opens
-    the window, `cache.incr()` counts (Redis INCR; the database cache locks the key's row)."""
+    the key's first event and lasts `period` seconds. Atomic in every process: `cache.incr()`
+    counts (Redis INCR; the database cache compares and swaps) and, when there is no window yet
+    or it closed, `cache.add()` opens one (only one process's add succeeds). So a request costs
+    one incr(), and the first of a window one add() more."""
     counter = f"limit:{key}"
     for _attempt in range(3):
-        cache.add(counter, 0, timeout=period)
         try:
             return int(cache.incr(counter))
-        except ValueError:  # the window closed between add() and incr(): open the next one
-            continue
+        except ValueError:  # no window yet, or it closed: open one (or count in another's)
+            cache.add(counter, 0, timeout=period)
     return 1  # a cache that cannot count (DummyCache) limits nothing
 
 
