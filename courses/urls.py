@@ -4,7 +4,7 @@ register and the reports."""
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
-from courses.views import enrol, me, privacy, public, register, reports
+from courses.views import enrol, me, me_party, privacy, public, register, reports
 
 # The register and the reports show people's names and attendance: no cache, shared or the
 # browser's, may keep them (`never_cache`: Cache-Control: no-store and friends).
@@ -55,5 +55,10 @@ urlpatterns = [
         "me/<str:token>/enrolments/<int:enrolment_id>/<slug:action>/",
         me.me_action,
         name="me-action",
+    ),
+    path(
+        "me/<str:token>/enrolments/<int:enrolment_id>/people/<slug:who>/give-up/",
+        me_party.me_member_cancel,
+        name="me-member-cancel",
     ),
 ]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from notifications.drafts import text_for
 from notifications.models import MessageKind
@@ -66,11 +67,13 @@ def message_context(
     previous_start: datetime | None = None,
     note: str = "",
     first_session: Any | None = None,
+    places: int = 1,
 ) -> dict[str, Any]:
     """What a text needs, taken when the message is planned (kept as JSON in the outbox).
     `note`: the session's note for participants, when staff asked for it in the notice;
     `first_session`: for a place in a whole course, the session it starts with (its time and
-    place are told in the confirmation, promotion or offer)."""
+    place are told in the confirmation, promotion or offer); `places`: how many places the
+    booking holds (a household's), told in those texts when more than one."""
     tz = course.centre.tz
     session = session if session is not None else first_session
     venue = (session.venue if session is not None else None) or course.venue
@@ -88,6 +91,7 @@ def message_context(
         "link": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
         "note": note,
         "first": session is not None and session is first_session,
+        "places": places,
     }
 
 
@@ -157,10 +161,7 @@ def _place_text(kind: str, context: dict[str, Any], values: dict[str, str], tz: 
     then the title and the centre are cut (to MIN_TITLE, MIN_CENTRE), then the weekday and
     "from" go (the date and time stay), then the title, then the centre is cut further (to
     LAST_CENTRE). A sensitive course never has a title or a place here."""
-    head = str(PLACE_HEADS[kind])
-    if kind == MessageKind.OFFER_MADE and context.get("offer_until"):
-        until = _when(datetime.fromisoformat(context["offer_until"]), tz)
-        head = _("Offer until %(date)s %(time)s") % until
+    head = _place_head(kind, context, tz)
     tail = values["link"]
 
     def text(title: str, centre: str, day: str, place: str = "") -> str:
@@ -210,6 +211,33 @@ def _place_text(kind: str, context: dict[str, Any], values: dict[str, str], tz: 
             _clip_centre if part == "centre" else _clip,
         )
     return text(**parts)
+
+
+def _place_head(kind: str, context: dict[str, Any], tz: Any) -> str:
+    """What the text begins with: enrolled, a place is yours, an offer (until when); for a
+    booking of several places (a household) how many, in the language's plural form. Contexts
+    planned before households have no `places`: one."""
+    count = int(context.get("places") or 1)
+    until = (
+        _when(datetime.fromisoformat(context["offer_until"]), tz)
+        if kind == MessageKind.OFFER_MADE and context.get("offer_until")
+        else None
+    )
+    if count <= 1:
+        return _("Offer until %(date)s %(time)s") % until if until else str(PLACE_HEADS[kind])
+    if kind == MessageKind.OFFER_MADE:
+        if until:
+            return ngettext(
+                "%(count)s place offered until %(date)s %(time)s",
+                "%(count)s places offered until %(date)s %(time)s",
+                count,
+            ) % {"count": count, **until}
+        return ngettext("%(count)s place for you", "%(count)s places for you", count) % {
+            "count": count
+        }
+    return ngettext("%(count)s place confirmed", "%(count)s places confirmed", count) % {
+        "count": count
+    }
 
 
 def _abbreviated(name: str) -> str:

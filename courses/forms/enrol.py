@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.countries import origin_country_choices
+from courses.forms.party import PartyMixin
 from courses.models import (
     BookingMode,
     Course,
@@ -19,9 +20,10 @@ from courses.phones import country_choices
 from scheduling.models import Session
 
 STATISTICS_FIELDS = ("country_of_origin", "birth_year", "sex")
+MAIN_FIELDS = ("name", "country", "phone", "language", "session")
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(PartyMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -55,8 +57,18 @@ class EnrolForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, course: Course, sessions: list[Session], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        course: Course,
+        sessions: list[Session],
+        childcare_full: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.has_party = course.max_party > 1 or course.childcare_id is not None
+        if self.has_party:  # households: the people the booking covers
+            self.party_setup(course, childcare_full=childcare_full)
         lang = translation.get_language() or "pl"
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
@@ -90,9 +102,9 @@ class EnrolForm(forms.Form):
 
     @property
     def main_fields(self) -> list[forms.BoundField]:
-        """The fields of the enrolment itself, in order (the form shows them first)."""
-        later = {*STATISTICS_FIELDS, "sms_consent", "website"}
-        return [self[name] for name in self.fields if name not in later]
+        """The fields of the enrolment itself, in order (the form shows them first; the party's
+        fields have their own places)."""
+        return [self[name] for name in MAIN_FIELDS if name in self.fields]
 
     @property
     def statistics_fields(self) -> list[forms.BoundField]:
@@ -106,6 +118,12 @@ class EnrolForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("Please leave this field empty."))
         return ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.has_party:
+            self.party_clean()
+        return data
 
 
 class CodeForm(forms.Form):

@@ -7,10 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from courses.models import BookingMode, Centre, Course, Enrolment, Participant, Venue
+from courses.models import (
+    BookingMode,
+    Centre,
+    Course,
+    Enrolment,
+    Participant,
+    PartyMember,
+    Venue,
+)
 from courses.selectors.seats import waitlist_positions
 from scheduling.models import Session, SessionStatus
 from scheduling.words import schedule_in_words
@@ -26,6 +34,12 @@ class Place:
     position: int | None
     schedule: str  # empty for a booking of one session: its date says it all
     last_start: datetime | None
+
+    @property
+    def people(self) -> list[PartyMember]:
+        """The others the booking covers (a household's), in the order given; those who gave
+        their place up are listed too, marked so."""
+        return list(self.enrolment.party.all())
 
     @property
     def venue(self) -> Venue | None:
@@ -72,12 +86,18 @@ def _last_starts(course_ids: list[int]) -> dict[int, datetime]:
     return {r["course_id"]: r["last"] for r in rows}
 
 
+# Each booking's people, in one query for all of them.
+PARTY = Prefetch("party", queryset=PartyMember.objects.order_by("position", "id"))
+
+
 def personal_places(participant: Participant, *, now: datetime | None = None) -> list[Place]:
     """The person's enrolments, newest first, each with what the personal page shows."""
     enrolments = list(
         participant.enrolments.select_related(
-            "course__centre", "course__venue", "session__venue"
-        ).order_by("-created_at", "-pk")
+            "course__centre", "course__venue", "session__venue", "childcare_of__course"
+        )
+        .prefetch_related(PARTY)
+        .order_by("-created_at", "-pk")
     )
     return _places(enrolments, now=now or timezone.now())
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Language, Participant
+from courses.models import ADULT_AGE, Language, Participant
 from courses.phones import country_choices
 from courses.services.participants import ParticipantData
 from courses.services.waitlist import DOWN, PRIORITY_LIMIT, UP
@@ -36,6 +36,68 @@ class DeskFields(forms.Form):
     walk_in = forms.BooleanField(
         label=_("walk-in"), required=False, help_text=_("Came to the desk without booking.")
     )
+    # Households (courses that take several places per booking, or have a childcare): shown
+    # by the page only for those.
+    party = forms.CharField(
+        label=_("Other people in the booking"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One person per line: the name and, for a child, a comma and the year of birth "
+            "(Sofia Kowalenko, 2019). Children of a class with childcare go to the childcare."
+        ),
+    )
+    not_attending = forms.BooleanField(
+        label=_("does not attend: books only for the others"), required=False
+    )
+    children_consent = forms.BooleanField(
+        label=_("the parent agrees that the children's names and years of birth are kept"),
+        required=False,
+    )
+
+    def clean_party(self) -> list[dict[str, Any]]:
+        """The lines typed, as the services take a party: `{name, birth_year}` each."""
+        people = []
+        for number, line in enumerate(str(self.cleaned_data.get("party") or "").splitlines(), 1):
+            text = " ".join(line.split())
+            if not text:
+                continue
+            name, _comma, last = text.rpartition(",")
+            year: int | None = None
+            if name and last.strip().isdigit():
+                year = int(last.strip())
+                if not 1900 <= year <= timezone.localdate().year:
+                    raise forms.ValidationError(
+                        _("Line %(number)s: the year of birth is not a year.") % {"number": number}
+                    )
+            else:
+                name = text
+            people.append({"name": name.strip(" ,"), "birth_year": year})
+        return people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        this_year = timezone.localdate().year
+        children = [
+            p
+            for p in data.get("party") or []
+            if p["birth_year"] is not None and this_year - p["birth_year"] < ADULT_AGE
+        ]
+        if children and not data.get("children_consent"):
+            self.add_error(
+                "children_consent",
+                _("Ask the parent first: their consent is needed to keep the children's names."),
+            )
+        return data
+
+    def household(self) -> dict[str, Any]:
+        """The party's arguments of `enrolment_request`, when there is a party (else none, as
+        for anyone booking one place)."""
+        data = self.cleaned_data
+        if not data.get("party") and not data.get("not_attending"):
+            return {}
+        return {"party": data.get("party") or [], "attending": not data.get("not_attending")}
 
 
 class EnrolFoundForm(DeskFields):
@@ -78,7 +140,17 @@ class EnrolNewForm(DeskFields):
     language = forms.ChoiceField(
         label=_("SMS language"), choices=Language.choices, initial=Language.PL
     )
-    field_order = ["name", "country", "phone", "language", "sms_consent", "walk_in"]
+    field_order = [
+        "name",
+        "country",
+        "phone",
+        "language",
+        "sms_consent",
+        "walk_in",
+        "party",
+        "not_attending",
+        "children_consent",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from courses.models import (
@@ -19,6 +19,7 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     Participant,
+    PartyMember,
 )
 from courses.selectors.seats import Seats, seats_by_session
 from scheduling.models import Session
@@ -48,7 +49,21 @@ class People:
 
     @property
     def seats(self) -> Seats:
-        return Seats(self.capacity, len(self.confirmed) + len(self.offered), len(self.waiting))
+        """Places, not bookings: a household's booking holds several."""
+        taken = sum(e.places for e in (*self.confirmed, *self.offered))
+        return Seats(self.capacity, taken, sum(w.enrolment.places for w in self.waiting))
+
+    @property
+    def places_confirmed(self) -> int:
+        return sum(e.places for e in self.confirmed)
+
+    @property
+    def places_offered(self) -> int:
+        return sum(e.places for e in self.offered)
+
+    @property
+    def places_waiting(self) -> int:
+        return sum(w.enrolment.places for w in self.waiting)
 
 
 @dataclass(frozen=True)
@@ -85,11 +100,14 @@ def enrolment_for_people(scope: Scope, enrolment_id: int) -> Enrolment:
 
 
 def people_of(course: Course, session: Session | None) -> People:
-    """Everyone who ever took a place in the course (or session), in queue order, in two
-    queries (places, walk-ins)."""
+    """Everyone who ever took a place in the course (or session), in queue order, each booking
+    with its party (a household's people), in three queries (places, their people, walk-ins)."""
     places = (
         Enrolment.objects.filter(course=course, session=session)
         .select_related("participant")
+        .prefetch_related(
+            Prefetch("party", queryset=PartyMember.objects.order_by("position", "id"))
+        )
         .order_by("-priority", "created_at", "id")
     )
     capacity = session.effective_capacity if session is not None else course.capacity

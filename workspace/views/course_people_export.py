@@ -1,6 +1,7 @@
 """A course's (or session's) people as a CSV or XLSX file for the centre's staff: every place
-with its status, waitlist position, priority and reasons; formula-safe like the report
-exports (courses.exports) and recorded in the audit log."""
+with its status, waitlist position, priority and reasons, and each person a household's booking
+covers on a row of their own; formula-safe like the report exports (courses.exports) and
+recorded in the audit log."""
 
 from __future__ import annotations
 
@@ -54,12 +55,18 @@ def people_table(people: People) -> list[list[Value]]:
             _("Priority"),
             _("Reason for the priority"),
             _("Reason for cancelling"),
+            _("Places"),
+            _("Person"),
+            _("Year of birth"),
+            _("Place of the person"),
         ],
     ]
 
-    def row(place: Enrolment, position: int | None = None) -> list[Value]:
+    def booking(place: Enrolment, position: int | None = None) -> list[list[Value]]:
+        """A row for each person of the booking: the booking person (when they attend), then
+        each of their party, with the booking's own columns repeated."""
         person = place.participant
-        return [
+        common: list[Value] = [
             place.get_status_display(),
             position,
             person.display_name,
@@ -71,12 +78,27 @@ def people_table(people: People) -> list[list[Value]]:
             place.priority,
             place.priority_reason,
             place.cancel_reason,
+            place.places,
         ]
+        own = _("attends") if place.attending else _("booked, does not attend")
+        lines = [[*common, person.display_name, None, own]]  # their statistics stay theirs
+        lines += [
+            [
+                *common,
+                member.name,
+                member.birth_year,
+                _("has a place") if member.is_active else _("place given up"),
+            ]
+            for member in place.party.all()
+        ]
+        return lines
 
-    rows += [row(place) for place in people.confirmed]
-    rows += [row(place) for place in people.offered]
-    rows += [row(item.enrolment, item.position) for item in people.waiting]
-    rows += [row(place) for place in people.left]
+    for place in (*people.confirmed, *people.offered):
+        rows += booking(place)
+    for item in people.waiting:
+        rows += booking(item.enrolment, item.position)
+    for place in people.left:
+        rows += booking(place)
     if people.walk_ins:
         rows += [[], [_("Walk-ins"), _("Participant"), _("Phone")]]
         rows += [
