@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/", include("workspace.urls")),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("appointments.urls")),
     path("", include("courses.urls")),
 ]
 

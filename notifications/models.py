@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from appointments.models import Appointment
 from courses.models import Course, Enrolment, Participant, PhoneVerification
 from scheduling.models import Session
 
@@ -23,6 +24,24 @@ class MessageKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     VERIFICATION_CODE = "verification_code", _("Code to prove the phone number")
     STAFF_MESSAGE = "staff_message", _("Message from the staff")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Appointment booked")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+    APPOINTMENT_MOVED = "appointment_moved", _("Appointment moved")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
+    APPOINTMENT_OFFERED = "appointment_offered", _("Freed slot booked from the day's waitlist")
+
+
+# The kinds about one appointment (`OutboundMessage.appointment`), rendered by
+# `notifications.texts_appointments`.
+APPOINTMENT_KINDS = frozenset(
+    {
+        MessageKind.APPOINTMENT_BOOKED,
+        MessageKind.APPOINTMENT_REMINDER,
+        MessageKind.APPOINTMENT_MOVED,
+        MessageKind.APPOINTMENT_CANCELLED,
+        MessageKind.APPOINTMENT_OFFERED,
+    }
+)
 
 
 class MessageStatus(models.TextChoices):
@@ -125,6 +144,14 @@ class OutboundMessage(models.Model):
     session = models.ForeignKey(
         Session,
         verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        verbose_name=_("appointment"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

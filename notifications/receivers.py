@@ -9,11 +9,13 @@ from typing import Any
 from django.dispatch import receiver
 from django.utils import timezone
 
+from appointments import signals as appointment_signals
+from appointments.models import Appointment
 from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant, PhoneVerification
 from courses.services import enrolment as enrolment_services
 from notifications.models import MessageKind
-from notifications.services import demo, optout, planning, privacy
+from notifications.services import appointments, demo, optout, planning, privacy
 from scheduling import signals as session_signals
 from scheduling.models import Session
 
@@ -153,3 +155,45 @@ def on_code_requested(
 @receiver(enrolment_signals.demo_loaded)
 def on_demo_loaded(sender: Any, participant_ids: list[int], **kwargs: Any) -> None:
     demo.demo_outbox_settle(participant_ids=participant_ids)
+
+
+@receiver(appointment_signals.appointment_booked)
+def on_appointment_booked(sender: Any, appointment: Appointment, **kwargs: Any) -> None:
+    appointments.appointment_notice_plan(
+        kind=MessageKind.APPOINTMENT_BOOKED, appointment=appointment
+    )
+    appointments.appointment_reminders_plan(appointment)
+
+
+@receiver(appointment_signals.appointment_moved)
+def on_appointment_moved(sender: Any, appointment: Appointment, **kwargs: Any) -> None:
+    """The old time's reminders (and a confirmation not sent yet) go; the new time is told."""
+    appointments.appointment_pending_cancel(appointment)
+    appointments.appointment_notice_plan(
+        kind=MessageKind.APPOINTMENT_MOVED,
+        appointment=appointment,
+        variant=appointments.revision(appointment),
+    )
+    appointments.appointment_reminders_plan(appointment)
+
+
+@receiver(appointment_signals.appointment_cancelled)
+def on_appointment_cancelled(sender: Any, appointment: Appointment, **kwargs: Any) -> None:
+    """Told also when the person cancelled it themselves: the SMS reaches the phone's owner
+    whoever used the personal link."""
+    appointments.appointment_pending_cancel(appointment)
+    appointments.appointment_notice_plan(
+        kind=MessageKind.APPOINTMENT_CANCELLED, appointment=appointment
+    )
+
+
+@receiver(appointment_signals.appointment_offered)
+def on_appointment_offered(sender: Any, appointment: Appointment, **kwargs: Any) -> None:
+    """A freed slot booked for the first person waiting for that day: told when quiet hours
+    allow, then reminded like any booking."""
+    appointments.appointment_notice_plan(
+        kind=MessageKind.APPOINTMENT_OFFERED,
+        appointment=appointment,
+        due_at=appointments.offer_due(appointment),
+    )
+    appointments.appointment_reminders_plan(appointment)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from notifications.drafts import text_for
-from notifications.models import MessageKind
+from notifications.models import APPOINTMENT_KINDS, MessageKind
 from notifications.segments import sms_size
 
 MAX_REMINDER_SEGMENTS = 2
@@ -107,6 +107,11 @@ def render(kind: str, context: dict[str, Any], language: str) -> str:
             return _("Your code: %(code)s. Valid for 10 minutes. Do not share it.") % context
     if kind == MessageKind.STAFF_MESSAGE:  # as the staff wrote it, in the person's language
         return text_for(context["texts"], language)
+    if kind in APPOINTMENT_KINDS:
+        from notifications.texts_appointments import render_appointment  # it uses the helpers here
+
+        with translation.override(language):
+            return render_appointment(kind, context, language)
     tz = ZoneInfo(context.get("tz") or settings.TIME_ZONE)
     with translation.override(language):
         title = (

@@ -85,6 +85,29 @@ def free_slot(course: Course, language: str, starts_at: datetime) -> FreeSlot | 
     return next((s for s in found if s.starts_at == starts_at), None)
 
 
+@dataclass(frozen=True)
+class MyAppointment:
+    """One appointment as its holder sees it: `changeable` while booked and still to come (it
+    may be moved or cancelled, and a video link is shown)."""
+
+    appointment: Appointment
+    language: str  # the language's own name
+    changeable: bool
+
+
+def personal_appointments(participant: Participant) -> list[MyAppointment]:
+    """The person's appointments as their page shows them (see `person_appointments`)."""
+    now = timezone.now()
+    return [
+        MyAppointment(
+            a,
+            language_name(a.language),
+            a.status == AppointmentStatus.BOOKED and a.starts_at > now,
+        )
+        for a in person_appointments(participant)
+    ]
+
+
 def person_appointments(participant: Participant) -> list[Appointment]:
     """The person's appointments, the coming booked ones first (soonest first), then the rest
     (newest first), with their course, centre, place and interpreter."""

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appointments.selectors.public import person_waiting_days, personal_appointments
 from courses.errors import DomainError
 from courses.exports import json_download
 from courses.languages import language_remember
@@ -66,6 +67,7 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
     lang = _language(request, participant)
     now = timezone.now()
     just_enrolled = request.GET.get("enrolled")
+    just_booked = request.GET.get("booked")
     with translation.override(lang):
         places = personal_places(participant, now=now)
         active = [p.enrolment for p in places if p.enrolment.status in ACTIVE_STATUSES]
@@ -82,6 +84,9 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "just_enrolled": int(just_enrolled)
                 if just_enrolled and just_enrolled.isdigit()
                 else None,
+                "appointments": personal_appointments(participant),
+                "waiting_days": person_waiting_days(participant),
+                "just_booked": int(just_booked) if just_booked and just_booked.isdigit() else None,
                 "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
                 "subscribe": subscribe_links(
                     participant.centre, participant=participant, lang=lang

@@ -6,7 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 
-from courses.models import Centre, Course
+from appointments.selectors.public import booking_languages
+from courses.models import BookingMode, Centre, Course
 from courses.selectors.seats import seats_by_session, seats_left
 from scheduling import selectors as session_selectors
 from scheduling.links import subscribe_links
@@ -41,6 +42,7 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
         published=True,
     )
     sessions = list(session_selectors.upcoming_public_sessions(course=course_obj, days=366)[:100])
+    slots = course_obj.booking_mode == BookingMode.SLOTS
     return render(
         request,
         "courses/course_detail.html",
@@ -49,6 +51,7 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
             "course": course_obj,
             "sessions": sessions,
             "now": timezone.now(),
+            "booking_languages": booking_languages(course_obj) if slots else [],
             "seats": seats_left(course_obj),
             "session_seats": seats_by_session(sessions),
             "subscribe": subscribe_links(

@@ -16,11 +16,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from appointments.models import AppointmentStatus
 from courses.models import EnrolmentStatus
 from courses.services.enrolment import offer_deadline_extend
 from notifications import texts
 from notifications.backends import AmbiguousError, PermanentError, TransientError, get_backend
-from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.models import APPOINTMENT_KINDS, MessageKind, MessageStatus, OutboundMessage
 from notifications.segments import sms_size
 from notifications.services.optout import is_opted_out, phone_opt_out
 from notifications.services.planning import OFFER_HOURS, quiet_window, sending_time
@@ -130,6 +131,8 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
         return "opted out"
     if _too_late(message, now):
         return "too late"
+    if message.kind in APPOINTMENT_KINDS:
+        return _why_not_appointment(message, now)
     enrolment = message.enrolment
     if message.kind == MessageKind.REMINDER:
         session = message.session
@@ -154,6 +157,26 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
         enrolment is None or enrolment.status != EnrolmentStatus.OFFERED
     ):
         return "offer no longer open"
+    return ""
+
+
+def _why_not_appointment(message: OutboundMessage, now: datetime) -> str:
+    """An appointment's SMS goes while the appointment is as it tells: a cancellation always;
+    the others only while it is booked, a reminder only for the time it was planned for (and
+    outside the quiet hours)."""
+    appointment = message.appointment
+    if appointment is None:
+        return "nobody"
+    if message.kind == MessageKind.APPOINTMENT_CANCELLED:
+        return ""
+    if appointment.status != AppointmentStatus.BOOKED:
+        return "appointment not on"
+    if message.kind == MessageKind.APPOINTMENT_REMINDER:
+        if message.context.get("starts_at") != appointment.starts_at.isoformat():
+            return "appointment moved"
+        window = quiet_window(now, appointment.course.centre.tz)
+        if window is not None and not (window[0] <= now < window[1]):
+            return "quiet hours"
     return ""
 
 
@@ -317,7 +340,11 @@ def dispatch_pass(*, now: datetime | None = None, batch: int | None = None) -> P
             renewed = clock()
             _renew(ids[index:], renewed)
         message = OutboundMessage.objects.select_related(
-            "participant", "enrolment", "session__course__centre", "verification"
+            "participant",
+            "enrolment",
+            "session__course__centre",
+            "verification",
+            "appointment__course__centre",
         ).get(pk=pk)
         try:
             _send_one(message, clock, result)

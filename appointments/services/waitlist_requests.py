@@ -1,0 +1,162 @@
+"""Joining a full day's waitlist from the public pages, with proof of the phone, as a booking
+is made (`appointments.services.requests`): the request (the day and the language) waits next
+to a `PhoneVerification` until its SMS code is given; only then is the person found or added
+and put on the waitlist (`day_waitlist_join`), in one transaction. The same answer whether the
+number is known or not.
+
+The request is an `AppointmentRequest` for the day's session whose `starts_at` is the session's
+start; its code's digest is the waitlist's own ("day-waitlist:"), so a booking's confirmation
+(or an enrolment's) never accepts it, and this one never accepts theirs."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appointments.errors import AppointmentClosed
+from appointments.models import AppointmentRequest, DayWaitlistEntry
+from appointments.selectors.slots import free_slots
+from appointments.services import checks
+from appointments.services.waitlist import day_waitlist_join
+from courses import signals as course_signals
+from courses.errors import ConsentRequired, DomainError, EnrolmentClosed, TooManyCodes, WrongCode
+from courses.limits import allow
+from courses.models import BookingMode, ConsentSource, PhoneVerification
+from courses.phones import normalise_mobile
+from courses.services.participants import (
+    ParticipantData,
+    clean_name,
+    clean_statistics,
+    participant_upsert,
+)
+from courses.services.verification import CODE_DIGITS, CODE_VALID, MAX_TRIES
+from scheduling.models import Session, SessionStatus
+
+
+def _digest(public_id: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"day-waitlist:{public_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def day_waitlist_request_start(
+    *, session: Session, language: str, person: ParticipantData, channel: str, client: str
+) -> PhoneVerification:
+    """Send a code to `person.phone` to join the waitlist of `session` (a full day of a published
+    slot-booked course) in `language`. Refused before any code is sent when the day is not full
+    in that language (book a slot instead), has passed or is cancelled, the input is wrong,
+    consent is missing, or too many codes went out lately."""
+    course = session.course
+    phone = normalise_mobile(person.phone, person.country)
+    name = clean_name(person.name)
+    person = clean_statistics(person)
+    if not course.published or course.booking_mode != BookingMode.SLOTS:
+        raise EnrolmentClosed(_("This course is not open for enrolment."))
+    if not person.sms_consent:
+        raise ConsentRequired(
+            _("Please agree to receive SMS: it is how we tell you about your appointment."),
+            field="sms_consent",
+        )
+    language = checks.check_language(language)
+    if session.status == SessionStatus.CANCELLED or session.ends_at <= timezone.now():
+        raise AppointmentClosed(_("There is no waitlist for this day."))
+    if free_slots(
+        courses=[course], language=language, start=session.starts_at, end=session.ends_at
+    ):
+        raise DomainError(_("This day still has free slots: please book one."), field="session")
+    if not allow(f"code-number:{phone}", rate=settings.VERIFICATION_CODES_PER_NUMBER):
+        raise TooManyCodes(
+            _("Too many codes were sent to this number. Please try again in an hour."),
+            field="phone",
+        )
+    if not allow(f"code-client:{client}", rate=settings.VERIFICATION_CODES_PER_CLIENT):
+        raise TooManyCodes(_("Too many codes from this device. Please try again later."))
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    with transaction.atomic():
+        verification = PhoneVerification(
+            course=course,
+            session=session,
+            phone=phone,
+            name=name,
+            language=person.language or "pl",
+            email=person.email,
+            country_of_origin=person.country_of_origin,
+            birth_year=person.birth_year,
+            sex=person.sex,
+            privacy_notice_version=person.privacy_notice_version,
+            channel=channel if channel in ("web", "api") else "web",
+            expires_at=timezone.now() + CODE_VALID,
+        )
+        verification.code_hash = _digest(verification.public_id, code)
+        verification.save()
+        AppointmentRequest.objects.create(
+            verification=verification,
+            course=course,
+            session=session,
+            starts_at=session.starts_at,
+            language=language,
+        )
+        course_signals.verification_code_requested.send(
+            sender=PhoneVerification, verification=verification, code=code
+        )
+    return verification
+
+
+def day_waitlist_request_confirm(*, verification: str, code: str) -> DayWaitlistEntry:
+    """Prove the number with its code, then put the person on the day's waitlist. A wrong code
+    counts as one of five tries; a day that got a free slot meanwhile is said only now."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    with transaction.atomic():
+        found = (
+            AppointmentRequest.objects.select_for_update(of=("self", "verification"))
+            .select_related("verification", "course__centre", "session__course__centre")
+            .filter(
+                verification__public_id=str(verification)[:32],
+                verification__used_at__isnull=True,
+                verification__expires_at__gt=timezone.now(),
+            )
+            .first()
+        )
+        if found is None or found.verification.attempts >= MAX_TRIES:
+            raise WrongCode(
+                _("This code has expired or was tried too often. Ask for a new code."),
+                field="code",
+            )
+        proof = found.verification
+        if hmac.compare_digest(proof.code_hash, _digest(proof.public_id, code)):
+            proof.used_at = timezone.now()
+            proof.save(update_fields=["used_at"])
+            participant = participant_upsert(
+                centre=found.course.centre,
+                data=ParticipantData(
+                    name=proof.name,
+                    phone=proof.phone,
+                    language=proof.language,
+                    email=proof.email,
+                    sms_consent=True,
+                    consent_source=ConsentSource.VERIFIED_CODE,
+                    country_of_origin=proof.country_of_origin,
+                    birth_year=proof.birth_year,
+                    sex=proof.sex,
+                    privacy_notice_version=proof.privacy_notice_version,
+                ),
+            )
+            return day_waitlist_join(
+                session=found.session,
+                participant=participant,
+                language=found.language,
+                channel=proof.channel,
+            )
+        proof.attempts += 1
+        proof.save(update_fields=["attempts"])
+        left = MAX_TRIES - proof.attempts
+    if left <= 0:
+        raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
+    raise WrongCode(
+        _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
+    )
