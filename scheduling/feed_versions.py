@@ -131,7 +131,8 @@ def course_version(centre_slug: str, course_slug: str) -> tuple[int, FeedVersion
     )
 
 
-def trainer_version(user_id: int) -> FeedVersion:
+def trainer_version(user_id: int, *, extra: str = "") -> FeedVersion:
+    """`extra`: what else the feed shows changed (its appointments' version key)."""
     facts = Course.objects.filter(trainers=user_id).aggregate(
         n=Count("id"),
         ids=Sum("id"),
@@ -139,7 +140,7 @@ def trainer_version(user_id: int) -> FeedVersion:
         modified=Max("centre__calendar_changed_at"),
     )
     return FeedVersion(
-        key=f"trainer:{user_id}:{facts['n']}:{facts['ids']}:{facts['revisions']}",
+        key=f"trainer:{user_id}:{facts['n']}:{facts['ids']}:{facts['revisions']}:{extra}",
         modified=facts["modified"],
         filename="my-sessions.ics",
     )

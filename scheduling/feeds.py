@@ -76,6 +76,8 @@ class Feed:
     courses: QuerySet[Course]
     # For courses booked per session: only these sessions (a participant's bookings).
     only_sessions: dict[int, set[int]] | None = None
+    # Events of another app for this feed (a specialist's appointments), built with the shape.
+    extra_events: Callable[[datetime, FeedShape], list[ical.SingleEvent]] | None = None
 
     def render(self, *, lang: str, now: datetime | None = None) -> bytes:
         """The feed's bytes. Over FEED_MAX_BYTES (Google drops larger feeds), it is built again
@@ -115,6 +117,8 @@ class Feed:
                 more_series, more_events = course_components(course, sessions, now=now, shape=shape)
             series += more_series
             events += more_events
+        if self.extra_events is not None:
+            events += self.extra_events(now, shape)
         return ical.render(
             name=self.name,
             series=series,
@@ -260,11 +264,16 @@ def course_feed(course: Course) -> Feed:
     )
 
 
-def trainer_feed(user: AuthUser) -> Feed:
+def trainer_feed(
+    user: AuthUser,
+    *,
+    extra_events: Callable[[datetime, FeedShape], list[ical.SingleEvent]] | None = None,
+) -> Feed:
     display_name = user.get_full_name() or user.get_username()
     return Feed(
         name=_("My sessions: %(name)s") % {"name": display_name},
         courses=Course.objects.filter(trainers=user),
+        extra_events=extra_events,
     )
 
 

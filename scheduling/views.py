@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from csp.decorators import csp_replace
 from django.conf import settings
@@ -14,9 +15,10 @@ from django.utils.http import http_date
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from appointments.feeds import specialist_events, specialist_version_key
 from courses.logos import image_type
 from courses.models import Centre, Course, Participant
-from scheduling import calendar, feeds
+from scheduling import calendar, feeds, ical
 from scheduling.forms import CalendarFilterForm, read_filters
 from scheduling.links import subscribe_links
 from scheduling.models import CalendarToken
@@ -120,11 +122,16 @@ def private_calendar(request: HttpRequest, token: str) -> HttpResponse:
         )
     user = found.user
 
+    def appointments(now: datetime, shape: feeds.FeedShape) -> list[ical.SingleEvent]:
+        return specialist_events(user.pk, now=now, shape=shape)
+
     def make_feed() -> feeds.Feed:
         with translation.override(feed_language(request)):
-            return feeds.trainer_feed(user)
+            return feeds.trainer_feed(user, extra_events=appointments)
 
-    return feed_response(request, feeds.trainer_version(user.pk), make_feed, private=True)
+    # A specialist's feed lists their appointments too (initials only: appointments.feeds).
+    version = feeds.trainer_version(user.pk, extra=specialist_version_key(user.pk))
+    return feed_response(request, version, make_feed, private=True)
 
 
 def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
