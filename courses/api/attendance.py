@@ -55,6 +55,13 @@ class StrictDateTimeField(StrictTextMixin, DateTimeField):
 
 class AttendanceEntrySerializer(serializers.Serializer[dict[str, Any]]):
     participant = StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    member = StrictIntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text="A person of the participant's booking (their row's `member`).",
+    )
     status = StrictChoiceField(
         choices=AttendanceStatus.choices,
         allow_blank=True,
@@ -67,13 +74,22 @@ class AttendanceEntrySerializer(serializers.Serializer[dict[str, Any]]):
 
 class AttendanceRowSerializer(serializers.Serializer[Any]):
     participant = serializers.IntegerField(source="participant.pk")
+    member = serializers.IntegerField(
+        source="member.pk",
+        allow_null=True,
+        default=None,
+        help_text="A person of the participant's booking on a row of their own; null: the "
+        "participant themselves.",
+    )
     name = serializers.SerializerMethodField()
     status = serializers.CharField(allow_blank=True, help_text="Empty when not marked yet.")
     walk_in = serializers.BooleanField()
     expected = serializers.BooleanField(help_text="Holds a confirmed place.")
 
     def get_name(self, row: RegisterRow) -> str:
-        return "" if row.participant.erased_at else row.participant.name
+        if row.participant.erased_at:
+            return ""
+        return row.member.name if row.member is not None else row.participant.name
 
 
 class AttendanceSerializer(serializers.Serializer[Any]):
@@ -87,7 +103,7 @@ class AttendanceInputSerializer(serializers.ListSerializer[dict[str, Any]]):
     child = AttendanceEntrySerializer()
 
     def validate(self, attrs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        people = [entry["participant"] for entry in attrs]
+        people = [(entry["participant"], entry.get("member")) for entry in attrs]
         if len(people) != len(set(people)):
             raise serializers.ValidationError(_("Each person may appear only once."))
         return attrs
@@ -105,10 +121,11 @@ def register_session(request: Request, pk: Any) -> Session:
 
 @method_decorator(never_cache, name="dispatch")  # names and marks: no cache may keep them
 class SessionAttendanceView(APIView):
-    """GET: the register (everyone expected or marked, with totals). PUT: a list of
-    `{participant, status}` (optionally `at`); each listed person is marked, the others keep
-    their marks; all or nothing; sending the same list twice changes nothing. For the session's
-    trainers and its centre's staff only (who may see which register:
+    """GET: the register (everyone expected or marked, with totals; each person of a booking on
+    a row of their own, with `member`). PUT: a list of `{participant, status}` (optionally `at`,
+    and `member` for a person of the participant's booking); each listed person is marked, the
+    others keep their marks; all or nothing; sending the same list twice changes nothing. For
+    the session's trainers and its centre's staff only (who may see which register:
     `register_sessions_for_user`); anyone else gets 404."""
 
     permission_classes = [AllowAny]
@@ -127,7 +144,12 @@ class SessionAttendanceView(APIView):
         entries = AttendanceInputSerializer(data=data)
         entries.is_valid(raise_exception=True)
         changes = [
-            Mark(participant=e["participant"], status=e["status"], at=e.get("at"))
+            Mark(
+                participant=e["participant"],
+                status=e["status"],
+                at=e.get("at"),
+                member=e.get("member"),
+            )
             for e in entries.validated_data
         ]
         register_apply(session=session, changes=changes, actor=request.user)

@@ -15,7 +15,9 @@ from courses.models import (
     AttendanceStatus,
     BookingMode,
     Enrolment,
+    MemberStatus,
     Participant,
+    PartyMember,
 )
 from courses.selectors.tenancy import User, as_user
 from scheduling.models import Session
@@ -87,12 +89,43 @@ def register_expected(session: Session) -> QuerySet[Enrolment]:
     return Enrolment.objects.none()
 
 
+def register_members(session: Session, bookings: list[Enrolment]) -> list[PartyMember]:
+    """The people of `bookings`' parties on the session's register: those with a place, and
+    those who gave it up after the session began (a past register keeps them); one query."""
+    if not bookings:
+        return []
+    return list(
+        PartyMember.objects.filter(enrolment__in=[b.pk for b in bookings])
+        .filter(
+            Q(status=MemberStatus.ACTIVE)
+            | Q(cancelled_at__gt=session.starts_at)
+            | Q(attendance__session=session)
+        )
+        .distinct()
+        .order_by("enrolment_id", "position", "id")
+    )
+
+
 @dataclass
 class RegisterRow:
+    """One person on the register: the booking person (`member` None) or a person of their
+    booking's party. `family`: the booking person's row leads several of a booking, whose
+    people can be marked at once."""
+
     participant: Participant
     status: str  # "" when not marked yet
     walk_in: bool
     expected: bool  # holds a confirmed place
+    member: PartyMember | None = None
+    family: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"m-{self.member.pk}" if self.member is not None else f"p-{self.participant.pk}"
+
+    @property
+    def name(self) -> str:
+        return self.member.name if self.member is not None else self.participant.display_name
 
 
 @dataclass
@@ -110,27 +143,51 @@ class Register:
 
 
 def register_for(session: Session) -> Register:
-    """Everyone expected at the session plus everyone marked on it, by name; three queries."""
-    expected = {
-        e.participant_id: e.participant
-        for e in register_expected(session)
+    """Everyone expected at the session plus everyone marked on it, by name, each person of a
+    booking on a row of their own right after the booking person's; four queries."""
+    bookings = list(
+        register_expected(session)
         .select_related("participant")
         .filter(participant__erased_at__isnull=True)
-    }
+    )
+    members = register_members(session, bookings)
     marks = {
-        a.participant_id: a
+        (a.participant_id, a.member_id): a
         for a in Attendance.objects.filter(session=session).select_related("participant")
     }
-    rows = [
-        RegisterRow(person, mark.status, mark.walk_in, True)
-        if (mark := marks.get(pk))
-        else RegisterRow(person, "", False, True)
-        for pk, person in expected.items()
+    party: dict[int, list[PartyMember]] = {}
+    for member in members:
+        party.setdefault(member.enrolment_id, []).append(member)
+    groups: list[tuple[tuple[str, int], list[RegisterRow]]] = []
+    seen: set[tuple[int, int | None]] = set()
+    for booking in bookings:
+        person, people = booking.participant, party.get(booking.pk, [])
+        group = []
+        if booking.attending or (person.pk, None) in marks:
+            group.append(_row(person, None, marks))
+        group += [_row(person, member, marks) for member in people]
+        if len(group) > 1:
+            group[0].family = True
+        groups.append(((person.name.casefold(), person.pk), group))
+        seen |= {(person.pk, row.member.pk if row.member else None) for row in group}
+    groups += [
+        (
+            (mark.participant.name.casefold(), mark.participant_id),
+            [RegisterRow(mark.participant, mark.status, mark.walk_in, False)],
+        )
+        for key, mark in marks.items()
+        if key not in seen and key[1] is None
     ]
-    rows += [
-        RegisterRow(mark.participant, mark.status, mark.walk_in, False)
-        for pk, mark in marks.items()
-        if pk not in expected
-    ]
-    rows.sort(key=lambda row: (row.participant.name.casefold(), row.participant.pk))
-    return Register(session, rows)
+    groups.sort(key=lambda group: group[0])
+    return Register(session, [row for _key, group in groups for row in group])
+
+
+def _row(
+    person: Participant,
+    member: PartyMember | None,
+    marks: dict[tuple[int, int | None], Attendance],
+) -> RegisterRow:
+    mark = marks.get((person.pk, member.pk if member else None))
+    if mark is None:
+        return RegisterRow(person, "", False, True, member)
+    return RegisterRow(person, mark.status, mark.walk_in, True, member)

@@ -24,9 +24,10 @@ from courses.models import (
     AttendanceStatus,
     AuditAction,
     Participant,
+    PartyMember,
 )
 from courses.phones import normalise_mobile
-from courses.selectors.register import register_expected
+from courses.selectors.register import register_expected, register_members
 from courses.selectors.tenancy import as_user
 from courses.services.audit import audit_record
 from courses.services.participants import ParticipantData, participant_upsert
@@ -48,6 +49,20 @@ def _on_register(session: Session) -> set[int]:
     return set(expected.values_list("participant_id", flat=True)) | set(
         Attendance.objects.filter(session=session).values_list("participant_id", flat=True)
     )
+
+
+def _party_on_register(session: Session) -> dict[int, PartyMember]:
+    """The people of the expected bookings' parties who may be marked, by id; two queries."""
+    bookings = {
+        booking.pk: booking
+        for booking in register_expected(session)
+        .filter(participant__erased_at__isnull=True)
+        .only("pk", "participant_id", "attending")
+    }
+    members = register_members(session, list(bookings.values()))
+    for member in members:
+        member.enrolment = bookings[member.enrolment_id]
+    return {member.pk: member for member in members}
 
 
 def _mark_time(at: datetime | None, now: datetime) -> datetime:
@@ -94,11 +109,13 @@ def attendance_mark(
     actor: Any,
     at: datetime | None = None,
     on_register: set[int] | None = None,
+    member: PartyMember | None = None,
 ) -> Attendance:
-    """Mark one person present, absent or excused. A mark older than the one on record is
-    ignored (it was made earlier and arrived later), and so is one that says what the record
-    says already (even for a person erased since). `on_register` saves the queries when many
-    are marked at once."""
+    """Mark one person present, absent or excused: `participant`, or with `member` that person
+    of their booking's party (`member` must be one of the session's expected parties: the caller
+    checked it). A mark older than the one on record is ignored (it was made earlier and
+    arrived later), and so is one that says what the record says already (even for a person
+    erased since). `on_register` saves the queries when many are marked at once."""
     if status not in AttendanceStatus.values:
         raise DomainError(_("Choose present, absent or excused."), field="status")
     now = timezone.now()
@@ -107,7 +124,7 @@ def attendance_mark(
     with transaction.atomic():
         mark = (
             Attendance.objects.select_for_update()
-            .filter(session=session, participant=participant)
+            .filter(session=session, participant=participant, member=member)
             .first()
         )
         if mark is not None and mark.status == status:
@@ -124,6 +141,7 @@ def attendance_mark(
         mark, created = Attendance.objects.select_for_update().get_or_create(
             session=session,
             participant=participant,
+            member=member,
             defaults={"status": status, "marked_at": at, "marked_by": as_user(actor)},
         )
         if not created:  # marked by someone else at this very moment, and now locked
@@ -135,7 +153,12 @@ def attendance_mark(
             target=mark,
             centre=session.course.centre,
             participant=participant,
-            detail={"session": session.pk, "from": "", "to": status},
+            detail={
+                "session": session.pk,
+                "from": "",
+                "to": status,
+                **({"member": member.pk} if member is not None else {}),
+            },
         )
     return mark
 
@@ -179,6 +202,7 @@ def attendance_walk_in(
         mark, created = Attendance.objects.select_for_update().get_or_create(
             session=session,
             participant=person,
+            member=None,
             defaults={
                 "status": AttendanceStatus.PRESENT,
                 "walk_in": not register_expected(session).filter(participant=person).exists(),
@@ -243,6 +267,16 @@ class Mark:
     participant: int
     status: str
     at: datetime | None = None
+    member: int | None = None  # a person of the participant's booking
+
+
+@dataclass(frozen=True)
+class Family:
+    """One tap for a whole booking: the booking person and each person of their party."""
+
+    participant: int
+    status: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -258,15 +292,36 @@ class Note:
     note: str
 
 
-Change = Mark | WalkIn | Note
+Change = Mark | Family | WalkIn | Note
+
+
+def _party_marks(session: Session, changes: Sequence[Change]) -> dict[int, PartyMember]:
+    """The party members the changes may mark (empty, and no query, when none is meant)."""
+    if not any(isinstance(c, Family) or (isinstance(c, Mark) and c.member) for c in changes):
+        return {}
+    return _party_on_register(session)
+
+
+def _expand(change: Change, party: dict[int, PartyMember], attends: set[int]) -> Sequence[Change]:
+    """A family's tap as the marks it stands for: the booking person (when they attend) and
+    each person of their booking on the register."""
+    if not isinstance(change, Family):
+        return [change]
+    mine = [m for m in party.values() if m.enrolment.participant_id == change.participant]
+    marks = [Mark(change.participant, change.status, change.at, member=m.pk) for m in mine]
+    own = change.participant in attends or not mine
+    return [Mark(change.participant, change.status, change.at)] * own + marks
 
 
 def register_apply(
     *, session: Session, changes: Sequence[Change], actor: Any
 ) -> list[Attendance | Session]:
     """Apply changes to a session's register, all or nothing: the page sends one at a time,
-    the API's PUT a list of marks. Returns what each change left (a mark, or the session)."""
-    wanted = [c.participant for c in changes if isinstance(c, Mark) and c.status]
+    the API's PUT a list of marks. Returns what each change left (a mark, or the session; for
+    a family's tap, the first of its marks)."""
+    party = _party_marks(session, changes)
+    attends = {m.enrolment.participant_id for m in party.values() if m.enrolment.attending}
+    wanted = [c.participant for c in changes if isinstance(c, (Mark, Family)) and c.status]
     people = {p.pk: p for p in Participant.objects.filter(pk__in=wanted)} if wanted else {}
     on_register = _on_register(session) if wanted else set()
     done: list[Attendance | Session] = []
@@ -286,20 +341,37 @@ def register_apply(
                     )
                 )
             elif change.status:
-                person = people.get(change.participant)
-                if person is None:
-                    raise NotOnRegister(
-                        _("This person is not on the register of this session."),
-                        field="participant",
-                    )
-                done.append(
-                    attendance_mark(
-                        session=session,
-                        participant=person,
-                        status=change.status,
-                        actor=actor,
-                        at=change.at,
-                        on_register=on_register,
-                    )
-                )
+                marks = [
+                    _apply_mark(session, mark, people, party, on_register, actor)
+                    for mark in _expand(change, party, attends)
+                    if isinstance(mark, Mark)
+                ]
+                done.append(marks[0])
     return done
+
+
+def _apply_mark(
+    session: Session,
+    change: Mark,
+    people: dict[int, Participant],
+    party: dict[int, PartyMember],
+    on_register: set[int],
+    actor: Any,
+) -> Attendance:
+    person = people.get(change.participant)
+    member = party.get(change.member) if change.member else None
+    if person is None or (
+        change.member and (member is None or member.enrolment.participant_id != person.pk)
+    ):
+        raise NotOnRegister(
+            _("This person is not on the register of this session."), field="participant"
+        )
+    return attendance_mark(
+        session=session,
+        participant=person,
+        status=change.status,
+        actor=actor,
+        at=change.at,
+        on_register=on_register,
+        member=member,
+    )

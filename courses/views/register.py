@@ -33,7 +33,7 @@ from courses.selectors.register import (
     trainer_sessions,
 )
 from courses.selectors.tenancy import centres_managed_for_user
-from courses.services.attendance import Change, Mark, Note, WalkIn, register_apply
+from courses.services.attendance import Change, Family, Mark, Note, WalkIn, register_apply
 from scheduling.models import Session
 
 WEEK = 7
@@ -148,7 +148,7 @@ def _when(value: Any) -> datetime | None:
 # What the page's script sends: each key's JSON type is checked before anything is read, so a
 # number, a list or an object where text belongs (or text where an id belongs) is a 400 and is
 # never turned into a write (a float taken for an id, an object saved as the note).
-JSON_TEXT_KEYS = ("type", "status", "at", "note", "name", "phone", "country")
+JSON_TEXT_KEYS = ("type", "status", "at", "note", "name", "phone", "country")  # and the ids
 
 
 def _json_op(op: Any) -> dict[str, Any]:
@@ -158,32 +158,38 @@ def _json_op(op: Any) -> dict[str, Any]:
     for key in JSON_TEXT_KEYS:
         if op.get(key) is not None and not isinstance(op[key], str):
             raise DomainError(_("“%(field)s” must be text.") % {"field": key}, field=key)
-    participant = op.get("participant")
-    if participant is not None and type(participant) is not int:  # bool is not an id either
-        raise DomainError(
-            _("“%(field)s” must be a whole number.") % {"field": "participant"},
-            field="participant",
-        )
+    for key in ("participant", "member"):
+        value = op.get(key)
+        if value is not None and type(value) is not int:  # bool is not an id either
+            raise DomainError(_("“%(field)s” must be a whole number.") % {"field": key}, field=key)
     return op
+
+
+def _id(value: Any) -> int:
+    """An id from the page, or 0 when it is none."""
+    try:
+        number = int(value or 0)
+    except (ValueError, TypeError, OverflowError):
+        return 0
+    return number if 0 < number < 2**63 else 0
 
 
 def _change(op: dict[str, Any]) -> Change:
     """One change from the page (a mark, a walk-in or the note), parsed; nothing is written."""
     kind = op.get("type") or "mark"
     at = _when(op.get("at"))
-    if kind == "mark":
-        try:
-            participant = int(op.get("participant") or 0)
-        except (ValueError, TypeError, OverflowError):
-            participant = 0
-        if not 0 < participant < 2**63:
+    if kind in ("mark", "family"):
+        participant = _id(op.get("participant"))
+        if not participant or (op.get("member") not in (None, "") and not _id(op["member"])):
             raise NotOnRegister(
                 _("This person is not on the register of this session."), field="participant"
             )
         status = str(op.get("status") or "")
         if status not in AttendanceStatus.values:
             raise DomainError(_("Choose present, absent or excused."), field="status")
-        return Mark(participant=participant, status=status, at=at)
+        if kind == "family":
+            return Family(participant=participant, status=status, at=at)
+        return Mark(participant, status, at, member=_id(op.get("member")) or None)
     if kind == "walk_in":
         form = WalkInForm(
             {"name": op.get("name"), "phone": op.get("phone"), "country": op.get("country") or "PL"}
@@ -203,6 +209,8 @@ def _shown(change: Change, done: Attendance | Session) -> dict[str, Any]:
     if isinstance(done, Session):
         return {"note": done.register_note}
     shown: dict[str, Any] = {"participant": done.participant_id, "status": done.status}
+    if done.member_id:
+        shown["member"] = done.member_id
     return {**shown, "walk_in": True} if isinstance(change, WalkIn) else shown
 
 
@@ -243,6 +251,7 @@ def register_marks(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(request, "courses/register/register.html", context, status=error.status_code)
     if not wants_json:
         anchor = f"#p-{result['participant']}" if "participant" in result else ""
+        anchor = f"#m-{result['member']}" if "member" in result else anchor
         return redirect(reverse("register", args=[session.pk]) + anchor)
     return JsonResponse({**result, **_fresh(request, session)})
 

@@ -24,7 +24,7 @@
   function enqueue(op) {
     var queue = load();
     if (op.type === "mark") {  // only the newest mark of a person needs to go
-      queue = queue.filter(function (o) { return !(o.type === "mark" && o.participant === op.participant); });
+      queue = queue.filter(function (o) { return !(o.type === "mark" && o.participant === op.participant && o.member === op.member); });
     }
     if (op.type === "note") {
       queue = queue.filter(function (o) { return o.type !== "note"; });
@@ -38,13 +38,22 @@
     statusLine.classList.toggle("sync--offline", !!offline);
   }
 
-  function showMark(participant, status) {
-    var row = document.getElementById("p-" + participant);
-    if (!row) { return; }
+  function showRow(row, status) {
     row.dataset.status = status;
-    row.querySelectorAll("button.mark").forEach(function (button) {
+    row.querySelectorAll(".marks:not(.marks--family) button.mark").forEach(function (button) {
       button.setAttribute("aria-pressed", button.value === status ? "true" : "false");
     });
+  }
+
+  // A person's row ("p-<id>"), a person of a booking's party ("m-<id>"), or with `family`
+  // every row of the booking.
+  function showMark(participant, status, member, family) {
+    if (family) {
+      rowsList.querySelectorAll(".register-row[data-booking='" + participant + "']").forEach(function (row) { showRow(row, status); });
+      return;
+    }
+    var row = document.getElementById(member ? "m-" + member : "p-" + participant);
+    if (row) { showRow(row, status); }
   }
 
   function countTotals() {
@@ -75,7 +84,7 @@
 
   function showQueue() {
     load().forEach(function (op) {
-      if (op.type === "mark") { showMark(op.participant, op.status); }
+      if (op.type === "mark" || op.type === "family") { showMark(op.participant, op.status, op.member, op.type === "family"); }
       if (op.type === "walk_in" && !rowsList.querySelector("[data-pending='" + op.id + "']")) {
         showPendingWalkIn(op);
       }
@@ -155,6 +164,7 @@
     delete sent.tries;
     // The server takes a person's id only as a JSON number (the form field gives text).
     if (sent.participant !== undefined) { sent.participant = Number(sent.participant); }
+    if (sent.member !== undefined) { sent.member = Number(sent.member); }
     return sent;
   }
 
@@ -165,9 +175,10 @@
     var button = event.submitter;
     if (!form.classList.contains("marks") || !button) { return; }
     event.preventDefault();
-    var op = { id: newId(), type: "mark", participant: form.participant.value, status: button.value, at: new Date().toISOString() };
+    var op = { id: newId(), type: form.elements.type.value === "family" ? "family" : "mark", participant: form.participant.value, status: button.value, at: new Date().toISOString() };
+    if (form.elements.member) { op.member = form.elements.member.value; }
     enqueue(op);
-    showMark(op.participant, op.status);
+    showMark(op.participant, op.status, op.member, op.type === "family");
     countTotals();
     flush();
   });
