@@ -22,6 +22,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from appointments.exports import consultation_rows
+from appointments.selectors.report import consultation_report
 from courses.charts import funder_charts
 from courses.exports import (
     Value,
@@ -105,6 +107,7 @@ def funder_report(request: HttpRequest) -> HttpResponse:
                 "courses": course_selectors.report_courses(
                     centres=report.centres, period=report.period
                 ),
+                "consultations": consultation_report(centres=report.centres, period=report.period),
                 "form": form.page_values(),
                 "suppression_note": suppression_note(report.min_count),
                 "query_string": request.GET.urlencode(),
@@ -114,6 +117,13 @@ def funder_report(request: HttpRequest) -> HttpResponse:
     return _funder(request, page)
 
 
+def _with_consultations(rows: list[list[Value]], report: FunderReport) -> list[list[Value]]:
+    """The funders' table with the consultations' figures before its closing note (the last
+    two rows: a blank and the note on suppressed counts)."""
+    more = consultation_rows(consultation_report(centres=report.centres, period=report.period))
+    return [*rows[:-2], *more, *rows[-2:]]
+
+
 def _funder_export(request: HttpRequest, fmt: str) -> HttpResponse:
     def export(report: FunderReport, form: FunderReportForm) -> HttpResponse:
         centres, period = form.centres, form.period
@@ -121,7 +131,7 @@ def _funder_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return _export(
             request,
             fmt,
-            funder_table(report),
+            _with_consultations(funder_table(report), report),
             name=f"funder-report-{start}-{end}",
             title=gettext("Report for funders"),
             target=centres[0],
