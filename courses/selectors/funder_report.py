@@ -145,7 +145,8 @@ def funder_report(
     - unique participants: people with at least one `present` mark at a held session in the
       period (walk-ins included; erased people included, anonymously). The same person has one
       row per centre; across centres rows with the same phone are one person (erased rows,
-      which have no phone, count by themselves);
+      which have no phone, count by themselves); each person of a booking's party (a child
+      marked on their own row) counts by themselves, in their age band;
     - new participants: those whose first present mark ever in these centres is in the period;
     - participants by country of origin, sex and age band (age reached in the period's last
       year, from the year of birth);
@@ -188,16 +189,26 @@ def funder_report(
     # 2. Who was present in the period (one scan of the period's marks).
     held_marks = held_sessions_q(centres, period=period, now=now, prefix="session__")
     ids = [centre.pk for centre in centres]
-    came = set(
+    # A person of a booking's party (a child) is marked on a row of their own (`member`): they
+    # count as a person by themselves, with their year of birth, never as the booking person.
+    came: set[int] = set()
+    party: dict[str, tuple[int | None, int]] = {}  # child -> (year of birth, centre)
+    for pk, phone, name, birth_year, centre_id in (
         Attendance.objects.filter(held_marks, status=present)
         .order_by()
-        .values_list("participant_id", flat=True)
+        .values_list(*PARTY_KEY, "session__course__centre_id")
         .distinct()
-    )
+    ):
+        if name is None:
+            came.add(pk)
+        else:
+            party[_child(pk, phone, name, birth_year)] = (birth_year, centre_id)
     # 3. Who came before the period: their first present mark before it starts (only the
     # marks before the period are read; someone with none is new).
     latest_start = max(period.bounds(tz)[0] for tz in zones.values())
-    earlier = dict(
+    earlier: dict[int, datetime] = {}
+    earlier_party: dict[str, datetime] = {}
+    for pk, phone, name, birth_year, first in (
         Attendance.objects.filter(
             participant__centre_id__in=ids,
             status=present,
@@ -205,10 +216,15 @@ def funder_report(
             session__starts_at__lt=latest_start,
         )
         .order_by()
-        .values("participant_id")
+        .values(*PARTY_KEY)
         .annotate(first=Min("session__starts_at"))
-        .values_list("participant_id", "first")
-    )
+        .values_list(*PARTY_KEY, "first")
+    ):
+        if name is None:
+            earlier[pk] = first
+        else:
+            key = _child(pk, phone, name, birth_year)
+            earlier_party[key] = min(first, earlier_party.get(key, first))
     # 4. These centres' people (no join); rows with the same phone are one person, and only
     # people present in the period are counted.
     rows = (
@@ -228,6 +244,10 @@ def funder_report(
             person.take(country, sex, birth_year)
             counted.add(key)
     people = {key: everyone[key] for key in counted}
+    for key, (birth_year, centre_id) in party.items():
+        child = _Person(birth_year=birth_year, tz=zones[centre_id])
+        child.seen(earlier_party.get(key))
+        people[key] = child
 
     new = 0
     for person in people.values():
@@ -248,6 +268,16 @@ def funder_report(
         timeline=timeline,
         timeline_unit=unit,
     )
+
+
+# A mark's person: the booking person, or a person of their party (then with a name). A child
+# booked twice (two workshops, two bookings) is one person: the booking person's phone, the
+# child's name and year of birth.
+PARTY_KEY = ("participant_id", "participant__phone", "member__name", "member__birth_year")
+
+
+def _child(pk: int, phone: str, name: str, birth_year: int | None) -> str:
+    return f"{phone or f'#{pk}'}/{name.casefold()}/{birth_year or ''}"
 
 
 def _breakdown(
