@@ -1,6 +1,11 @@
 """What happens to enrolments, announced for the apps above the core (notifications).
 
 Sent inside the transaction that made the change, with `enrolment` and `actor` (a user or None).
+- enrolment_preparing: a new enrolment is about to be decided (`course`, `session`,
+  `participant`), sent before the course or session row is locked: each receiver may return
+  what it will need once the place is known (a message's text and context), and gets it back
+  as `prepared` (a dict from receiver to what it returned) with enrolment_confirmed or
+  enrolment_waitlisted, so that as little as possible runs while the row is locked.
 - enrolment_confirmed: a seat is confirmed (directly, from the waitlist, or by accepting an offer);
   `promoted` is True when it came from the waitlist.
 - enrolment_waitlisted: the person is on the waitlist (`position` given).
@@ -12,6 +17,7 @@ Sent inside the transaction that made the change, with `enrolment` and `actor` (
 
 from django.dispatch import Signal
 
+enrolment_preparing = Signal()
 enrolment_confirmed = Signal()
 enrolment_waitlisted = Signal()
 offer_made = Signal()

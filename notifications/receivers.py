@@ -20,9 +20,27 @@ from scheduling import signals as session_signals
 from scheduling.models import Session
 
 
+@receiver(enrolment_signals.enrolment_preparing)
+def on_preparing(
+    sender: Any, course: Course, session: Session | None, participant: Participant, **kwargs: Any
+) -> planning.Prepared:
+    """A new enrolment's texts, made before its course or session row is locked."""
+    return planning.enrolment_notices_prepare(
+        course=course, session=session, participant=participant
+    )
+
+
+def _prepared(kwargs: dict[str, Any]) -> planning.Prepared | None:
+    return (kwargs.get("prepared") or {}).get(on_preparing)
+
+
 @receiver(enrolment_signals.enrolment_confirmed)
 def on_confirmed(sender: Any, enrolment: Enrolment, promoted: bool = False, **kwargs: Any) -> None:
     kind = MessageKind.PROMOTED if promoted else MessageKind.ENROLMENT_CONFIRMED
+    prepared = _prepared(kwargs)
+    if prepared is not None:
+        planning.enrolment_notices_plan(prepared, kind=kind, enrolment=enrolment)
+        return
     planning.notice_plan(kind=kind, enrolment=enrolment)
     planning.enrolment_reminders_plan(enrolment)
 
@@ -31,7 +49,12 @@ def on_confirmed(sender: Any, enrolment: Enrolment, promoted: bool = False, **kw
 def on_waitlisted(
     sender: Any, enrolment: Enrolment, position: int | None = None, **kwargs: Any
 ) -> None:
-    planning.notice_plan(kind=MessageKind.WAITLISTED, enrolment=enrolment, position=position)
+    kind = MessageKind.WAITLISTED
+    prepared = _prepared(kwargs)
+    if prepared is not None:
+        planning.enrolment_notices_plan(prepared, kind=kind, enrolment=enrolment, position=position)
+        return
+    planning.notice_plan(kind=kind, enrolment=enrolment, position=position)
 
 
 @receiver(enrolment_signals.offer_made)

@@ -24,7 +24,11 @@ from courses.models import (
     Language,
 )
 from courses.selectors import tenancy as selectors
-from courses.selectors.seats import waitlist_position, waitlist_positions
+from courses.selectors.seats import (
+    waitlist_position,
+    waitlist_position_when_made,
+    waitlist_positions,
+)
 from courses.selectors.tenancy import is_centre_staff
 from courses.services import enrolment as services
 from courses.services.enrolment_request import enrolment_request, is_staff_of
@@ -39,8 +43,10 @@ class ParticipantInputSerializer(serializers.Serializer[dict[str, Any]]):
     phone = serializers.CharField(
         max_length=40, help_text="Mobile number; with +country code, or national with `country`."
     )
-    country = serializers.ChoiceField(
-        choices=sorted(phonenumbers.SUPPORTED_REGIONS),
+    # A plain field checked against the regions: a ChoiceField of all 245 would be deep-copied
+    # with its choices for every request.
+    country = serializers.CharField(
+        max_length=2,
         default="PL",
         help_text="ISO code of the phone's country when the number has no +.",
     )
@@ -48,10 +54,20 @@ class ParticipantInputSerializer(serializers.Serializer[dict[str, Any]]):
     sms_consent = serializers.BooleanField(default=False)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
 
+    def validate_country(self, value: str) -> str:
+        if value not in REGIONS:
+            raise serializers.ValidationError(
+                serializers.ChoiceField.default_error_messages["invalid_choice"].format(input=value)
+            )
+        return value
+
+
+REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
+
 
 class EnrolmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
     course: serializers.PrimaryKeyRelatedField[Course] = serializers.PrimaryKeyRelatedField(
-        queryset=Course.objects.select_related("centre")
+        queryset=Course.objects.select_related("centre", "venue")
     )
     session = serializers.PrimaryKeyRelatedField(
         queryset=Session.objects.all(), required=False, allow_null=True
@@ -247,6 +263,6 @@ def _created(enrolment: Enrolment) -> dict[str, Any]:
     return {
         "id": enrolment.pk,
         "status": enrolment.status,
-        "position": waitlist_position(enrolment),
+        "position": waitlist_position_when_made(enrolment),  # as decided, not counted again
         "personal_url": settings.PUBLIC_BASE_URL + enrolment.participant.get_absolute_url(),
     }

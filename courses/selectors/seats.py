@@ -7,18 +7,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 
 from courses.models import (
+    ACTIVE_STATUSES,
     SEAT_STATUSES,
     BookingMode,
     Course,
     Enrolment,
     EnrolmentStatus,
 )
-from scheduling.models import Session
+from scheduling.models import Session, SessionStatus
 
 
 def enrolments_of(course: Course, session: Session | None) -> QuerySet[Enrolment]:
@@ -30,7 +32,11 @@ def capacity_of(course: Course, session: Session | None) -> int:
 
 
 def seats_taken(course: Course, session: Session | None = None) -> int:
-    return enrolments_of(course, session).filter(status__in=SEAT_STATUSES).count()
+    taken = enrolments_of(course, session).aggregate(n=seats_held(status__in=SEAT_STATUSES))
+    return int(taken["n"])
+
+
+WAITING = EnrolmentStatus.WAITLISTED
 
 
 def waitlist_queue(course: Course, session: Session | None) -> QuerySet[Enrolment]:
@@ -39,6 +45,62 @@ def waitlist_queue(course: Course, session: Session | None) -> QuerySet[Enrolmen
         .filter(status=EnrolmentStatus.WAITLISTED)
         .order_by("-priority", "created_at", "id")
     )
+
+
+def seats_held(through: str = "", **where: Any) -> Count:
+    """The seats the enrolments matching `where` hold (`through`: the path to the enrolments,
+    e.g. "enrolments__"): the one place where a seat is counted (one per enrolment today; a
+    household's `places` when bookings hold several)."""
+    return Count(f"{through}id", filter=Q(**{f"{through}{k}": v for k, v in where.items()}))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one enrolment decides by, counted under the lock of its course or session."""
+
+    taken: int  # seats held (confirmed or offered)
+    waiting: int  # people on the waitlist
+    ahead: int  # of them, those a newcomer of the given priority queues behind
+    mine: int  # the person's own active places here (0 or 1)
+    running: bool  # a scheduled session still to end (asked for with `running_after`)
+
+    def position(self) -> int:
+        """The newcomer's place on the waitlist: behind everyone already waiting at their
+        priority or above (all of them arrived before: they were let in by the same lock)."""
+        return self.ahead + 1
+
+
+def standing(
+    course: Course,
+    session: Session | None,
+    *,
+    participant_id: int,
+    priority: int = 0,
+    running_after: datetime | None = None,
+) -> Standing:
+    """Seats taken, the waitlist, the newcomer's place in it, whether `participant_id` already
+    holds a place and (with `running_after`) whether the course has a scheduled session ending
+    after then, in one query over the course row and its enrolments (the services call it with
+    the target row locked)."""
+
+    def people(**where: Any) -> Count:
+        return Count("enrolments", filter=Q(enrolments__session=session, **where))
+
+    counts: dict[str, Any] = {
+        "taken": seats_held("enrolments__", session=session, status__in=SEAT_STATUSES),
+        "waiting": people(enrolments__status=WAITING),
+        "ahead": people(enrolments__status=WAITING, enrolments__priority__gte=priority),
+        "mine": people(
+            enrolments__participant_id=participant_id, enrolments__status__in=ACTIVE_STATUSES
+        ),
+    }
+    if running_after is not None:
+        running = Session.objects.filter(
+            course=course, status=SessionStatus.SCHEDULED, ends_at__gt=running_after
+        )
+        counts["running"] = Count("pk", distinct=True, filter=Exists(running))
+    counts = Course.objects.filter(pk=course.pk).aggregate(**counts)
+    return Standing(**{**counts, "running": bool(counts.get("running", True))})
 
 
 def waitlist_position(enrolment: Enrolment) -> int | None:
@@ -51,6 +113,22 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
         | Q(priority=enrolment.priority, created_at=enrolment.created_at, id__lt=enrolment.pk)
     )
     return ahead.count() + 1
+
+
+_DECIDED = "_waitlist_position_decided"
+
+
+def waitlist_position_decide(enrolment: Enrolment, position: int | None) -> None:
+    """Remember on a new enrolment the position it was given under the lock."""
+    setattr(enrolment, _DECIDED, position)
+
+
+def waitlist_position_when_made(enrolment: Enrolment) -> int | None:
+    """The position a new enrolment was given when it was made, not counted again (counted for
+    one that does not carry it)."""
+    if hasattr(enrolment, _DECIDED):
+        return getattr(enrolment, _DECIDED)
+    return waitlist_position(enrolment)
 
 
 @dataclass(frozen=True)

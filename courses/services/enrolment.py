@@ -10,6 +10,9 @@ Database constraints back the rest: one active enrolment per person and course o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +30,6 @@ from courses.errors import (
     SessionUnavailable,
 )
 from courses.models import (
-    ACTIVE_STATUSES,
     SEAT_STATUSES,
     AuditAction,
     BookingMode,
@@ -41,42 +43,16 @@ from courses.models import (
 )
 from courses.selectors.seats import (
     capacity_of,
-    enrolments_of,
     seats_taken,
-    waitlist_position,
+    standing,
+    waitlist_position_decide,
     waitlist_queue,
 )
 from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
-from courses.services.locking import lock_wait, locking
+from courses.services.locking import lock_wait, locking, seats_lock
 from courses.text import clean_line
 from scheduling.models import Session, SessionStatus
-
-
-def _lock_target(course: Course, session: Session | None) -> tuple[Course, Session | None]:
-    """Lock the row whose seats are counted: the session (per-session booking) or the course."""
-    if course.booking_mode == BookingMode.SESSION:
-        if session is None:
-            raise DomainError(_("Choose a session."), field="session")
-        with locking():
-            locked = (
-                Session.objects.select_for_update(of=("self",))
-                .select_related("course__centre")
-                .filter(pk=session.pk, course=course)
-                .first()
-            )
-        if locked is None:
-            raise SessionUnavailable(
-                _("This session does not belong to the course."), field="session"
-            )
-        return locked.course, locked
-    with locking():
-        locked_course = (
-            Course.objects.select_for_update(of=("self",))
-            .select_related("centre")
-            .get(pk=course.pk)
-        )
-    return locked_course, None
 
 
 def _record(enrolment: Enrolment, before: str, actor: Actor, kind: str) -> None:
@@ -98,8 +74,17 @@ def _move(enrolment: Enrolment, status: str, actor: Actor, kind: str, **fields: 
     _record(enrolment, before, actor, kind)
 
 
-def check_open(course: Course, session: Session | None, *, public: bool, now: datetime) -> None:
-    """Refuse an enrolment the course or session does not take (the same for everybody)."""
+def check_open(
+    course: Course,
+    session: Session | None,
+    *,
+    public: bool,
+    now: datetime,
+    running: bool | None = None,
+) -> None:
+    """Refuse an enrolment the course or session does not take (the same for everybody).
+    `running`: whether a course booked as a whole has a session still to end, when the caller
+    counted it already (`standing`); else it is asked here."""
     if course.booking_mode == BookingMode.OPEN:
         raise EnrolmentClosed(_("No booking is needed for this: just come."))
     if public and not course.published:
@@ -111,7 +96,10 @@ def check_open(course: Course, session: Session | None, *, public: bool, now: da
             raise SessionUnavailable(_("This session is cancelled."), field="session")
         if session.starts_at <= now:
             raise SessionUnavailable(_("This session has already started."), field="session")
-    elif not course.sessions.scheduled().filter(ends_at__gt=now).exists():
+        return
+    if running is None:
+        running = course.sessions.scheduled().filter(ends_at__gt=now).exists()
+    if not running:
         raise EnrolmentClosed(_("This course has finished."))
 
 
@@ -143,6 +131,30 @@ def _promote(
     return promoted
 
 
+# Whether an enrolment transaction is open here: one opened inside it joins it.
+_enrolling: ContextVar[bool] = ContextVar("enrolling", default=False)
+
+
+@contextmanager
+def enrolment_transaction() -> Iterator[None]:
+    """The transaction of a new enrolment (`enrolment_create_within`): its row locks waited for
+    ENROLMENT_LOCK_TIMEOUT_SECONDS at most in all, and a duplicate that the database constraint
+    caught (the check under the lock could not see it) refused as "already enrolled". Opened
+    inside another one (the code check around an enrolment request), it joins that one: no
+    savepoint, whatever fails rolls back the whole of it."""
+    if _enrolling.get():
+        yield
+        return
+    token = _enrolling.set(True)
+    try:
+        with transaction.atomic(), lock_wait():
+            yield
+    except IntegrityError as exc:
+        raise AlreadyEnrolled(_("You are already enrolled or on the waitlist.")) from exc
+    finally:
+        _enrolling.reset(token)
+
+
 def enrolment_create(
     *,
     course: Course,
@@ -155,8 +167,37 @@ def enrolment_create(
     """Enrol a person: a confirmed seat if one is free and nobody waits, else the waitlist.
 
     Self-enrolment (web form, anonymous API) needs a published course open for enrolment and
-    the person's SMS consent; staff may enrol anyone into any course of their centre.
-    """
+    the person's SMS consent; staff may enrol anyone into any course of their centre. The
+    enrolment returned carries its place on the waitlist as decided (None when confirmed):
+    `courses.selectors.seats.waitlist_position_when_made`."""
+    with enrolment_transaction():
+        return enrolment_create_within(
+            course=course,
+            participant=participant,
+            session=session,
+            source=source,
+            actor=actor,
+            priority=priority,
+        )
+
+
+def enrolment_create_within(
+    *,
+    course: Course,
+    participant: Participant,
+    session: Session | None = None,
+    source: str = EnrolmentSource.WEB,
+    actor: Actor = None,
+    priority: int = 0,
+) -> Enrolment:
+    """`enrolment_create` inside a transaction the caller opened with `enrolment_transaction`
+    (an enrolment request adds the person in the same one).
+
+    The course or session row is locked only for what must see the seats as they are: the
+    course's booking settings read again, one query for "still open" (per course), one for the
+    seats, the waitlist and the person's own places, then the enrolment, its event (and for
+    staff its audit entry) and its notices. The notices' texts are prepared before the lock
+    (enrolment_preparing), from the caller's copy of the course."""
     public = source in (EnrolmentSource.WEB, EnrolmentSource.API) and as_user(actor) is None
     if participant.centre_id != course.centre_id:
         raise DomainError(_("The person belongs to another centre."), field="participant")
@@ -167,63 +208,61 @@ def enrolment_create(
         )
     if course.booking_mode != BookingMode.SESSION:
         session = None
-    try:
-        with transaction.atomic(), lock_wait():
-            course, session = _lock_target(course, session)
-            now = timezone.now()  # after the wait for the lock
-            check_open(course, session, public=public, now=now)
-            if (
-                enrolments_of(course, session)
-                .filter(participant=participant, status__in=ACTIVE_STATUSES)
-                .exists()
-            ):
-                raise AlreadyEnrolled(_("You are already enrolled or on the waitlist."))
-            free = seats_taken(course, session) < capacity_of(course, session)
-            status = (
-                EnrolmentStatus.CONFIRMED
-                if free and not waitlist_queue(course, session).exists()
-                else EnrolmentStatus.WAITLISTED
-            )
-            enrolment = Enrolment.objects.create(
-                participant=participant,
-                course=course,
-                session=session,
-                status=status,
-                source=source,
-                priority=priority if as_user(actor) else 0,
-            )
-            _record(enrolment, "", actor, "staff" if as_user(actor) else "participant")
-            audit_record(
-                actor=actor,
-                action=AuditAction.ENROLMENT_CREATED,
-                target=enrolment,
-                centre=course.centre,
-                participant=participant,
-                detail={
-                    "course": course.pk,
-                    "session": session.pk if session else None,
-                    "status": status,
-                    "source": source,
-                },
-            )
-            if status == EnrolmentStatus.CONFIRMED:
-                signals.enrolment_confirmed.send(
-                    sender=Enrolment, enrolment=enrolment, actor=actor, promoted=False
-                )
-            else:
-                signals.enrolment_waitlisted.send(
-                    sender=Enrolment,
-                    enrolment=enrolment,
-                    actor=actor,
-                    position=waitlist_position(enrolment),
-                )
-    except IntegrityError as exc:  # the constraint caught a duplicate the check could not see
-        raise AlreadyEnrolled(_("You are already enrolled or on the waitlist.")) from exc
+    staff = as_user(actor) is not None
+    priority = priority if staff else 0
+    prepared = dict(
+        signals.enrolment_preparing.send(
+            sender=Enrolment, course=course, session=session, participant=participant
+        )
+    )
+    course, session = seats_lock(course, session)
+    now = timezone.now()  # after the wait for the lock
+    seats = standing(
+        course,
+        session,
+        participant_id=participant.pk,
+        priority=priority,
+        running_after=now if session is None else None,
+    )
+    check_open(course, session, public=public, now=now, running=seats.running)
+    if seats.mine:
+        raise AlreadyEnrolled(_("You are already enrolled or on the waitlist."))
+    free = seats.taken < capacity_of(course, session) and not seats.waiting
+    status = EnrolmentStatus.CONFIRMED if free else EnrolmentStatus.WAITLISTED
+    enrolment = Enrolment.objects.create(
+        participant=participant,
+        course=course,
+        session=session,
+        status=status,
+        source=source,
+        priority=priority,
+    )
+    _record(enrolment, "", actor, "staff" if staff else "participant")
+    where = {"course": course.pk, "session": session.pk if session else None}
+    audit_record(
+        actor=actor,
+        action=AuditAction.ENROLMENT_CREATED,
+        target=enrolment,
+        centre=course.centre,
+        participant=participant,
+        detail={**where, "status": status, "source": source},
+    )
+    if status == EnrolmentStatus.CONFIRMED:
+        waitlist_position_decide(enrolment, None)
+        signals.enrolment_confirmed.send(
+            sender=Enrolment, enrolment=enrolment, actor=actor, promoted=False, prepared=prepared
+        )
+    else:
+        position = seats.position()
+        waitlist_position_decide(enrolment, position)
+        signals.enrolment_waitlisted.send(
+            sender=Enrolment, enrolment=enrolment, actor=actor, position=position, prepared=prepared
+        )
     return enrolment
 
 
 def _locked_enrolment(enrolment: Enrolment) -> tuple[Enrolment, Course, Session | None]:
-    course, session = _lock_target(enrolment.course, enrolment.session)
+    course, session = seats_lock(enrolment.course, enrolment.session)
     with locking():
         fresh = (
             Enrolment.objects.select_for_update(of=("self",))
@@ -354,7 +393,7 @@ def waitlist_promote(
             e for s in upcoming for e in waitlist_promote(course=course, session=s, actor=actor)
         ]
     with transaction.atomic(), lock_wait():
-        course, session = _lock_target(course, session)
+        course, session = seats_lock(course, session)
         return _promote(course, session, actor, now=timezone.now())
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import PhoneNotVerified
 from courses.models import ConsentSource, Course, Enrolment, EnrolmentSource
 from courses.selectors.tenancy import Actor, as_user, centres_managed_for_user
-from courses.services.enrolment import enrolment_create
+from courses.services.enrolment import enrolment_create_within, enrolment_transaction
 from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
 
@@ -61,11 +60,11 @@ def enrolment_request(
     else:
         source = CHANNELS[channel] if channel != "desk" else EnrolmentSource.WEB
     by = actor if staff else None
-    with transaction.atomic():
+    with enrolment_transaction():
         participant = participant_upsert(
             centre=course.centre, data=person, actor=by, via=channel if staff else ""
         )
-        return enrolment_create(
+        return enrolment_create_within(
             course=course,
             session=session,
             participant=participant,

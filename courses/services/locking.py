@@ -1,4 +1,5 @@
-"""Waiting for the row locks of seats: never longer than ENROLMENT_LOCK_TIMEOUT_SECONDS in all.
+"""The row locks of seats (`seats_lock`), never waited for longer than
+ENROLMENT_LOCK_TIMEOUT_SECONDS in all.
 
 A transaction that counts seats locks the course or session row first (and, to change an
 enrolment, that enrolment); `lock_wait` gives the whole transaction one deadline and `locking`
@@ -7,6 +8,7 @@ the answer is "busy, try again" (Busy, a 503 with Retry-After)."""
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Iterator
@@ -17,7 +19,9 @@ from django.conf import settings
 from django.db import OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 
-from courses.errors import Busy
+from courses.errors import Busy, DomainError, SessionUnavailable
+from courses.models import BookingMode, Course
+from scheduling.models import Session
 
 # When the row locks of the current enrolment transaction must have been had (time.monotonic()).
 _lock_deadline: ContextVar[float | None] = ContextVar("enrolment_lock_deadline", default=None)
@@ -68,3 +72,47 @@ def locking() -> Iterator[None]:
         raise
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout TO DEFAULT")  # the connection's own again
+
+
+# What an enrolment decides by, read again from the locked course row. The rest of the course
+# (titles, centre, venue: what the texts tell) is the caller's copy, read once before the lock.
+DECIDED_BY = (
+    "booking_mode",
+    "published",
+    "enrolment_open",
+    "capacity",
+    "waitlist_mode",
+    "offer_hours",
+)
+
+
+def seats_lock(course: Course, session: Session | None) -> tuple[Course, Session | None]:
+    """Lock the row whose seats are counted: the session (per-session booking) or the course.
+    FOR NO KEY UPDATE: it excludes every other seat change of the row (and FOR UPDATE), not
+    the inserts that merely refer to it."""
+    if course.booking_mode == BookingMode.SESSION:
+        if session is None:
+            raise DomainError(_("Choose a session."), field="session")
+        with locking():
+            locked = (
+                Session.objects.select_for_update(of=("self",), no_key=True)
+                .select_related("course__centre")
+                .filter(pk=session.pk, course=course)
+                .first()
+            )
+        if locked is None:
+            raise SessionUnavailable(
+                _("This session does not belong to the course."), field="session"
+            )
+        return locked.course, locked
+    with locking():
+        fresh = (
+            Course.objects.select_for_update(of=("self",), no_key=True)
+            .filter(pk=course.pk)
+            .values(*DECIDED_BY)
+            .get()
+        )
+    locked_course = copy.copy(course)  # its own fields and cache: the caller's stays as it was
+    for name, value in fresh.items():
+        setattr(locked_course, name, value)
+    return locked_course, None

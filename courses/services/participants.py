@@ -109,20 +109,24 @@ def participant_upsert(
     if data.language and data.language not in {code for code, _name in settings.LANGUAGES}:
         raise DomainError(_("Choose one of the languages offered."), field="language")
     now = timezone.now()
-    with transaction.atomic():
-        participant, created = Participant.objects.get_or_create(
-            centre=centre,
-            phone=phone,
-            defaults={
-                "name": name[:200],
-                "language": data.language or "pl",
-                "email": data.email,
-                "sms_consent": data.sms_consent,
-                "sms_consent_at": now if data.sms_consent else None,
-                **(_consent_record(data) if data.sms_consent else {}),
-                **_statistics(data),
-            },
-        )
+    candidate = Participant(
+        centre=centre,
+        phone=phone,
+        name=name[:200],
+        language=data.language or "pl",
+        email=data.email,
+        sms_consent=data.sms_consent,
+        sms_consent_at=now if data.sms_consent else None,
+        **(_consent_record(data) if data.sms_consent else {}),
+        **_statistics(data),
+    )
+    # No savepoint of its own: INSERT ... ON CONFLICT DO NOTHING, then the row is read, whether
+    # it is the one just added, one a request at the same moment added, or an old one.
+    with transaction.atomic(savepoint=False):
+        Participant.objects.bulk_create([candidate], ignore_conflicts=True)
+        participant = Participant.objects.get(centre=centre, phone=phone)
+        participant.centre = centre
+        created = participant.token == candidate.token  # a fresh random token is ours alone
         if created:
             audit_record(
                 actor=actor,

@@ -38,7 +38,7 @@ from courses.models import (
     PhoneVerification,
 )
 from courses.phones import normalise_mobile
-from courses.services.enrolment import check_open
+from courses.services.enrolment import check_open, enrolment_transaction
 from courses.services.enrolment_request import enrolment_request
 from courses.services.participants import ParticipantData, clean_name, clean_statistics
 from scheduling.models import Session
@@ -151,7 +151,9 @@ def _person(request: PhoneVerification, *, consent_source: str = "") -> Particip
 def _open(public_id: str, *, lock: bool = False) -> PhoneVerification:
     """The request, still open; with `lock`, its row locked until the transaction ends (tries
     made at once are counted one after the other)."""
-    requests = PhoneVerification.objects.select_related("course__centre", "session")
+    requests = PhoneVerification.objects.select_related(
+        "course__centre", "course__venue", "session__venue"
+    )
     if lock:
         requests = requests.select_for_update(of=("self",))
     found = requests.filter(
@@ -169,13 +171,16 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
     wrong code counts as one of five tries; refusals of the enrolment itself (already enrolled,
     closed meanwhile) come only now, to the person who proved the number."""
     code = "".join(ch for ch in str(code) if ch.isdigit())
-    with transaction.atomic():
-        found = _open(verification, lock=True)
-        right = hmac.compare_digest(found.code_hash, _digest(found.public_id, code))
-        if right:  # open and under its tries: _open checked both, under the lock
-            found.used_at = timezone.now()
-            found.save(update_fields=["used_at"])
-            try:
+    found: PhoneVerification | None = None
+    try:
+        # One transaction with the enrolment's (no savepoint): a refused enrolment leaves the
+        # code unused.
+        with enrolment_transaction():
+            found = _open(verification, lock=True)
+            right = hmac.compare_digest(found.code_hash, _digest(found.public_id, code))
+            if right:  # open and under its tries: _open checked both, under the lock
+                found.used_at = timezone.now()
+                found.save(update_fields=["used_at"])
                 return enrolment_request(
                     course=found.course,
                     session=found.session,
@@ -183,13 +188,14 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
                     channel=found.channel,
                     verified=True,
                 )
-            except AlreadyEnrolled as exc:  # the number is proven: they may see their place
-                raise AlreadyEnrolled(
-                    exc.message, enrolment=_active_place(found, found.course, found.session)
-                ) from exc
-        found.attempts += 1
-        found.save(update_fields=["attempts"])
-        left = MAX_TRIES - found.attempts
+            found.attempts += 1
+            found.save(update_fields=["attempts"])
+            left = MAX_TRIES - found.attempts
+    except AlreadyEnrolled as exc:  # the number is proven: they may see their place
+        assert found is not None  # noqa: S101 - only the enrolment refuses so
+        raise AlreadyEnrolled(
+            exc.message, enrolment=_active_place(found, found.course, found.session)
+        ) from exc
     if left <= 0:
         raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
     raise WrongCode(

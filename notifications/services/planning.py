@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant, PhoneVerification
@@ -71,7 +73,7 @@ def notice_plan(
     due_at: datetime | None = None,
     offer_hours: int | None = None,
     **context: Any,
-) -> OutboundMessage | None:
+) -> None:
     """Plan a notice to send right away, or at `due_at` (within the caller's transaction).
     Nothing for people without SMS consent; nothing twice for the same key. A confirmation,
     promotion or offer of a place in a whole course tells its next session. `offer_hours`: an
@@ -90,13 +92,15 @@ def notice_plan(
         session=session,
         participant=participant,
         first_session=first,
+        places=enrolment.places,
         **context,
     )
     if offer_hours:
         ctx[OFFER_HOURS] = offer_hours
-    try:
-        with transaction.atomic():
-            return OutboundMessage.objects.create(
+    # One INSERT ... ON CONFLICT DO NOTHING: no savepoint for a key planned already.
+    OutboundMessage.objects.bulk_create(
+        [
+            OutboundMessage(
                 kind=kind,
                 participant=participant,
                 enrolment=enrolment,
@@ -106,8 +110,82 @@ def notice_plan(
                 expires_at=expires_at,
                 context=ctx,
             )
-    except IntegrityError:
-        return None
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A new enrolment's notices, made ready before its seat is decided (while nothing is
+    locked): the text's context with and without the first session, and the reminders' sessions
+    with theirs. None of it decides anything; the dispatcher checks a session again on sending."""
+
+    contexts: dict[bool, dict[str, Any]]  # by "tells the first session"; none: no SMS consent
+    first_session: Session | None = None
+    reminders: list[tuple[Session, dict[str, Any]]] = field(default_factory=list)
+
+
+def enrolment_notices_prepare(
+    *, course: Any, session: Session | None, participant: Participant, now: datetime | None = None
+) -> Prepared:
+    """What `enrolment_notices_plan` inserts once the place is decided."""
+    if not participant.sms_consent:
+        return Prepared(contexts={})
+    now = now or timezone.now()
+    coming = Session.objects.filter(
+        course=course, status=SessionStatus.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at", "pk")
+    if session is not None:
+        coming = coming.filter(pk=session.pk)
+    # In one query: the sessions to remind of, and the first one (the texts tell it).
+    first_pk = coming.values("pk")[:1]
+    read = list(
+        coming.filter(Q(starts_at__lte=now + PLAN_AHEAD) | Q(pk=Subquery(first_pk))).select_related(
+            "venue"
+        )
+    )
+    soon = [s for s in read if s.starts_at <= now + PLAN_AHEAD]
+    first = read[0] if read and session is None else None
+    people = {"course": course, "participant": participant}
+    return Prepared(
+        contexts={
+            told: texts.message_context(
+                **people, session=session, first_session=first if told else None
+            )
+            for told in (False, True)
+        },
+        first_session=first,
+        reminders=[
+            (s, texts.message_context(**people, session=s)) for s in soon if course.reminder_offsets
+        ],
+    )
+
+
+def enrolment_notices_plan(
+    prepared: Prepared, *, kind: str, enrolment: Enrolment, position: int | None = None
+) -> None:
+    """The notice of a new enrolment and, when confirmed, its reminders, in one INSERT."""
+    if not prepared.contexts:
+        return
+    participant, session = enrolment.participant, enrolment.session
+    now = timezone.now()
+    told = session is None and kind in FIRST_SESSION_KINDS and prepared.first_session is not None
+    rows = [
+        OutboundMessage(
+            kind=kind,
+            participant=participant,
+            enrolment=enrolment,
+            session=session,
+            dedupe_key=_key(kind, enrolment=enrolment, participant=participant, session=session),
+            due_at=now,
+            context={**prepared.contexts[told], "position": position},
+        )
+    ]
+    if enrolment.status == EnrolmentStatus.CONFIRMED:
+        for reminded, ctx in prepared.reminders:
+            rows += _reminder_rows(enrolment, reminded, now, ctx)
+    OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def quiet_window(day: datetime, tz: Any) -> tuple[datetime, datetime] | None:
@@ -166,12 +244,17 @@ def confirmed_for(session: Session) -> Iterable[Enrolment]:
     return qs.filter(course=course, session__isnull=True)
 
 
-def _reminder_rows(enrolment: Enrolment, session: Session, now: datetime) -> list[OutboundMessage]:
+def _reminder_rows(
+    enrolment: Enrolment, session: Session, now: datetime, ctx: dict[str, Any] | None = None
+) -> list[OutboundMessage]:
     participant = enrolment.participant
     if not participant.sms_consent or session.starts_at <= now:
         return []
-    tz = session.course.centre.tz
-    ctx = texts.message_context(course=enrolment.course, session=session, participant=participant)
+    tz = enrolment.course.centre.tz
+    if ctx is None:
+        ctx = texts.message_context(
+            course=enrolment.course, session=session, participant=participant
+        )
     return [
         OutboundMessage(
             kind=MessageKind.REMINDER,

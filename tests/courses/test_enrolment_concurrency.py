@@ -113,7 +113,7 @@ def _meet(
 
 
 def _fetch_without_lock(course: Course, session: Session | None) -> tuple[Course, Session | None]:
-    """`_lock_target` without its SELECT ... FOR UPDATE: the seat counts are no longer guarded."""
+    """`seats_lock` without its SELECT ... FOR UPDATE: the seat counts are no longer guarded."""
     if course.booking_mode == BookingMode.SESSION:
         assert session is not None
         fetched = Session.objects.select_related("course__centre").get(pk=session.pk)
@@ -122,7 +122,7 @@ def _fetch_without_lock(course: Course, session: Session | None) -> tuple[Course
 
 
 def _remove_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_lock_target", _fetch_without_lock)
+    monkeypatch.setattr(services, "seats_lock", _fetch_without_lock)
 
 
 def _enrolall_at_once(
@@ -167,7 +167,7 @@ def test_forty_people_at_once_fill_the_five_seats_and_queue_the_rest_in_arrival_
     assert connection.vendor == "postgresql"
     course, session = _course(booking_mode, capacity=CAPACITY)
     people = _people(course.centre, PEOPLE)
-    _meet(monkeypatch, "seats_taken", PEOPLE, after=True)
+    _meet(monkeypatch, "standing", PEOPLE, after=True)
 
     errors = _enrolall_at_once(course, session, people)
 
@@ -189,7 +189,7 @@ def test_without_the_lock_the_same_rush_overbooks(
     """Control: every thread counts the seats before any writes, and each sees one free."""
     course, session = _course(booking_mode, capacity=CAPACITY)
     people = _people(course.centre, PEOPLE)
-    _meet(monkeypatch, "seats_taken", PEOPLE, after=True)
+    _meet(monkeypatch, "standing", PEOPLE, after=True)
     _remove_the_lock(monkeypatch)
 
     errors = _enrolall_at_once(course, session, people)
@@ -265,7 +265,7 @@ def test_the_same_person_twice_at_once_is_enrolled_once(
 ) -> None:
     course, _session = _course(capacity=CAPACITY)
     (person,) = _people(course.centre, 1)
-    _meet(monkeypatch, "seats_taken", 2, after=True)
+    _meet(monkeypatch, "standing", 2, after=True)
 
     errors = _enrolall_at_once(course, None, [person, person])
 
@@ -282,7 +282,7 @@ def test_without_the_lock_the_constraint_still_enrols_the_same_person_once(
     """Both pass the "already enrolled?" check; the unique constraint refuses the second."""
     course, _session = _course(capacity=CAPACITY)
     (person,) = _people(course.centre, 1)
-    _meet(monkeypatch, "seats_taken", 2, after=True)
+    _meet(monkeypatch, "standing", 2, after=True)
     _remove_the_lock(monkeypatch)
 
     errors = _enrolall_at_once(course, None, [person, person])

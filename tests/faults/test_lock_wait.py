@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from courses.errors import Busy
 from courses.models import Course, Enrolment, Participant
 from courses.services import enrolment as services
+from courses.services import locking
 from tests.factories import CourseFactory
 from tests.faults.conftest import serve
 from tests.verification import sms_code
@@ -131,7 +132,7 @@ def test_control_lock_timeout_alone_waits_longer_than_the_limit(
 ) -> None:
     """The control: with lock_timeout instead of the statement's limit, the same queue makes
     the request wait well past the setting before it is busy."""
-    monkeypatch.setattr(services, "locking", _lock_timeout_per_lock)
+    monkeypatch.setattr(locking, "locking", _lock_timeout_per_lock)
     person = Participant.objects.create(
         centre=course.centre, name="Nino", phone=PHONE, sms_consent=True
     )

@@ -1,0 +1,111 @@
+"""What one enrolment costs the database: the statements of the request, and those run while
+the course row is locked (from its SELECT ... FOR NO KEY UPDATE to the COMMIT), for staff at
+the desk (with a token) and for a person proving their phone (POST verify/), confirmed and
+waitlisted. The rate limit's own statements (the cache table) are left out: they are the
+throttle's, measured with it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from courses.models import Course
+from tests.factories import CourseFactory
+from tests.verification import sms_code
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+IN_THE_LOCK = 6  # at most 6 statements while the row is locked (COMMIT not counted)
+
+
+def _statements(run: Any) -> tuple[Any, list[str]]:
+    """The request's statements, but for the rate limit's (its transactions on the cache)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = run()
+    kept: list[str] = []
+    current: list[str] = []
+    for sql in (q["sql"] for q in captured.captured_queries):
+        if sql == "BEGIN" or current:
+            current.append(sql)
+            if sql in ("COMMIT", "ROLLBACK"):
+                if not any("integra_cache" in s for s in current):
+                    kept += current
+                current = []
+        elif "integra_cache" not in sql:
+            kept.append(sql)
+    return response, kept + current
+
+
+def _in_the_lock(statements: list[str]) -> list[str]:
+    start = next(
+        i
+        for i, sql in enumerate(statements)
+        if 'FROM "courses_course"' in sql and "FOR NO KEY UPDATE" in sql
+    )
+    end = next(i for i in range(start, len(statements)) if statements[i] == "COMMIT")
+    return statements[start + 1 : end]
+
+
+def _person(course: Course, phone: str) -> dict[str, Any]:
+    return {
+        "course": course.pk,
+        "participant": {"name": "Olena", "phone": phone, "language": "uk", "sms_consent": True},
+    }
+
+
+@pytest.fixture
+def course(centre: Any) -> Any:
+    return CourseFactory(centre=centre, capacity=1, start_date=date(2027, 1, 5))
+
+
+def _verified(course: Course, phone: str) -> tuple[Any, list[str]]:
+    api = APIClient()
+    asked = api.post("/api/v1/enrolments/", _person(course, phone), format="json")
+    assert asked.status_code == 202
+    code = {"verification": asked.json()["verification"]}
+    code["code"] = sms_code(code["verification"])
+    return _statements(lambda: api.post("/api/v1/enrolments/verify/", code, format="json"))
+
+
+@pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
+def test_a_verified_enrolment_locks_the_course_for_six_statements(
+    course: Course, status: str
+) -> None:
+    if status == "waitlisted":
+        assert _verified(course, "+48601000001")[0].json()["status"] == "confirmed"
+    response, statements = _verified(course, "+48601000002")
+    assert response.status_code == 201
+    assert response.json()["status"] == status
+    locked = _in_the_lock(statements)
+    assert len(locked) <= IN_THE_LOCK, "\n".join(locked)
+    # BEGIN, the code's request locked and marked used, the person added (2), the sessions the
+    # texts tell, the lock (3 with its statement timeout), then the 5 above and COMMIT.
+    assert len(statements) <= 14, "\n".join(statements)
+
+
+@pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
+def test_staff_enrolment_at_the_desk_locks_the_course_for_six_statements(
+    course: Course, staff_user: Any, status: str
+) -> None:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff_user).key}")
+
+    def enrol(phone: str) -> Any:
+        return api.post("/api/v1/enrolments/", _person(course, phone), format="json")
+
+    if status == "waitlisted":
+        assert enrol("+48601000001").json()["status"] == "confirmed"
+    response, statements = _statements(lambda: enrol("+48601000002"))
+    assert response.status_code == 201
+    assert response.json()["status"] == status
+    locked = _in_the_lock(statements)
+    assert len(locked) <= IN_THE_LOCK, "\n".join(locked)
+    # Also: the token, the course, staff of its centre (asked by the view, the service and the
+    # throttle), the person's audit entry and the enrolment's.
+    assert len(statements) <= 20, "\n".join(statements)
