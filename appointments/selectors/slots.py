@@ -67,10 +67,15 @@ def interpreter_hours(centre_ids: set[int]) -> dict[int, list[Hours]]:
         "valid_until",
     )
     found: dict[int, list[Hours]] = defaultdict(list)
-    for centre, network, interpreter, home, home_network, languages, *rest in rows:
+    for row in rows:
+        centre, network, interpreter, home, home_network, languages = row[:6]
+        weekday, starts, ends, valid_from, valid_until = row[6:]
         if home != centre and (not network or network != home_network):
             continue
-        found[centre].append(Hours(interpreter, frozenset(language_codes(languages)), *rest))
+        spoken = frozenset(language_codes(languages))
+        found[centre].append(
+            Hours(interpreter, spoken, weekday, starts, ends, valid_from, valid_until)
+        )
     return found
 
 

@@ -30,7 +30,7 @@ from appointments.services import checks
 from appointments.services.waitlist import waitlist_offer
 from courses.errors import DomainError, EnrolmentClosed, PhoneNotVerified, WrongCentre
 from courses.models import AppointmentMode, ConsentSource, Course, Participant
-from courses.selectors.tenancy import Actor
+from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
 from courses.services.enrolment_request import is_staff_of
 from courses.services.locking import lock_wait
@@ -144,7 +144,7 @@ def appointment_book(
             interpreter=interpreter,
             mode=mode if mode in AppointmentMode.values else course.appointment_mode,
             source=kind,
-            booked_by=by,
+            booked_by=as_user(by),
             note=note if staff else "",
         )
         _insert(appointment)
