@@ -78,6 +78,8 @@ def appointment_cancel_view(request: HttpRequest, token: str, appointment_id: in
             else:
                 messages.success(request, str(_("Done: your appointment is cancelled.")))
             return _private(redirect(here))
+        if request.method == "POST":  # without the page's `confirm`: to the page first
+            return _private(redirect(request.path))
         if not _changeable(appointment):
             return _private(redirect(here))
         response = render(

@@ -174,6 +174,15 @@ def _why_not_appointment(message: OutboundMessage, now: datetime) -> str:
     if message.kind == MessageKind.APPOINTMENT_REMINDER:
         if message.context.get("starts_at") != appointment.starts_at.isoformat():
             return "appointment moved"
+        later = OutboundMessage.objects.filter(
+            appointment=appointment,
+            kind=MessageKind.APPOINTMENT_REMINDER,
+            status__in=[MessageStatus.PENDING, MessageStatus.CLAIMED],
+            due_at__gt=message.due_at,
+            due_at__lte=now,
+        )
+        if later.exists():
+            return "a later reminder is due"
         window = quiet_window(now, appointment.course.centre.tz)
         if window is not None and not (window[0] <= now < window[1]):
             return "quiet hours"
