@@ -36,7 +36,7 @@ class ReadOnlyAdmin(CentreScopedAdmin):
 class HoursInline(admin.TabularInline[InterpreterHours, Interpreter]):
     model = InterpreterHours
     extra = 0
-    fields = ["centre", "weekday", "starts_at", "ends_at", "valid_from", "valid_until"]
+    fields = ("centre", "weekday", "starts_at", "ends_at", "valid_from", "valid_until")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

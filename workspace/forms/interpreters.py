@@ -65,8 +65,10 @@ class InterpreterForm(forms.ModelForm):
 
 
 class HoursForm(forms.Form):
-    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
-    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int)
+    centre: forms.ModelChoiceField[Centre] = forms.ModelChoiceField(
+        label=_("Centre"), queryset=Centre.objects.none()
+    )
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=list(WEEKDAYS or []), coerce=int)
     starts_at = forms.TimeField(label=_("From"), widget=TimeInput())
     ends_at = forms.TimeField(label=_("Until"), widget=TimeInput())
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())

@@ -106,7 +106,7 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
         bound["found_form" if found_person else "new_form"] = form
         bound["found_for"] = request.POST.get("participant")
     new_form = bound.get("new_form") or BookNewForm(initial={"consultation_language": language})
-    new_form.fields["consultation_language"].choices = language_form.fields["language"].choices
+    new_form.fields["consultation_language"].choices = language_form.fields["language"].choices  # type: ignore[attr-defined,union-attr]
     return render(
         request,
         "workspace/appointment_book.html",

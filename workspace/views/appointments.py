@@ -181,8 +181,8 @@ def appointment_cancel_view(
     interpreter) is free again, and the day's waitlist is offered it."""
     appointment = appointment_for_staff(scope, appointment_id)
     require_manager(scope, appointment.course.centre_id)
-    specialist = request.GET.get("specialist") or request.POST.get("specialist") or None
-    specialist = int(specialist) if str(specialist or "").isdigit() else None
+    asked = request.GET.get("specialist") or request.POST.get("specialist") or ""
+    specialist = int(asked) if asked.isdigit() else None
     session = appointment.session
     back = day_url(session_day(session), specialist, slot_anchor(session, appointment.starts_at))
     if not appointment.is_active or appointment.status != "booked":
