@@ -1,12 +1,12 @@
 from celery import shared_task
 
-from courses.services import enrolment, privacy, verification
+from courses.services import offers, privacy, verification
 
 
 @shared_task(name="courses.tasks.offers_expire")
 def offers_expire() -> int:
     """Every minute: offers past their time expire and pass on to the next person."""
-    return enrolment.offers_expire()
+    return offers.offers_expire()
 
 
 @shared_task(name="courses.tasks.participants_retention")

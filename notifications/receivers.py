@@ -13,7 +13,7 @@ from appointments import signals as appointment_signals
 from appointments.models import Appointment
 from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant, PhoneVerification
-from courses.services import enrolment as enrolment_services
+from courses.services import offers as enrolment_offers
 from notifications.models import MessageKind
 from notifications.services import appointments, demo, optout, planning, privacy
 from scheduling import signals as session_signals
@@ -67,7 +67,7 @@ def on_offer_made(
     now = timezone.now()
     due = planning.sending_time(now, enrolment.course.centre.tz)
     if offer_hours and due > now and enrolment.participant.sms_consent:
-        enrolment_services.offer_deadline_extend(
+        enrolment_offers.offer_deadline_extend(
             enrolment=enrolment, until=due + timedelta(hours=offer_hours)
         )
     planning.notice_plan(

@@ -37,7 +37,7 @@ from courses.models import (
 )
 from courses.selectors.personal import personal_place, personal_places
 from courses.services import enrolment as services
-from courses.services import privacy
+from courses.services import offers, privacy
 from courses.services.participants import (
     participant_sms_consent,
 )
@@ -111,8 +111,8 @@ def _changes(
 
 ACTIONS: dict[str, Callable[..., Enrolment]] = {
     "cancel": services.enrolment_cancel,
-    "accept": services.offer_accept,
-    "decline": services.offer_decline,
+    "accept": offers.offer_accept,
+    "decline": offers.offer_decline,
 }
 # What gives a seat or a waitlist place away for good: explained on a page first (GET), done
 # only by that page's button (POST with `confirm`).

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from appointments.models import AppointmentStatus
 from courses.models import EnrolmentStatus
-from courses.services.enrolment import offer_deadline_extend
+from courses.services.offers import offer_deadline_extend
 from notifications import texts
 from notifications.backends import AmbiguousError, PermanentError, TransientError, get_backend
 from notifications.models import APPOINTMENT_KINDS, MessageKind, MessageStatus, OutboundMessage

@@ -21,6 +21,7 @@ from courses.models import Enrolment, EnrolmentEvent, EnrolmentStatus, Participa
 from courses.phones import InvalidPhone
 from courses.selectors.seats import waitlist_position
 from courses.services import enrolment as services
+from courses.services import offers
 from courses.services.catalogue import course_update
 from courses.services.participants import ParticipantData, participant_new_token, participant_upsert
 from scheduling.services import session_cancel, session_update_details
@@ -82,18 +83,18 @@ def test_offer_mode_holds_the_seat_until_accepted_declined_or_expired(centre) ->
         "waitlisted"
     )  # the offered seat is held
 
-    services.offer_decline(enrolment=second)
+    offers.offer_decline(enrolment=second)
     third.refresh_from_db()
     assert third.status == EnrolmentStatus.OFFERED
 
     with time_machine.travel(datetime(2026, 12, 2, 13, tzinfo=WARSAW), tick=False):
         with pytest.raises(InvalidTransition):
-            services.offer_accept(enrolment=third)  # too late: passes on
+            offers.offer_accept(enrolment=third)  # too late: passes on
         third.refresh_from_db()
         fourth.refresh_from_db()
         assert third.status == EnrolmentStatus.EXPIRED
         assert fourth.status == EnrolmentStatus.OFFERED
-        services.offer_accept(enrolment=fourth)
+        offers.offer_accept(enrolment=fourth)
     fourth.refresh_from_db()
     assert fourth.status == EnrolmentStatus.CONFIRMED
 
@@ -105,10 +106,10 @@ def test_the_periodic_task_expires_offers_and_passes_them_on(centre) -> None:
     )
     first, second, third = EnrolmentFactory.create_batch(3, course=course)
     services.enrolment_cancel(enrolment=first)
-    assert services.offers_expire() == 0
+    assert offers.offers_expire() == 0
     with time_machine.travel(datetime(2026, 12, 1, 14, 1, tzinfo=WARSAW), tick=False):
-        assert services.offers_expire() == 1
-        assert services.offers_expire() == 0
+        assert offers.offers_expire() == 1
+        assert offers.offers_expire() == 0
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, third.status) == ("expired", "offered")

@@ -38,6 +38,7 @@ from courses.models import (
 )
 from courses.selectors.seats import seats_taken, waitlist_position
 from courses.services import enrolment as services
+from courses.services import offers
 from scheduling.models import Session
 from tests.factories import CourseFactory, ParticipantRowFactory, first_session
 from tests.threads import all_at_once
@@ -311,7 +312,7 @@ def test_an_offer_expired_by_two_workers_at_once_expires_once_and_passes_on_once
     later = first.offer_expires_at + timedelta(minutes=1)
     # Both workers have listed the offer as due before either locks anything.
     _meet(monkeypatch, "_locked_enrolment", 2)
-    results, errors = all_at_once([functools.partial(services.offers_expire, now=later)] * 2)
+    results, errors = all_at_once([functools.partial(offers.offers_expire, now=later)] * 2)
 
     assert errors == []
     assert sorted(results) == [0, 1]

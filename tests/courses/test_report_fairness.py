@@ -23,7 +23,8 @@ from django.test import Client
 from courses.models import Attendance, BookingMode, Enrolment, EnrolmentStatus, WaitlistMode
 from courses.selectors.course_report import ParticipantRow, course_report
 from courses.selectors.periods import Period
-from courses.services.enrolment import enrolment_cancel, enrolment_create, offer_accept
+from courses.services.enrolment import enrolment_cancel, enrolment_create
+from courses.services.offers import offer_accept
 from courses.services.privacy import participant_erase
 from tests.factories import CourseFactory, ParticipantFactory, UserFactory
 

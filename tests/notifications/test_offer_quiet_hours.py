@@ -13,6 +13,7 @@ import time_machine
 
 from courses.models import Enrolment, EnrolmentStatus
 from courses.services import enrolment as enrolments
+from courses.services import offers
 from courses.services.participants import ParticipantData, participant_upsert
 from notifications.backends import memory
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
@@ -79,7 +80,7 @@ def test_an_offer_made_at_night_goes_in_the_morning_and_counts_from_then(course)
     with time_machine.travel(EVENING + timedelta(minutes=5), tick=False):
         assert dispatch.dispatch_pass().sent == 0
     with time_machine.travel(datetime(2027, 1, 2, 3, tzinfo=WARSAW), tick=False):
-        assert enrolments.offers_expire() == 0  # the night passes: nothing runs out
+        assert offers.offers_expire() == 0  # the night passes: nothing runs out
         assert dispatch.dispatch_pass().sent == 0
     assert memory.outbox == []
 
@@ -95,9 +96,9 @@ def test_an_offer_made_at_night_goes_in_the_morning_and_counts_from_then(course)
     assert sms.body.endswith("?lang=uk")
 
     with time_machine.travel(MORNING + timedelta(hours=12, minutes=1), tick=False):
-        assert enrolments.offers_expire() == 0  # twelve hours from the SMS, not from 08:00
+        assert offers.offers_expire() == 0  # twelve hours from the SMS, not from 08:00
     with time_machine.travel(sending + timedelta(hours=12), tick=False):
-        assert enrolments.offers_expire() == 1
+        assert offers.offers_expire() == 1
 
 
 def test_an_offer_by_day_goes_at_once_with_the_course_hours(course) -> None:
@@ -133,7 +134,7 @@ def test_an_offer_waiting_past_the_window_waits_again_rather_than_being_skipped(
 def test_an_offer_answered_before_the_morning_is_not_sent(course) -> None:
     offered = offer_at(course, EVENING)
     with time_machine.travel(EVENING + timedelta(minutes=30), tick=False):
-        enrolments.offer_decline(enrolment=offered)
+        offers.offer_decline(enrolment=offered)
     with time_machine.travel(MORNING, tick=False):
         dispatch.dispatch_pass()
     assert offer_sms(offered).status == MessageStatus.SKIPPED

@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 
 from courses.models import EnrolmentStatus
-from courses.services.enrolment import enrolment_create, offer_accept
+from courses.services.enrolment import enrolment_create
+from courses.services.offers import offer_accept
 from notifications.models import MessageKind, OutboundMessage
 from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, UserFactory
 from tests.workspace.conftest import WARSAW
