@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -32,11 +33,66 @@ from courses.models import ConsentSource, Course, PhoneVerification
 from courses.phones import normalise_mobile
 from courses.services.participants import ParticipantData, clean_name, clean_statistics
 from courses.services.verification import CODE_DIGITS, CODE_VALID, MAX_TRIES
+from scheduling.models import Session
 
 
 def _digest(public_id: str, code: str) -> str:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"appointment:{public_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def code_send(
+    *,
+    course: Course,
+    session: Session,
+    starts_at: datetime,
+    language: str,
+    phone: str,
+    name: str,
+    person: ParticipantData,
+    channel: str,
+    client: str,
+    digest: Callable[[str, str], str],
+) -> PhoneVerification:
+    """Send the SMS code of an appointment's (or a day waitlist's) request, within the limits
+    per number and per device, and keep what was asked until the code comes back; `digest`
+    salts the code for its own flow, so a code never works in another."""
+    if not allow(f"code-number:{phone}", rate=settings.VERIFICATION_CODES_PER_NUMBER):
+        raise TooManyCodes(
+            _("Too many codes were sent to this number. Please try again in an hour."),
+            field="phone",
+        )
+    if not allow(f"code-client:{client}", rate=settings.VERIFICATION_CODES_PER_CLIENT):
+        raise TooManyCodes(_("Too many codes from this device. Please try again later."))
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    with transaction.atomic():
+        verification = PhoneVerification(
+            course=course,
+            session=session,
+            phone=phone,
+            name=name,
+            language=person.language or "pl",
+            email=person.email,
+            country_of_origin=person.country_of_origin,
+            birth_year=person.birth_year,
+            sex=person.sex,
+            privacy_notice_version=person.privacy_notice_version,
+            channel=channel if channel in ("web", "api") else "web",
+            expires_at=timezone.now() + CODE_VALID,
+        )
+        verification.code_hash = digest(verification.public_id, code)
+        verification.save()
+        AppointmentRequest.objects.create(
+            verification=verification,
+            course=course,
+            session=session,
+            starts_at=starts_at,
+            language=language,
+        )
+        course_signals.verification_code_requested.send(
+            sender=PhoneVerification, verification=verification, code=code
+        )
+    return verification
 
 
 def appointment_request_start(
@@ -67,42 +123,18 @@ def appointment_request_start(
     with transaction.atomic():  # the interpreter is only looked at here, reserved on booking
         checks.choose_interpreter(session.course, span, language)
         transaction.set_rollback(True)
-    if not allow(f"code-number:{phone}", rate=settings.VERIFICATION_CODES_PER_NUMBER):
-        raise TooManyCodes(
-            _("Too many codes were sent to this number. Please try again in an hour."),
-            field="phone",
-        )
-    if not allow(f"code-client:{client}", rate=settings.VERIFICATION_CODES_PER_CLIENT):
-        raise TooManyCodes(_("Too many codes from this device. Please try again later."))
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    with transaction.atomic():
-        verification = PhoneVerification(
-            course=course,
-            session=session,
-            phone=phone,
-            name=name,
-            language=person.language or "pl",
-            email=person.email,
-            country_of_origin=person.country_of_origin,
-            birth_year=person.birth_year,
-            sex=person.sex,
-            privacy_notice_version=person.privacy_notice_version,
-            channel=channel if channel in ("web", "api") else "web",
-            expires_at=timezone.now() + CODE_VALID,
-        )
-        verification.code_hash = _digest(verification.public_id, code)
-        verification.save()
-        AppointmentRequest.objects.create(
-            verification=verification,
-            course=course,
-            session=session,
-            starts_at=span[0],
-            language=language,
-        )
-        course_signals.verification_code_requested.send(
-            sender=PhoneVerification, verification=verification, code=code
-        )
-    return verification
+    return code_send(
+        course=course,
+        session=session,
+        starts_at=span[0],
+        language=language,
+        phone=phone,
+        name=name,
+        person=person,
+        channel=channel,
+        client=client,
+        digest=_digest,
+    )
 
 
 def appointment_request_confirm(*, verification: str, code: str) -> Appointment:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 from django.conf import settings
 from django.db import transaction
@@ -23,10 +22,9 @@ from appointments.errors import AppointmentClosed
 from appointments.models import AppointmentRequest, DayWaitlistEntry
 from appointments.selectors.slots import free_slots
 from appointments.services import checks
+from appointments.services.requests import code_send
 from appointments.services.waitlist import day_waitlist_join
-from courses import signals as course_signals
-from courses.errors import ConsentRequired, DomainError, EnrolmentClosed, TooManyCodes, WrongCode
-from courses.limits import allow
+from courses.errors import ConsentRequired, DomainError, EnrolmentClosed, WrongCode
 from courses.models import BookingMode, ConsentSource, PhoneVerification
 from courses.phones import normalise_mobile
 from courses.services.participants import (
@@ -35,7 +33,7 @@ from courses.services.participants import (
     clean_statistics,
     participant_upsert,
 )
-from courses.services.verification import CODE_DIGITS, CODE_VALID, MAX_TRIES
+from courses.services.verification import MAX_TRIES
 from scheduling.models import Session, SessionStatus
 
 
@@ -69,42 +67,18 @@ def day_waitlist_request_start(
         courses=[course], language=language, start=session.starts_at, end=session.ends_at
     ):
         raise DomainError(_("This day still has free slots: please book one."), field="session")
-    if not allow(f"code-number:{phone}", rate=settings.VERIFICATION_CODES_PER_NUMBER):
-        raise TooManyCodes(
-            _("Too many codes were sent to this number. Please try again in an hour."),
-            field="phone",
-        )
-    if not allow(f"code-client:{client}", rate=settings.VERIFICATION_CODES_PER_CLIENT):
-        raise TooManyCodes(_("Too many codes from this device. Please try again later."))
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    with transaction.atomic():
-        verification = PhoneVerification(
-            course=course,
-            session=session,
-            phone=phone,
-            name=name,
-            language=person.language or "pl",
-            email=person.email,
-            country_of_origin=person.country_of_origin,
-            birth_year=person.birth_year,
-            sex=person.sex,
-            privacy_notice_version=person.privacy_notice_version,
-            channel=channel if channel in ("web", "api") else "web",
-            expires_at=timezone.now() + CODE_VALID,
-        )
-        verification.code_hash = _digest(verification.public_id, code)
-        verification.save()
-        AppointmentRequest.objects.create(
-            verification=verification,
-            course=course,
-            session=session,
-            starts_at=session.starts_at,
-            language=language,
-        )
-        course_signals.verification_code_requested.send(
-            sender=PhoneVerification, verification=verification, code=code
-        )
-    return verification
+    return code_send(
+        course=course,
+        session=session,
+        starts_at=session.starts_at,
+        language=language,
+        phone=phone,
+        name=name,
+        person=person,
+        channel=channel,
+        client=client,
+        digest=_digest,
+    )
 
 
 def day_waitlist_request_confirm(*, verification: str, code: str) -> DayWaitlistEntry:
