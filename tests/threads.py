@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, connections
 
 
+@contextmanager
+def _one_rush_at_a_time() -> Iterator[None]:
+    """A rush holds a connection per thread: the test workers (pytest-xdist) take turns, so two
+    rushes together never pass PostgreSQL's max_connections ("too many clients already")."""
+    with (Path(tempfile.gettempdir()) / "integra-tests-rush.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def all_at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
     """Run each call in its own thread on its own connection, all released at the same moment;
     (results, errors)."""
+    with _one_rush_at_a_time():
+        return _all_at_once(calls)
+
+
+def _all_at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
     start = threading.Barrier(len(calls), timeout=10)
     results: list[Any] = []
     errors: list[BaseException] = []
