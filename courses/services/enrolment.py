@@ -86,6 +86,8 @@ def check_open(
     counted it already (`standing`); else it is asked here."""
     if course.booking_mode == BookingMode.OPEN:
         raise EnrolmentClosed(_("No booking is needed for this: just come."))
+    if course.booking_mode == BookingMode.SLOTS:  # an appointment, never a place in the course
+        raise EnrolmentClosed(_("This consultation is booked by appointment: choose a time."))
     if public and not course.published:
         raise EnrolmentClosed(_("This course is not open for enrolment."))
     if public and not course.enrolment_open:
