@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet, Sum
 
 from courses.models import (
     ACTIVE_STATUSES,
@@ -47,21 +47,25 @@ def waitlist_queue(course: Course, session: Session | None) -> QuerySet[Enrolmen
     )
 
 
-def seats_held(through: str = "", **where: Any) -> Count:
+def seats_held(through: str = "", **where: Any) -> Sum:
     """The seats the enrolments matching `where` hold (`through`: the path to the enrolments,
-    e.g. "enrolments__"): the one place where a seat is counted (one per enrolment today; a
-    household's `places` when bookings hold several)."""
-    return Count(f"{through}id", filter=Q(**{f"{through}{k}": v for k, v in where.items()}))
+    e.g. "enrolments__"): the one place where a seat is counted, the sum of the bookings'
+    `places` (1 for a person alone, more for a household)."""
+    return Sum(
+        f"{through}places",
+        filter=Q(**{f"{through}{k}": v for k, v in where.items()}),
+        default=0,
+    )
 
 
 @dataclass(frozen=True)
 class Standing:
     """What one enrolment decides by, counted under the lock of its course or session."""
 
-    taken: int  # seats held (confirmed or offered)
-    waiting: int  # people on the waitlist
+    taken: int  # seats held (confirmed or offered), in places
+    waiting: int  # bookings on the waitlist
     ahead: int  # of them, those a newcomer of the given priority queues behind
-    mine: int  # the person's own active places here (0 or 1)
+    mine: int  # the person's own active bookings here (0 or 1)
     running: bool  # a scheduled session still to end (asked for with `running_after`)
 
     def position(self) -> int:
@@ -147,7 +151,7 @@ def seats_left(course: Course) -> Seats | None:
     if course.booking_mode != BookingMode.COURSE:
         return None
     counts = Enrolment.objects.filter(course=course, session__isnull=True).aggregate(
-        taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
+        taken=seats_held(status__in=SEAT_STATUSES),
         waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
     )
     return Seats(course.capacity, counts["taken"], counts["waiting"])
@@ -163,7 +167,7 @@ def seats_by_course(courses: Iterable[Course]) -> dict[int, Seats]:
         Enrolment.objects.filter(course__in=[c.pk for c in booked], session__isnull=True)
         .values("course_id")
         .annotate(
-            taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
+            taken=seats_held(status__in=SEAT_STATUSES),
             waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
         )
     )
@@ -180,7 +184,7 @@ def seats_by_session(sessions: Iterable[Any]) -> dict[int, Seats]:
         Enrolment.objects.filter(session__in=[s.pk for s in booked])
         .values("session_id")
         .annotate(
-            taken=Count("id", filter=Q(status__in=SEAT_STATUSES)),
+            taken=seats_held(status__in=SEAT_STATUSES),
             waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
         )
     )

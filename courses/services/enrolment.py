@@ -10,7 +10,7 @@ Database constraints back the rest: one active enrolment per person and course o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -29,6 +29,7 @@ from courses.errors import (
     SessionUnavailable,
 )
 from courses.models import (
+    ACTIVE_STATUSES,
     SEAT_STATUSES,
     AuditAction,
     BookingMode,
@@ -40,6 +41,7 @@ from courses.models import (
     Participant,
     WaitlistMode,
 )
+from courses.party import NEXT, Person, Waiting, promotions
 from courses.selectors.seats import (
     capacity_of,
     seats_taken,
@@ -50,6 +52,7 @@ from courses.selectors.seats import (
 from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
 from courses.services.locking import lock_wait, locking, seats_lock
+from courses.services.party import party_fits, party_prepare, party_store, party_trim
 from courses.text import clean_line
 from scheduling.models import Session, SessionStatus
 
@@ -107,10 +110,28 @@ def check_open(
 def _promote(
     course: Course, session: Session | None, actor: Actor, *, now: datetime
 ) -> list[Enrolment]:
-    """Give free seats to the head of the waitlist (the target row is already locked)."""
+    """Give free places to the waitlist (the target row is already locked), in its order, as
+    `courses.party.promotions` decides: a waiting booking of N places only when N are free, or
+    the fewest it accepts (then the places it cannot have are given up: `party_trim`); with the
+    course's `waitlist_fit`, the head waits for its places or the next that fits gets them."""
     free = capacity_of(course, session) - seats_taken(course, session)
-    promoted = list(waitlist_queue(course, session)[: max(free, 0)])
-    for enrolment in promoted:
+    if free <= 0:
+        return []
+    queued = waitlist_queue(course, session)
+    # Each booking promoted takes a place at least: the head's `free` are all that can be.
+    candidates = list(queued if course.waitlist_fit == NEXT else queued[:free])
+    grants = promotions(
+        [Waiting(e.pk, e.places, e.min_places) for e in candidates], free, course.waitlist_fit
+    )
+    by_pk: dict[Hashable, Enrolment] = {e.pk: e for e in candidates}
+    promoted = []
+    for grant in grants:
+        enrolment = by_pk[grant.key]
+        fewer: dict[str, Any] = {}
+        if grant.places < enrolment.places:
+            party_trim(enrolment, grant.places, now=now)
+            fewer = {"places": enrolment.places, "attending": enrolment.attending}
+            fewer["min_places"] = None
         if course.waitlist_mode == WaitlistMode.OFFER:
             _move(
                 enrolment,
@@ -118,6 +139,7 @@ def _promote(
                 actor,
                 "system",
                 offer_expires_at=now + timedelta(hours=course.offer_hours),
+                **fewer,
             )
             # offer_hours: the deadline counts from when the person is told (see
             # offer_deadline_extend), not from now, e.g. in the SMS quiet hours.
@@ -125,10 +147,11 @@ def _promote(
                 sender=Enrolment, enrolment=enrolment, actor=actor, offer_hours=course.offer_hours
             )
         else:
-            _move(enrolment, EnrolmentStatus.CONFIRMED, actor, "system")
+            _move(enrolment, EnrolmentStatus.CONFIRMED, actor, "system", **fewer)
             signals.enrolment_confirmed.send(
                 sender=Enrolment, enrolment=enrolment, actor=actor, promoted=True
             )
+        promoted.append(enrolment)
     return promoted
 
 
@@ -164,8 +187,18 @@ def enrolment_create(
     source: str = EnrolmentSource.WEB,
     actor: Actor = None,
     priority: int = 0,
+    party: Iterable[Person | object] = (),
+    attending: bool = True,
+    min_places: int | None = None,
+    childcare_of: Enrolment | None = None,
 ) -> Enrolment:
     """Enrol a person: a confirmed seat if one is free and nobody waits, else the waitlist.
+
+    A household: `party` the people besides (or, with `attending` False, instead of) the
+    booking person (`Person`s or `{name, birth_year}` items), `min_places` the fewest places
+    they would accept; the booking takes all its places only when that many are free (see
+    `courses.party`). Checked against the course's `max_party` and ages before anything is
+    written (PartyInvalid).
 
     Self-enrolment (web form, anonymous API) needs a published course open for enrolment and
     the person's SMS consent; staff may enrol anyone into any course of their centre. The
@@ -179,6 +212,10 @@ def enrolment_create(
             source=source,
             actor=actor,
             priority=priority,
+            party=party,
+            attending=attending,
+            min_places=min_places,
+            childcare_of=childcare_of,
         )
 
 
@@ -190,6 +227,10 @@ def enrolment_create_within(
     source: str = EnrolmentSource.WEB,
     actor: Actor = None,
     priority: int = 0,
+    party: Iterable[Person | object] = (),
+    attending: bool = True,
+    min_places: int | None = None,
+    childcare_of: Enrolment | None = None,
 ) -> Enrolment:
     """`enrolment_create` inside a transaction the caller opened with `enrolment_transaction`
     (an enrolment request adds the person in the same one).
@@ -207,6 +248,7 @@ def enrolment_create_within(
             _("Please agree to receive SMS: it is how we tell you about your place."),
             field="sms_consent",
         )
+    booking = party_prepare(course, party, attending=attending, min_places=min_places)
     if course.booking_mode != BookingMode.SESSION:
         session = None
     staff = as_user(actor) is not None
@@ -228,8 +270,8 @@ def enrolment_create_within(
     check_open(course, session, public=public, now=now, running=seats.running)
     if seats.mine:
         raise AlreadyEnrolled(_("You are already enrolled or on the waitlist."))
-    free = seats.taken < capacity_of(course, session) and not seats.waiting
-    status = EnrolmentStatus.CONFIRMED if free else EnrolmentStatus.WAITLISTED
+    fits = party_fits(course, session, seats, booking.places)
+    status = EnrolmentStatus.CONFIRMED if fits else EnrolmentStatus.WAITLISTED
     enrolment = Enrolment.objects.create(
         participant=participant,
         course=course,
@@ -237,7 +279,13 @@ def enrolment_create_within(
         status=status,
         source=source,
         priority=priority,
+        places=booking.places,
+        attending=booking.attending,
+        min_places=booking.least,
+        childcare_of=childcare_of,
     )
+    if booking.people:
+        party_store(enrolment, booking.people, course=course, now=now)
     _record(enrolment, "", actor, "staff" if staff else "participant")
     where = {"course": course.pk, "session": session.pk if session else None}
     audit_record(
@@ -246,7 +294,12 @@ def enrolment_create_within(
         target=enrolment,
         centre=course.centre,
         participant=participant,
-        detail={**where, "status": status, "source": source},
+        detail={
+            **where,
+            "status": status,
+            "source": source,
+            **({"places": booking.places} if booking.places != 1 else {}),
+        },
     )
     if status == EnrolmentStatus.CONFIRMED:
         waitlist_position_decide(enrolment, None)
@@ -306,6 +359,11 @@ def enrolment_cancel(
         signals.enrolment_cancelled.send(sender=Enrolment, enrolment=enrolment, actor=actor)
         if held_seat:
             _promote(course, session, actor, now=now)
+        if course.childcare_id:  # the children's places in the class's childcare go with it
+            for care in Enrolment.objects.filter(
+                childcare_of=enrolment, status__in=ACTIVE_STATUSES
+            ).select_related("course", "session"):
+                enrolment_cancel(enrolment=care, actor=actor, by_system=by_system, reason=reason)
     return enrolment
 
 

@@ -6,14 +6,17 @@ everything it did, so it stores no person, no consent and no changed language.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import PhoneNotVerified
 from courses.models import ConsentSource, Course, Enrolment, EnrolmentSource
+from courses.party import Person
 from courses.selectors.tenancy import Actor, as_user, centres_managed_for_user
-from courses.services.enrolment import enrolment_create_within, enrolment_transaction
+from courses.services.enrolment import enrolment_transaction
+from courses.services.households import booking_create_within, booking_plan
 from courses.services.participants import ParticipantData, participant_upsert
 from scheduling.models import Session
 
@@ -39,6 +42,9 @@ def enrolment_request(
     walk_in: bool = False,
     priority: int = 0,
     verified: bool = False,
+    party: Iterable[Person | object] = (),
+    attending: bool = True,
+    min_places: int | None = None,
 ) -> Enrolment:
     """Enrol `person` (found by phone in the course's centre, or added) into `course`.
 
@@ -46,7 +52,13 @@ def enrolment_request(
     without the person's SMS consent; anyone else enrols themselves (source `web` or `api`),
     which needs a published course open for enrolment, the person's consent, and proof that
     the phone is theirs (`verified`: `courses.services.verification`): a stranger who knows a
-    number must not take over that person's link, consent or language."""
+    number must not take over that person's link, consent or language.
+
+    A household: `party` (the people besides, or with `attending` False instead of, the
+    person), `min_places` (the fewest places they accept); in a class with childcare the
+    children go to the childcare (`courses.services.households.booking_plan`, checked before
+    anything is written; its booking: `households.childcare_booking`)."""
+    plan = booking_plan(course, party, attending=attending, min_places=min_places)
     staff = is_staff_of(actor, course)
     if not staff and not verified:
         raise PhoneNotVerified(_("Please confirm your phone number with the code we send."))
@@ -64,11 +76,12 @@ def enrolment_request(
         participant = participant_upsert(
             centre=course.centre, data=person, actor=by, via=channel if staff else ""
         )
-        return enrolment_create_within(
+        return booking_create_within(
             course=course,
             session=session,
             participant=participant,
+            plan=plan,
             source=source,
             actor=by,
             priority=priority if staff else 0,
-        )
+        ).enrolment

@@ -83,6 +83,7 @@ DECIDED_BY = (
     "capacity",
     "waitlist_mode",
     "offer_hours",
+    "waitlist_fit",
 )
 
 

@@ -26,6 +26,7 @@ from courses.models import (
     AuditAction,
     Enrolment,
     Participant,
+    PartyMember,
     new_participant_token,
 )
 from courses.selectors.tenancy import Actor
@@ -63,7 +64,7 @@ def _enrolments_section(participant: Participant) -> list[dict[str, Any]]:
     enrolments = (
         Enrolment.objects.filter(participant=participant)
         .select_related("course", "session")
-        .prefetch_related("events")
+        .prefetch_related("events", "party")
         .order_by("created_at", "pk")
     )
     return [
@@ -77,6 +78,19 @@ def _enrolments_section(participant: Participant) -> list[dict[str, Any]]:
             "priority": e.priority,
             "priority_reason": e.priority_reason,
             "cancel_reason": e.cancel_reason,
+            # A household: the places, whether the person attends, and the others it covers.
+            "places": e.places,
+            "attending": e.attending,
+            "party": [
+                {
+                    "name": m.name,
+                    "birth_year": m.birth_year,
+                    "status": m.status,
+                    "parent_consent_at": _iso(m.consent_at),
+                    "consent_text_version": m.consent_text,
+                }
+                for m in e.party.all()
+            ],
             "created_at": _iso(e.created_at),
             "updated_at": _iso(e.updated_at),
             # Who on the staff made a change is the staff member's data, not the person's.
@@ -92,7 +106,7 @@ def _enrolments_section(participant: Participant) -> list[dict[str, Any]]:
 def _attendance_section(participant: Participant) -> list[dict[str, Any]]:
     marks = (
         Attendance.objects.filter(participant=participant)
-        .select_related("session__course")
+        .select_related("session__course", "member")
         .order_by("session__starts_at", "pk")
     )
     return [
@@ -102,6 +116,7 @@ def _attendance_section(participant: Participant) -> list[dict[str, Any]]:
             "status": m.status,
             "walk_in": m.walk_in,
             "marked_at": _iso(m.marked_at),
+            "person_in_booking": m.member.name if m.member is not None else None,
         }
         for m in marks
     ]
@@ -145,15 +160,17 @@ def participant_erase(
        to the head of the waitlist as with any cancellation.
     2. Name, phone, e-mail, SMS consent and staff's reasons on their places (priority,
        cancellation) are removed, the personal link is replaced (the old
-       one, page and calendar feed, stops working) and `erased_at` is set.
+       one, page and calendar feed, stops working) and `erased_at` is set. The names of the
+       people their bookings covered (their party: children, others) are removed with theirs.
     3. `participant_erased` is sent, so the apps above the core remove what they hold (the
        outbox texts, phones and contexts; messages still to go are cancelled).
 
-    Kept on purpose: country of origin, sex and year of birth, because funders' reports count
-    them, and only anonymously: without name, phone, e-mail or link nobody can tell whose they
-    are. The row itself, its enrolments (with their changes) and attendance marks stay too, so
-    the counts of sessions, seats and unique participants stay right. The audit entry holds ids
-    and the reason only. Erasing an erased person changes nothing.
+    Kept on purpose: country of origin, sex and year of birth (also the party's years of
+    birth, with their attendance marks), because funders' reports count them, and only
+    anonymously: without name, phone, e-mail or link nobody can tell whose they are. The row
+    itself, its enrolments (with their changes) and attendance marks stay too, so the counts
+    of sessions, seats and unique participants stay right. The audit entry holds ids and the
+    reason only. Erasing an erased person changes nothing.
     """
     with transaction.atomic():
         # "No key" update: enrolling holds a key-share lock on the person; they must not clash.
@@ -190,6 +207,7 @@ def participant_erase(
         )
         # Staff's reasons for a priority or a cancellation may say something about the person.
         Enrolment.objects.filter(participant=person).update(priority_reason="", cancel_reason="")
+        PartyMember.objects.filter(enrolment__participant=person).update(name="")
         _redact_admin_log(person)
         signals.participant_erased.send(
             sender=Participant, participant=person, actor=actor, reason=reason

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,9 +38,11 @@ from courses.models import (
     Enrolment,
     PhoneVerification,
 )
+from courses.party import Person
 from courses.phones import normalise_mobile
 from courses.services.enrolment import check_open, enrolment_transaction
 from courses.services.enrolment_request import enrolment_request
+from courses.services.households import booking_plan
 from courses.services.participants import ParticipantData, clean_name, clean_statistics
 from scheduling.models import Session
 
@@ -67,11 +70,17 @@ def verification_start(
     channel: str,
     client: str,
     session: Session | None = None,
+    party: Iterable[Person | object] = (),
+    attending: bool = True,
+    min_places: int | None = None,
 ) -> Started:
     """Send a code to `person.phone` for an enrolment into `course`. Refused, before any code
-    is sent, when the course is not open, the input is wrong, consent is missing, or too many
-    codes went to this number or this client (`client`: the caller's address) lately."""
+    is sent, when the course is not open, the input is wrong, consent is missing, the party
+    does not fit the course (PartyInvalid), or too many codes went to this number or this
+    client (`client`: the caller's address) lately. The party waits with the request until
+    the code is checked."""
     phone = normalise_mobile(person.phone, person.country)
+    plan = booking_plan(course, party, attending=attending, min_places=min_places)
     name = clean_name(person.name)
     person = clean_statistics(person)
     if not person.sms_consent:
@@ -106,6 +115,9 @@ def verification_start(
             birth_year=person.birth_year,
             sex=person.sex,
             privacy_notice_version=person.privacy_notice_version,
+            party=plan.party(),
+            attending=plan.booking.attending,
+            min_places=plan.booking.least,
             channel=channel,
             expires_at=timezone.now() + CODE_VALID,
         )
@@ -126,6 +138,9 @@ def verification_resend(*, verification: str, client: str) -> Started:
         person=_person(old),
         channel=old.channel,
         client=client,
+        party=old.party,
+        attending=old.attending,
+        min_places=old.min_places,
     )
     PhoneVerification.objects.filter(pk=old.pk).update(used_at=timezone.now())
     return started
@@ -187,6 +202,9 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
                     person=_person(found, consent_source=ConsentSource.VERIFIED_CODE),
                     channel=found.channel,
                     verified=True,
+                    party=found.party or (),
+                    attending=found.attending,
+                    min_places=found.min_places,
                 )
             found.attempts += 1
             found.save(update_fields=["attempts"])
