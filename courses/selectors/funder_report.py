@@ -1,6 +1,6 @@
 """Funders' figures for centres (or a network) over a period, with small counts suppressed.
 
-Four queries whatever the number of participants and sessions: rows are fetched once (or
+Five queries whatever the number of participants and sessions: rows are fetched once (or
 aggregated in the database) and counted in Python.
 """
 
@@ -35,6 +35,10 @@ from courses.selectors.periods import (
 )
 from courses.suppression import Cell, cell, safe_order, suppress, suppress_part
 from scheduling.models import Session, SessionStatus
+
+# An appointment the person came to (`appointments.models.AppointmentStatus.ATTENDED`; read
+# through the reverse relation, so the core imports no model of the app above it).
+ATTENDED = "attended"
 
 UNKNOWN = _("Unknown")
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -139,15 +143,17 @@ def funder_report(
     now: datetime | None = None,
     min_count: int | None = None,
 ) -> FunderReport:
-    """What funders ask for, for `centres` over `period`, in four queries:
+    """What funders ask for, for `centres` over `period`, in five queries:
 
     - sessions held and hours delivered, by course kind;
     - unique participants: people with at least one `present` mark at a held session in the
       period (walk-ins included; erased people included, anonymously). The same person has one
       row per centre; across centres rows with the same phone are one person (erased rows,
       which have no phone, count by themselves); each person of a booking's party (a child
-      marked on their own row) counts by themselves, in their age band;
-    - new participants: those whose first present mark ever in these centres is in the period;
+      marked on their own row) counts by themselves, in their age band; a person who came to
+      a consultation (an appointment marked attended, `appointments`) took part too;
+    - new participants: those whose first present mark or attended appointment ever in these
+      centres is in the period;
     - participants by country of origin, sex and age band (age reached in the period's last
       year, from the year of birth);
     - present marks per week (periods up to 92 days) or per month, for the chart.
@@ -225,6 +231,35 @@ def funder_report(
         else:
             key = _child(pk, phone, name, birth_year)
             earlier_party[key] = min(first, earlier_party.get(key, first))
+    # 3b. Who came to a consultation (an appointment marked attended, in a session held): in
+    # the period they took part, and the first such appointment before it counts as earlier.
+    attended = Q(appointments__status=ATTENDED)
+    for pk, during, first in (
+        Participant.objects.filter(
+            held_sessions_q(centres, period=None, now=now, prefix="appointments__session__"),
+            appointments__status=ATTENDED,
+        )
+        .order_by()
+        .values("pk")
+        .annotate(
+            during=Count(
+                "appointments",
+                filter=attended
+                & held_sessions_q(
+                    centres, period=period, now=now, prefix="appointments__session__"
+                ),
+            ),
+            first=Min(
+                "appointments__starts_at",
+                filter=attended & Q(appointments__starts_at__lt=latest_start),
+            ),
+        )
+        .values_list("pk", "during", "first")
+    ):
+        if during:
+            came.add(pk)
+        if first is not None:
+            earlier[pk] = min(first, earlier.get(pk, first))
     # 4. These centres' people (no join); rows with the same phone are one person, and only
     # people present in the period are counted.
     rows = (
