@@ -335,6 +335,11 @@ def _pairs_in_order(ranks: list[int]) -> float:
     return kept / total if total else 1.0
 
 
+def _load() -> str:
+    """The machine's load average: the figures are only as steady as the machine was idle."""
+    return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
@@ -440,22 +445,30 @@ def _report_and_check(burst: Burst) -> None:
 
 
 def _lock_figures(log: Path, path: str) -> str:
-    """The course row's lock, as the workers recorded it for requests to `path`."""
+    """The course row's lock, as the workers recorded it for requests to `path`: how long it
+    was held, and of that (medians) the wait for the database (the statements run while locked
+    and the COMMIT, round trips included), the worker's own CPU, and the rest: the wait for a
+    core while other processes ran."""
     rows = [line.split() for line in log.read_text().splitlines()]
     mine = [
-        (float(held), int(total), int(locked))
-        for where, held, total, locked in rows
+        (float(held), int(total), int(locked), float(waited), float(cpu))
+        for where, held, total, locked, waited, cpu in rows
         if where == path
     ]
     assert len(mine) == ATTEMPTS, (path, len(mine))
-    held = sorted(h for h, _t, _l in mine)
-    total = statistics.median(t for _h, t, _l in mine)
-    locked = statistics.median(lk for _h, _t, lk in mine)
+    held = sorted(row[0] for row in mine)
+    total = statistics.median(row[1] for row in mine)
+    locked = statistics.median(row[2] for row in mine)
+    waited = statistics.median(row[3] for row in mine)
+    cpu = statistics.median(row[4] for row in mine)
+    rest = statistics.median(row[0] - row[3] - row[4] for row in mine)
     return (
         f"course row locked median {held[len(held) // 2] * 1000:.2f} ms, p95 "
-        f"{held[int(len(held) * 0.95)] * 1000:.2f} ms (target <= {LOCK_MS:.0f} ms); statements "
-        f"per enrolment {total:.0f}, {locked:.0f} of them while locked (target <= "
-        f"{STATEMENTS_IN_LOCK}; the rate limit's and BEGIN/COMMIT not counted)"
+        f"{held[int(len(held) * 0.95)] * 1000:.2f} ms (target <= {LOCK_MS:.0f} ms; of it "
+        f"{waited * 1000:.2f} ms in the database, {cpu * 1000:.2f} ms the worker's CPU, "
+        f"{rest * 1000:.2f} ms waiting for a core); statements per enrolment {total:.0f}, "
+        f"{locked:.0f} of them while locked (target <= {STATEMENTS_IN_LOCK}; the rate "
+        f"limit's and BEGIN/COMMIT not counted)"
     )
 
 
@@ -486,6 +499,7 @@ def test_bench_500_people_enrol_at_once_in_25_seats_through_gunicorn(tmp_path: P
     staff: Any = UserFactory(username="bench-desk", is_staff=True, staff_of=[desk.centre])
     token = Token.objects.create(user=staff).key
 
+    print(f"\n[bench enrolment] load average (1, 5, 15 min) before the run: {_load()}")
     # The bare loop first, on the quiet database; the median of a few rounds (each under 1 s).
     bare_before, bare_clients = _bare_rounds(course)
 
@@ -525,6 +539,7 @@ def test_bench_500_people_enrol_at_once_in_25_seats_through_gunicorn(tmp_path: P
         f"{floor_burst.rate:,.0f} enrolments/s ({len(floor_failed)} not 201); "
         f"to the bare loop {floor_burst.rate / bare:.2f}"
     )
+    print(f"[bench enrolment] load average (1, 5, 15 min) after the run: {_load()}")
     for burst, path in ((verified, verify_path), (staffed, desk_path)):
         print(
             f"[bench enrolment] {burst.name}: {burst.rate:,.0f} enrolments/s = "

@@ -1,9 +1,12 @@
 """The project's WSGI application as the enrolment bench serves it: each request that locks a
 course row records, in the file named by BENCH_LOCK_LOG, how long the row stayed locked (wall
-time from its locking SELECT returning to the COMMIT returning) and how many statements the
+time from its locking SELECT returning to the COMMIT returning), how many statements the
 request ran, in all and while the row was locked (the rate limit's cache table and the
-transaction control (BEGIN, COMMIT: not run through cursors) left out), one line per request. A
-test-only wrapper: the project itself records nothing.
+transaction control (BEGIN, COMMIT: not run through cursors) left out), and of the time locked
+how much the worker spent waiting for the database (the statements after the lock and the
+COMMIT, round trips included) and how much CPU it used itself (the rest of the wall time it
+waited for a core), one line per request. A test-only wrapper: the project itself records
+nothing.
 
 Application `tests.bench.timed_app:application` (settings `config.settings`).
 """
@@ -30,16 +33,23 @@ class _Clock:
         self.locked_at: float | None = None
         self.held: float | None = None  # once committed
         self.in_lock = 0
+        self.cpu_at: float | None = None  # time.process_time() when locked
+        self.cpu = 0.0  # CPU used while locked
+        self.waited = 0.0  # wall time in statements (and the COMMIT) while locked
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
         result = execute(sql, params, many, context)
         if "integra_cache" in sql:
             return result
         self.statements += 1
         if self.locked_at is not None:
-            self.in_lock += self.held is None
+            if self.held is None:
+                self.in_lock += 1
+                self.waited += time.perf_counter() - started
         elif 'FROM "courses_course"' in sql and " FOR " in sql and "UPDATE" in sql:
             self.locked_at = time.perf_counter()
+            self.cpu_at = time.process_time()
         return result
 
 
@@ -48,9 +58,13 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     commit = connection.commit
 
     def timed_commit() -> None:
+        started = time.perf_counter()
         commit()
         if clock.locked_at is not None and clock.held is None:
-            clock.held = time.perf_counter() - clock.locked_at
+            done = time.perf_counter()
+            clock.held = done - clock.locked_at
+            clock.waited += done - started
+            clock.cpu = time.process_time() - (clock.cpu_at or 0.0)
 
     connection.commit = timed_commit  # type: ignore[method-assign]
     try:
@@ -61,5 +75,8 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     if clock.held is not None and LOG:
         with open(LOG, "a") as log:
             where = environ.get("PATH_INFO", "")
-            log.write(f"{where} {clock.held:.6f} {clock.statements} {clock.in_lock}\n")
+            log.write(
+                f"{where} {clock.held:.6f} {clock.statements} {clock.in_lock} "
+                f"{clock.waited:.6f} {clock.cpu:.6f}\n"
+            )
     return response
