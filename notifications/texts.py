@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from notifications.drafts import text_for
 from notifications.models import APPOINTMENT_KINDS, MessageKind
@@ -154,9 +153,9 @@ def render(kind: str, context: dict[str, Any], language: str) -> str:
 
 
 PLACE_HEADS: dict[str, Any] = {
-    MessageKind.ENROLMENT_CONFIRMED: _lazy("You are enrolled"),
-    MessageKind.PROMOTED: _lazy("A place is yours"),
-    MessageKind.OFFER_MADE: _lazy("A place for you"),
+    MessageKind.ENROLMENT_CONFIRMED: gettext_lazy("You are enrolled"),
+    MessageKind.PROMOTED: gettext_lazy("A place is yours"),
+    MessageKind.OFFER_MADE: gettext_lazy("A place for you"),
 }
 
 
