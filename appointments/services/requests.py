@@ -8,7 +8,8 @@ for next to it (`AppointmentRequest`); its digest is the appointments' own, so t
 `verify/` never takes an appointment's code. `appointment_request_confirm` takes the code; only
 then is the person found or added and the slot booked (`appointment_book`), in one
 transaction. The slot may have been taken meanwhile: then `slot_taken`, to the person who
-proved the number, who chooses another."""
+proved the number, who chooses another. `appointment_request_resend` sends a new code for the
+same request, checked and limited as the first one was."""
 
 from __future__ import annotations
 
@@ -188,3 +189,57 @@ def appointment_request_confirm(*, verification: str, code: str) -> Appointment:
     raise WrongCode(
         _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
     )
+
+
+def open_request(public_id: str) -> AppointmentRequest:
+    """A request whose code may still be given (not used, not expired, tries left), else the
+    same refusal as a wrong code: nothing says whether it ever existed."""
+    found = (
+        AppointmentRequest.objects.select_related(
+            "verification", "course__centre", "session__course__centre"
+        )
+        .filter(
+            verification__public_id=str(public_id)[:32],
+            verification__used_at__isnull=True,
+            verification__expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if found is None or found.verification.attempts >= MAX_TRIES:
+        raise WrongCode(
+            _("This code has expired or was tried too often. Ask for a new code."), field="code"
+        )
+    return found
+
+
+def request_person(proof: PhoneVerification) -> ParticipantData:
+    """What the person typed, kept with the request (consent was given to ask for the code)."""
+    return ParticipantData(
+        name=proof.name,
+        phone=proof.phone,
+        language=proof.language,
+        email=proof.email,
+        sms_consent=True,
+        country_of_origin=proof.country_of_origin,
+        birth_year=proof.birth_year,
+        sex=proof.sex,
+        privacy_notice_version=proof.privacy_notice_version,
+    )
+
+
+def appointment_request_resend(*, verification: str, client: str) -> PhoneVerification:
+    """A new code for the same slot (the old one stops working once the new one is sent): the
+    slot is checked again and the limits per number and per device count it, as for the first
+    code. Refused like the first code, and nothing changes then."""
+    found = open_request(verification)
+    proof = found.verification
+    started = appointment_request_start(
+        course=found.course,
+        starts_at=found.starts_at,
+        language=found.language,
+        person=request_person(proof),
+        channel=proof.channel,
+        client=client,
+    )
+    PhoneVerification.objects.filter(pk=proof.pk).update(used_at=timezone.now())
+    return started

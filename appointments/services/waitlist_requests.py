@@ -6,7 +6,8 @@ number is known or not.
 
 The request is an `AppointmentRequest` for the day's session whose `starts_at` is the session's
 start; its code's digest is the waitlist's own ("day-waitlist:"), so a booking's confirmation
-(or an enrolment's) never accepts it, and this one never accepts theirs."""
+(or an enrolment's) never accepts it, and this one never accepts theirs. A new code for the
+same request: `day_waitlist_request_resend`."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from appointments.errors import AppointmentClosed
 from appointments.models import AppointmentRequest, DayWaitlistEntry
 from appointments.selectors.slots import free_slots
 from appointments.services import checks
-from appointments.services.requests import code_send
+from appointments.services.requests import code_send, open_request, request_person
 from appointments.services.waitlist import day_waitlist_join
 from courses.errors import ConsentRequired, DomainError, EnrolmentClosed, WrongCode
 from courses.models import BookingMode, ConsentSource, PhoneVerification
@@ -134,3 +135,19 @@ def day_waitlist_request_confirm(*, verification: str, code: str) -> DayWaitlist
     raise WrongCode(
         _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
     )
+
+
+def day_waitlist_request_resend(*, verification: str, client: str) -> PhoneVerification:
+    """A new code for the same day's waitlist (the old one stops working once the new one is
+    sent), checked and limited as the first code was; refused like it, and nothing changes."""
+    found = open_request(verification)
+    proof = found.verification
+    started = day_waitlist_request_start(
+        session=found.session,
+        language=found.language,
+        person=request_person(proof),
+        channel=proof.channel,
+        client=client,
+    )
+    PhoneVerification.objects.filter(pk=proof.pk).update(used_at=timezone.now())
+    return started

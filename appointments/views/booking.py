@@ -24,9 +24,14 @@ from appointments.selectors.public import (
     free_slot,
     language_name,
 )
-from appointments.services.requests import appointment_request_confirm, appointment_request_start
+from appointments.services.requests import (
+    appointment_request_confirm,
+    appointment_request_resend,
+    appointment_request_start,
+)
 from appointments.services.waitlist_requests import (
     day_waitlist_request_confirm,
+    day_waitlist_request_resend,
     day_waitlist_request_start,
 )
 from courses.errors import DomainError
@@ -244,7 +249,8 @@ def _code_page(
 
 def _code_step(request: HttpRequest, course: Course) -> HttpResponse:
     """The code from the SMS proves the phone; only then is the slot booked (or the day's
-    waitlist joined) and the person's page shown."""
+    waitlist joined) and the person's page shown. "Send a new code" asks again for the same
+    request, with the same answer whoever the number belongs to."""
     form = BookCodeForm(request.POST)
     public_id = str(request.POST.get("verification", ""))[:64]
     language = str(request.POST.get("consultation", ""))[:8]
@@ -252,13 +258,27 @@ def _code_step(request: HttpRequest, course: Course) -> HttpResponse:
     if not VerifyThrottle().allow_request(request, None):  # type: ignore[arg-type]
         form.add_error(None, str(TOO_MANY))
         return _code_page(request, course, form, phone, language, status=429)
-    if form.is_valid() and not form.cleaned_data["code"]:
+    resend = "resend" in request.POST
+    if form.is_valid() and not resend and not form.cleaned_data["code"]:
         form.add_error("code", _("Enter the code from the SMS."))
     if not form.is_valid():
         return _code_page(request, course, form, phone, language, status=400)
     code = form.cleaned_data["code"]
+    for_day = form.cleaned_data["for_day"]
     try:
-        if form.cleaned_data["for_day"]:
+        if resend:
+            again = day_waitlist_request_resend if for_day else appointment_request_resend
+            started = again(verification=public_id, client=EnrolmentThrottle().get_ident(request))
+            messages.info(request, str(_("A new code is on its way.")))
+            fresh = BookCodeForm(
+                initial={
+                    "verification": started.public_id,
+                    "for_day": for_day,
+                    "consultation": language,
+                }
+            )
+            return _code_page(request, course, fresh, started.phone, language)
+        if for_day:
             entry = day_waitlist_request_confirm(verification=public_id, code=code)
             messages.success(
                 request,
