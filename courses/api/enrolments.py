@@ -22,6 +22,7 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     Language,
+    PartyMember,
 )
 from courses.selectors import tenancy as selectors
 from courses.selectors.seats import (
@@ -32,6 +33,7 @@ from courses.selectors.seats import (
 from courses.selectors.tenancy import is_centre_staff
 from courses.services import enrolment as services
 from courses.services.enrolment_request import enrolment_request, is_staff_of
+from courses.services.households import childcare_booking
 from courses.services.participants import ParticipantData
 from courses.services.verification import verification_confirm, verification_start
 from courses.throttles import EnrolmentThrottle, VerifyThrottle
@@ -65,6 +67,17 @@ class ParticipantInputSerializer(serializers.Serializer[dict[str, Any]]):
 REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
+class PartyPersonSerializer(serializers.Serializer[dict[str, Any]]):
+    name = serializers.CharField(max_length=200)
+    birth_year = serializers.IntegerField(
+        min_value=1900,
+        max_value=2100,
+        required=False,
+        allow_null=True,
+        help_text="Needed for a child (and for anyone of an activity with an age range).",
+    )
+
+
 class EnrolmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
     course: serializers.PrimaryKeyRelatedField[Course] = serializers.PrimaryKeyRelatedField(
         queryset=Course.objects.select_related("centre", "venue")
@@ -77,11 +90,37 @@ class EnrolmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
         required=False, default=0, min_value=-100, max_value=100, help_text="Staff only."
     )
     walk_in = serializers.BooleanField(required=False, default=False, help_text="Staff only.")
+    party = serializers.ListField(
+        child=PartyPersonSerializer(),
+        required=False,
+        max_length=50,
+        help_text="The people the booking covers besides (or, with `attending` false, instead "
+        "of) the person: at most the course's `max_party` places in all, years of birth within "
+        "its ages. Booking a child is the parent's consent to keep their name and year of "
+        "birth. In a class with childcare, the children are booked into the childcare.",
+    )
+    attending = serializers.BooleanField(
+        required=False, default=True, help_text="False when the person books only for the others."
+    )
+    min_places = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=50,
+        help_text="The fewest places the household accepts when fewer are free (else all).",
+    )
+
+
+class PartyMemberSerializer(serializers.ModelSerializer[PartyMember]):
+    class Meta:
+        model = PartyMember
+        fields = ["id", "name", "birth_year", "status"]
 
 
 class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
     participant = serializers.SerializerMethodField()
     position = serializers.SerializerMethodField()
+    party = PartyMemberSerializer(many=True, read_only=True)
 
     class Meta:
         model = Enrolment
@@ -92,6 +131,9 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
             "participant",
             "status",
             "position",
+            "places",
+            "attending",
+            "party",
             "priority",
             "source",
             "offer_expires_at",
@@ -109,10 +151,22 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
         return waitlist_position(enrolment)
 
 
+class ChildcareSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.IntegerField()
+    course = serializers.IntegerField()
+    status = serializers.CharField(help_text="`waitlisted` when the childcare is full.")
+    places = serializers.IntegerField()
+    position = serializers.IntegerField(allow_null=True)
+
+
 class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
     id = serializers.IntegerField()
     status = serializers.CharField()
     position = serializers.IntegerField(allow_null=True)
+    places = serializers.IntegerField()
+    childcare = ChildcareSerializer(
+        allow_null=True, help_text="The children's booking in the class's childcare, if any."
+    )
     personal_url = serializers.URLField()
 
 
@@ -154,7 +208,11 @@ class EnrolmentViewSet(
     `expires_at` after a 6-digit code was sent by SMS (the same answer whether the number is
     known or not); `POST verify/` with `verification` and `code` then enrols and answers 201.
     Staff of the course's centre enrol at once: 201 with `status` (`confirmed` |
-    `waitlisted`), `position` when waitlisted, and the person's `personal_url`."""
+    `waitlisted`), `position` when waitlisted, `places`, the children's `childcare` booking
+    and the person's `personal_url`.
+    A household: `party` (`[{name, birth_year}]`), `attending`, `min_places`; a booking of N
+    places is confirmed only when N are free (and, by the course's `waitlist_fit`, nobody
+    waits before it). A party the course does not take is a 400 `party_invalid`."""
 
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
@@ -177,6 +235,7 @@ class EnrolmentViewSet(
         return (
             Enrolment.objects.filter(course__centre__in=managed)
             .select_related("participant", "course", "session")
+            .prefetch_related("party")
             .order_by("course_id", "session_id", "-priority", "created_at", "id")
         )
 
@@ -212,6 +271,11 @@ class EnrolmentViewSet(
             sms_consent=person["sms_consent"],
             email=person.get("email", ""),
         )
+        household = {
+            "party": [dict(p) for p in data.get("party", [])],
+            "attending": data["attending"],
+            "min_places": data.get("min_places"),
+        }
         if not staff:
             started = verification_start(
                 course=course,
@@ -219,6 +283,7 @@ class EnrolmentViewSet(
                 person=given,
                 channel="api",
                 client=EnrolmentThrottle().get_ident(request),
+                **household,
             )
             body = {
                 "verification": started.verification.public_id,
@@ -233,6 +298,7 @@ class EnrolmentViewSet(
             actor=request.user,
             walk_in=data["walk_in"],
             priority=data["priority"],
+            **household,
         )
         return Response(_created(enrolment), status=status.HTTP_201_CREATED)
 
@@ -260,9 +326,20 @@ class EnrolmentViewSet(
 
 
 def _created(enrolment: Enrolment) -> dict[str, Any]:
+    care = childcare_booking(enrolment)
     return {
         "id": enrolment.pk,
         "status": enrolment.status,
         "position": waitlist_position_when_made(enrolment),  # as decided, not counted again
+        "places": enrolment.places,
+        "childcare": None
+        if care is None
+        else {
+            "id": care.pk,
+            "course": care.course_id,
+            "status": care.status,
+            "places": care.places,
+            "position": waitlist_position_when_made(care),
+        },
         "personal_url": settings.PUBLIC_BASE_URL + enrolment.participant.get_absolute_url(),
     }
