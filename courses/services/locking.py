@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection
@@ -53,7 +54,8 @@ def locking() -> Iterator[None]:
     the transaction's wait. This is statement_timeout, set for the statement alone, because
     lock_timeout starts again at each lock one statement waits for (behind other waiters, the
     row's tuple lock, then the transaction that holds the row): with it a request waited twice
-    the setting."""
+    the setting. The limit travels with the statement (`_TimeLimited`), so taking the lock is
+    one round trip and, once it is had, nothing is left to undo."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -61,17 +63,37 @@ def locking() -> Iterator[None]:
     if deadline is None:
         deadline = time.monotonic() + settings.ENROLMENT_LOCK_TIMEOUT_SECONDS
     left_ms = max(math.ceil((deadline - time.monotonic()) * 1000), 1)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(left_ms)])
     try:
-        yield
+        with connection.execute_wrapper(_TimeLimited(left_ms)):
+            yield
     except OperationalError as exc:
         # 57014: cancelled by the statement timeout; 55P03: a lock_timeout of the server's.
         if getattr(exc.__cause__, "sqlstate", None) in ("57014", "55P03"):
             raise _busy() from exc
         raise
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL statement_timeout TO DEFAULT")  # the connection's own again
+
+
+class _TimeLimited:
+    """An execute wrapper: the first statement run through it goes in one message with the
+    setting of its time limit before it and the connection's own limit set back after it.
+    PostgreSQL times each statement of a message by itself, with the settings the one before
+    left (and gives each its own snapshot); the cursor is then moved to the statement's rows."""
+
+    def __init__(self, limit_ms: int) -> None:
+        self.limit_ms = limit_ms
+        self.used = False
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if self.used or many:
+            return execute(sql, params, many, context)
+        self.used = True
+        limited = (
+            f"SELECT set_config('statement_timeout', %s, true); {sql}; "
+            "SET LOCAL statement_timeout TO DEFAULT"
+        )
+        result = execute(limited, [str(self.limit_ms), *(params or ())], many, context)
+        context["cursor"].nextset()  # past set_config's row, to the statement's
+        return result
 
 
 # What an enrolment decides by, read again from the locked course row. The rest of the course
