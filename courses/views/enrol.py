@@ -13,10 +13,12 @@ from courses.models import (
     BookingMode,
     Course,
     Enrolment,
+    EnrolmentStatus,
 )
 from courses.phones import display_phone
-from courses.selectors.seats import seats_left
+from courses.selectors.seats import seats_left, waitlist_position_when_made
 from courses.selectors.verification import pending_phone
+from courses.services.households import childcare_booking
 from courses.services.participants import (
     PRIVACY_NOTICE_VERSION,
     ParticipantData,
@@ -55,9 +57,17 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
     if request.method == "POST" and "verification" in request.POST:
         return _code_step(request, course_obj)
     initial = {"session": request.GET.get("session")} if request.GET.get("session") else None
-    form = EnrolForm(request.POST or None, initial=initial, course=course_obj, sessions=sessions)
+    form = EnrolForm(
+        request.POST or None,
+        initial=initial,
+        course=course_obj,
+        sessions=sessions,
+        childcare_full=_childcare_full(course_obj),
+    )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and form.has_party and form.adding:
+        form.without_errors()  # "add another person": the form again with one more row
+    elif request.method == "POST":
         throttle = EnrolmentThrottle()
         if not throttle.allow_request(request, None):  # type: ignore[arg-type]
             form.add_error(None, _("Too many attempts from this device. Please try again later."))
@@ -81,6 +91,9 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
                     ),
                     channel="web",
                     client=throttle.get_ident(request),
+                    party=data.get("party", ()),
+                    attending=data.get("attending", True),
+                    min_places=data.get("min_places"),
                 )
             except DomainError as exc:
                 field = exc.field if exc.field in form.fields else None
@@ -102,6 +115,16 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _childcare_full(course: Course) -> bool:
+    """Whether the class's childcare (booked as a whole) has no place free now, or a waitlist:
+    the form says so and asks whether the children may wait."""
+    if not course.childcare_id:
+        return False
+    care = course.childcare
+    seats = seats_left(care) if care is not None else None
+    return seats is not None and (seats.left == 0 or seats.waiting > 0)
 
 
 def _code_page(
@@ -154,6 +177,19 @@ def _code_step(request: HttpRequest, course: Course) -> HttpResponse:
         form.add_error("code" if exc.field == "code" else None, str(exc.message))
         status = exc.status_code if exc.status_code in (409, 429, 503) else 400
         return _code_page(request, course, form, phone, status=status)
+    care = childcare_booking(enrolment)
+    if care is not None and care.status == EnrolmentStatus.WAITLISTED:
+        messages.warning(
+            request,
+            str(
+                _(
+                    "The childcare is full: your children are number %(position)s on its "
+                    "waitlist, and we send an SMS when a place is theirs. Your own place in the "
+                    "class stands."
+                )
+                % {"position": waitlist_position_when_made(care)}
+            ),
+        )
     return redirect(_place_url(enrolment, just_enrolled=True))
 
 
