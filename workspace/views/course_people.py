@@ -82,6 +82,7 @@ def _page(
         "new_form": forms.get("new_form") or EnrolNewForm(),
         "move_form": forms.get("move_form"),
         "move_for": forms.get("move_for"),
+        "households": course.max_party > 1 or course.childcare_id is not None,
         "page_url": people_url(course, session),
         "enrol_url": _enrol_url(course, session),
     }
@@ -139,6 +140,7 @@ def _enrol(
                 channel="desk",
                 actor=request.user,
                 walk_in=form.cleaned_data["walk_in"],
+                **form.household(),
             )
         except DomainError as error:
             add_errors(form, error)
