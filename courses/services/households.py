@@ -44,6 +44,7 @@ from courses.services.enrolment import (
     _promote,
     enrolment_cancel,
     enrolment_create_within,
+    enrolment_transaction,
 )
 from courses.services.locking import lock_wait
 from courses.services.party import (
@@ -147,6 +148,33 @@ def booking_create_within(
     )
     setattr(enrolment, _CHILDCARE, childcare)
     return Booking(enrolment, childcare)
+
+
+def booking_create(
+    *,
+    course: Course,
+    participant: Participant,
+    party: Iterable[Person | object] = (),
+    attending: bool = True,
+    min_places: int | None = None,
+    session: Session | None = None,
+    source: str = EnrolmentSource.WEB,
+    actor: Actor = None,
+    priority: int = 0,
+) -> Booking:
+    """Book a person already known (and their party) into `course` and its childcare, in one
+    transaction (`enrolment_request` finds or adds the person in the same one instead)."""
+    plan = booking_plan(course, party, attending=attending, min_places=min_places)
+    with enrolment_transaction():
+        return booking_create_within(
+            course=course,
+            participant=participant,
+            plan=plan,
+            session=session,
+            source=source,
+            actor=actor,
+            priority=priority,
+        )
 
 
 _CHILDCARE = "_childcare_booking"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from appointments.management.demo import appointments_demo_load
 from courses.management.demo import christmas_break, first_date, recurrence_text, translated
 from courses.management.demo_activity import activity_load
+from courses.management.demo_households import households_demo_load
 from courses.management.demo_data import (
     CENTRES,
     CHRISTMAS_BREAK_REASON,
@@ -80,6 +81,7 @@ class Command(BaseCommand):
                     self._course(centre, course, venues, users[TRAINER_USER], today)
             activity = activity_load(staff=users[STAFF_USER], trainer=users[TRAINER_USER])
             activity |= appointments_demo_load(staff=users[STAFF_USER])
+            activity |= households_demo_load(staff=users[STAFF_USER])
         if any(self.created.values()) or any(activity.values()):
             c, a = self.created, activity
             self.stdout.write(
