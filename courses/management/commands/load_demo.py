@@ -25,7 +25,6 @@ from django.utils import timezone
 from appointments.management.demo import appointments_demo_load
 from courses.management.demo import christmas_break, first_date, recurrence_text, translated
 from courses.management.demo_activity import activity_load
-from courses.management.demo_households import households_demo_load
 from courses.management.demo_data import (
     CENTRES,
     CHRISTMAS_BREAK_REASON,
@@ -37,6 +36,7 @@ from courses.management.demo_data import (
     CourseSpec,
     VenueSpec,
 )
+from courses.management.demo_households import households_demo_load
 from courses.models import Centre, Course, FundingEmblem, Venue
 from courses.services.catalogue import course_create
 from courses.services.staff import staff_group_sync
