@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from courses.models import Enrolment, Participant, PartyMember, PhoneVerification
+from courses.services.verification import verification_confirm, verification_resend
 from tests.factories import CourseFactory
-from tests.verification import api_enrol
+from tests.verification import api_enrol, sms_code
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +118,31 @@ def test_one_place_per_booking_takes_no_party(staff_api: Any, centre: Any) -> No
     assert refused.json()["party"] == [refused.json()["detail"]]
     assert alone.status_code == 201
     assert alone.json()["places"] == 1
+
+
+def test_the_party_waits_with_the_code_and_a_new_code_keeps_it(api: Any, workshop: Any) -> None:
+    asked = api.post("/api/v1/enrolments/", body(workshop, party=CHILDREN), format="json")
+    assert asked.status_code == 202
+    assert not Enrolment.objects.exists()  # nothing is booked before the code
+    waiting = PhoneVerification.objects.get()
+    assert waiting.party == CHILDREN
+
+    again = verification_resend(verification=waiting.public_id, client="test")
+    public_id = again.verification.public_id
+    booking = verification_confirm(verification=public_id, code=sms_code(public_id))
+
+    assert booking.places == 3
+    assert sorted(booking.party.values_list("name", flat=True)) == ["Maksym", "Sofia"]
+
+
+def test_a_class_with_childcare_answers_the_childrens_booking_too(api: Any, centre: Any) -> None:
+    care = CourseFactory(centre=centre, capacity=1, max_party=3, max_age=10)
+    polish = CourseFactory(centre=centre, childcare=care)
+
+    response = api_enrol(api, body(polish, party=CHILDREN))
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["places"] == 1
+    childcare = response.json()["childcare"]
+    assert (childcare["course"], childcare["places"]) == (care.pk, 2)
+    assert (childcare["status"], childcare["position"]) == ("waitlisted", 1)  # 1 place, 2 asked
