@@ -33,7 +33,7 @@ from courses.selectors.seats import (
 from courses.selectors.tenancy import is_centre_staff
 from courses.services import enrolment as services
 from courses.services.enrolment_request import enrolment_request, is_staff_of
-from courses.services.households import childcare_booking
+from courses.services.households import childcare_booking, party_place_cancel
 from courses.services.participants import ParticipantData
 from courses.services.verification import verification_confirm, verification_start
 from courses.throttles import EnrolmentThrottle, VerifyThrottle
@@ -133,6 +133,8 @@ class EnrolmentSerializer(serializers.ModelSerializer[Enrolment]):
             "position",
             "places",
             "attending",
+            "min_places",
+            "childcare_of",
             "party",
             "priority",
             "source",
@@ -188,6 +190,15 @@ class VerificationSerializer(serializers.Serializer[dict[str, Any]]):
 class VerifyInputSerializer(serializers.Serializer[dict[str, Any]]):
     verification = serializers.CharField(max_length=64)
     code = serializers.CharField(max_length=12, help_text="The 6 digits sent by SMS.")
+
+
+class CancelInputSerializer(serializers.Serializer[dict[str, Any]]):
+    member = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="A person of the booking's `party` (their `id`): only their place is given up.",
+    )
 
 
 class CanEnrolOrIsStaff(BasePermission):
@@ -317,10 +328,21 @@ class EnrolmentViewSet(
         )
         return Response(_created(enrolment), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=EnrolmentSerializer)
+    @extend_schema(request=CancelInputSerializer, responses=EnrolmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
-        enrolment = services.enrolment_cancel(enrolment=self.get_object(), actor=request.user)
+        """Cancel the booking; with `member`, give up that person's place only."""
+        given = CancelInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        place = self.get_object()
+        member_id = given.validated_data.get("member")
+        if member_id is None:
+            enrolment = services.enrolment_cancel(enrolment=place, actor=request.user)
+        else:
+            member = PartyMember.objects.filter(pk=member_id, enrolment=place).first()
+            if member is None:
+                raise serializers.ValidationError({"member": [_("Not a person of this booking.")]})
+            enrolment = party_place_cancel(enrolment=place, member=member, actor=request.user)
         fresh = self.get_queryset().get(pk=enrolment.pk)
         return Response(EnrolmentSerializer(fresh, context=self.get_serializer_context()).data)
 

@@ -146,3 +146,18 @@ def test_a_class_with_childcare_answers_the_childrens_booking_too(api: Any, cent
     childcare = response.json()["childcare"]
     assert (childcare["course"], childcare["places"]) == (care.pk, 2)
     assert (childcare["status"], childcare["position"]) == ("waitlisted", 1)  # 1 place, 2 asked
+
+
+def test_staff_give_up_one_persons_place_through_the_api(staff_api: Any, workshop: Any) -> None:
+    made = staff_api.post("/api/v1/enrolments/", body(workshop, party=CHILDREN), format="json")
+    booking = Enrolment.objects.get(pk=made.json()["id"])
+    maksym = booking.party.get(name="Maksym")
+    url = f"/api/v1/enrolments/{booking.pk}/cancel/"
+
+    stranger = staff_api.post(url, {"member": maksym.pk + 100}, format="json")
+    answer = staff_api.post(url, {"member": maksym.pk}, format="json")
+
+    assert stranger.status_code == 400
+    assert answer.status_code == 200, answer.json()
+    assert (answer.json()["status"], answer.json()["places"]) == ("confirmed", 2)
+    assert [p["status"] for p in answer.json()["party"]] == ["active", "cancelled"]
