@@ -101,6 +101,11 @@ urlpatterns = [
         name="appointment-mark",
     ),
     path(
+        "appointments/<int:appointment_id>/video/",
+        appointments.appointment_video_view,
+        name="appointment-video",
+    ),
+    path(
         "appointments/<int:appointment_id>/cancel/",
         appointments.appointment_cancel_view,
         name="appointment-cancel",

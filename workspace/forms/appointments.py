@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from appointments.languages import CONSULTATION_LANGUAGES
 from appointments.models import AppointmentStatus
 from courses.forms.reports import IsoDateField
+from courses.models import AppointmentMode
 from workspace.forms.course_people import REASON_MAX, EnrolFoundForm, EnrolNewForm
 
 
@@ -81,10 +82,24 @@ class MarkForm(forms.Form):
     specialist = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+class VideoLinkForm(forms.Form):
+    """The video call's address of an appointment held by video (empty: none yet)."""
+
+    video_link = forms.CharField(
+        label=_("Video call link"),
+        max_length=400,
+        required=False,
+        help_text=_("Shown only to the booked person, on their personal page."),
+    )
+    specialist = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
 class LanguageForm(forms.Form):
-    """The language the person needs, among those the slot is offered in."""
+    """The language the person needs, among those the slot is offered in, and how the
+    appointment is held (the course's way unless staff choose another for this slot)."""
 
     language = forms.ChoiceField(label=_("Language of the consultation"))
+    mode = forms.ChoiceField(label=_("How"), choices=AppointmentMode.choices, required=False)
 
     def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,6 +113,7 @@ class BookFoundForm(EnrolFoundForm):
     """Book a person found in the centre (their details stay as they are)."""
 
     language = forms.ChoiceField(choices=CONSULTATION_LANGUAGES)
+    mode = forms.ChoiceField(choices=AppointmentMode.choices, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,6 +126,7 @@ class BookNewForm(EnrolNewForm):
     consultation_language = forms.ChoiceField(
         label=_("Language of the consultation"), choices=CONSULTATION_LANGUAGES
     )
+    mode = forms.ChoiceField(label=_("How"), choices=AppointmentMode.choices, required=False)
     field_order = ["name", "country", "phone", "language", "sms_consent"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

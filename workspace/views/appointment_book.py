@@ -1,7 +1,9 @@
 """Booking a slot at the desk (/staff/appointments/sessions/<id>/book/?at=...): the language the
 person needs (those the specialist speaks, and those an interpreter is free for then), the
-person found by phone or name as on a course's people page, or added; then `appointment_book`,
-which reserves the slot and the interpreter together. For the centre's staff only."""
+person found by phone or name as on a course's people page, or added, and how this appointment
+is held (the course's way, or another for this slot: in person, by phone, by video); then
+`appointment_book`, which reserves the slot and the interpreter together. For the centre's staff
+only."""
 
 from __future__ import annotations
 
@@ -61,8 +63,12 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
         messages.error(request, _("This slot is no longer free."))
         return redirect(back)
     languages = _languages(session, slot)
-    language_form = LanguageForm(request.GET or None, languages=languages)
-    language = language_form.cleaned_data["language"] if language_form.is_valid() else languages[0]
+    query = request.GET.copy()
+    query.setdefault("mode", course.appointment_mode)  # the course's way unless another is chosen
+    language_form = LanguageForm(query if request.GET else None, languages=languages)
+    valid = language_form.is_valid()
+    language = language_form.cleaned_data["language"] if valid else languages[0]
+    mode = (language_form.cleaned_data["mode"] if valid else "") or course.appointment_mode
     search = PeopleSearchForm(request.GET or None)
     found = []
     if search.is_valid() and search.cleaned_data["q"]:
@@ -89,6 +95,7 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
                     person=None if found_person else form.person(),
                     actor=request.user,
                     channel="desk",
+                    mode=form.cleaned_data.get("mode") or course.appointment_mode,
                 )
             except DomainError as error:
                 add_errors(form, error)
@@ -105,7 +112,9 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
                 return redirect(back)
         bound["found_form" if found_person else "new_form"] = form
         bound["found_for"] = request.POST.get("participant")
-    new_form = bound.get("new_form") or BookNewForm(initial={"consultation_language": language})
+    new_form = bound.get("new_form") or BookNewForm(
+        initial={"consultation_language": language, "mode": mode}
+    )
     new_form.fields["consultation_language"].choices = language_form.fields["language"].choices  # type: ignore[attr-defined,union-attr]
     return render(
         request,
@@ -120,6 +129,7 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
             "specialist": specialist_id,
             "language_form": language_form,
             "language": language,
+            "mode": mode,
             "search": search,
             "found": found,
             "found_form": bound.get("found_form"),

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from appointments.services.booking import appointment_cancel, appointment_mark
 from appointments.services.slots import slot_block, slot_unblock
+from appointments.services.video import appointment_video_link_set
 from courses.errors import DomainError
 from scheduling.models import Session
-from workspace.forms.appointments import DayForm, MarkForm, SlotForm
+from workspace.forms.appointments import DayForm, MarkForm, SlotForm, VideoLinkForm
 from workspace.forms.course_people import CancelForm
 from workspace.selectors.appointments import (
     appointment_for_staff,
@@ -166,6 +167,38 @@ def appointment_mark_view(request: HttpRequest, scope: Scope, appointment_id: in
         request,
         _("%(name)s: %(status)s.")
         % {"name": marked.participant.display_name, "status": marked.get_status_display()},
+    )
+    return redirect(
+        day_url(session_day(session), specialist, slot_anchor(session, appointment.starts_at))
+    )
+
+
+@workspace_view
+@require_POST
+def appointment_video_view(request: HttpRequest, scope: Scope, appointment_id: int) -> HttpResponse:
+    """Set (or clear) the video link of a booked video appointment; it is shown to the person."""
+    appointment = appointment_for_staff(scope, appointment_id)
+    require_manager(scope, appointment.course.centre_id)
+    form = VideoLinkForm(request.POST)
+    session = appointment.session
+    if not form.is_valid():
+        error = DomainError(_("Enter the video call's address, starting with https://."))
+        return _refused(request, scope, session, None, error)
+    specialist = form.cleaned_data["specialist"]
+    try:
+        saved = appointment_video_link_set(
+            appointment=appointment, link=form.cleaned_data["video_link"], actor=request.user
+        )
+    except DomainError as error:
+        return _refused(request, scope, session, specialist, error)
+    messages.success(
+        request,
+        (
+            _("%(name)s will see the video link on their page.")
+            if saved.video_link
+            else _("The video link of %(name)s is removed.")
+        )
+        % {"name": saved.participant.display_name},
     )
     return redirect(
         day_url(session_day(session), specialist, slot_anchor(session, appointment.starts_at))
