@@ -84,8 +84,27 @@ def standing(
 ) -> Standing:
     """Seats taken, the waitlist, the newcomer's place in it, whether `participant_id` already
     holds a place and (with `running_after`) whether the course has a scheduled session ending
-    after then, in one query over the course row and its enrolments (the services call it with
-    the target row locked)."""
+    after then, in one query over the course row and its enrolments (the services count them
+    with the target row locked: `courses.services.locking.seats_lock_and_count`)."""
+    query = standing_query(
+        course,
+        session,
+        participant_id=participant_id,
+        priority=priority,
+        running_after=running_after,
+    )
+    return standing_of(query.get())
+
+
+def standing_query(
+    course: Course,
+    session: Session | None,
+    *,
+    participant_id: int,
+    priority: int = 0,
+    running_after: datetime | None = None,
+) -> QuerySet[Course, dict[str, Any]]:
+    """The one row `standing` reads (`standing_of` makes it a Standing)."""
 
     def people(**where: Any) -> Count:
         return Count("enrolments", filter=Q(enrolments__session=session, **where))
@@ -103,8 +122,19 @@ def standing(
             course=course, status=SessionStatus.SCHEDULED, ends_at__gt=running_after
         )
         counts["running"] = Count("pk", distinct=True, filter=Exists(running))
-    counts = Course.objects.filter(pk=course.pk).aggregate(**counts)
-    return Standing(**{**counts, "running": bool(counts.get("running", True))})
+    # Grouped by the one course row: one row of counts, as aggregate() would make it.
+    one = Course.objects.filter(pk=course.pk).order_by()
+    return one.values("pk").annotate(**counts).values(*counts)
+
+
+def standing_of(row: dict[str, Any]) -> Standing:
+    return Standing(
+        taken=int(row["taken"]),
+        waiting=int(row["waiting"]),
+        ahead=int(row["ahead"]),
+        mine=int(row["mine"]),
+        running=bool(row.get("running", True)),
+    )
 
 
 def waitlist_position(enrolment: Enrolment) -> int | None:

@@ -45,13 +45,12 @@ from courses.party import NEXT, Person, Waiting, promotions
 from courses.selectors.seats import (
     capacity_of,
     seats_taken,
-    standing,
     waitlist_position_decide,
     waitlist_queue,
 )
 from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
-from courses.services.locking import lock_wait, locking, seats_lock
+from courses.services.locking import lock_wait, locking, seats_lock, seats_lock_and_count
 from courses.services.party import party_fits, party_prepare, party_store, party_trim
 from courses.text import clean_line
 from scheduling.models import Session, SessionStatus
@@ -236,9 +235,10 @@ def enrolment_create_within(
     (an enrolment request adds the person in the same one).
 
     The course or session row is locked only for what must see the seats as they are: the
-    course's booking settings read again, one query for "still open" (per course), one for the
-    seats, the waitlist and the person's own places, then the enrolment, its event (and for
-    staff its audit entry) and its notices. The notices' texts are prepared before the lock
+    course's booking settings read again with the lock and, in the same round trip
+    (`seats_lock_and_count`), one query for the seats, the waitlist, the person's own places
+    and "still open" (per course); then the enrolment, its event (and for staff its audit
+    entry) and its notices. The notices' texts are prepared before the lock
     (enrolment_preparing), from the caller's copy of the course."""
     public = source in (EnrolmentSource.WEB, EnrolmentSource.API) and as_user(actor) is None
     if participant.centre_id != course.centre_id:
@@ -258,15 +258,14 @@ def enrolment_create_within(
             sender=Enrolment, course=course, session=session, participant=participant
         )
     )
-    course, session = seats_lock(course, session)
-    now = timezone.now()  # after the wait for the lock
-    seats = standing(
+    course, session, seats = seats_lock_and_count(
         course,
         session,
         participant_id=participant.pk,
         priority=priority,
-        running_after=now if session is None else None,
+        running_after=timezone.now() if session is None else None,  # "still running" by then
     )
+    now = timezone.now()  # after the wait for the lock
     check_open(course, session, public=public, now=now, running=seats.running)
     if seats.mine:
         raise AlreadyEnrolled(_("You are already enrolled or on the waitlist."))

@@ -14,14 +14,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import Busy, DomainError, SessionUnavailable
 from courses.models import BookingMode, Course
+from courses.selectors.seats import Standing, standing_of, standing_query
 from scheduling.models import Session
 
 # When the row locks of the current enrolment transaction must have been had (time.monotonic()).
@@ -113,6 +116,39 @@ def seats_lock(course: Course, session: Session | None) -> tuple[Course, Session
     """Lock the row whose seats are counted: the session (per-session booking) or the course.
     FOR NO KEY UPDATE: it excludes every other seat change of the row (and FOR UPDATE), not
     the inserts that merely refer to it."""
+    course, session, _counts = _lock(course, session, then=None)
+    return course, session
+
+
+def seats_lock_and_count(
+    course: Course,
+    session: Session | None,
+    *,
+    participant_id: int,
+    priority: int = 0,
+    running_after: datetime | None = None,
+) -> tuple[Course, Session | None, Standing]:
+    """`seats_lock`, and the `standing` of the course or session counted as soon as the lock is
+    had. For a course booked as a whole both statements are made before the lock and sent in
+    one message (on PostgreSQL, which gives each statement of a message its own snapshot, so
+    the count sees every enrolment committed before the lock was granted): deciding costs one
+    round trip. A session's lock and count are two."""
+    counts = standing_query(
+        course,
+        session,
+        participant_id=participant_id,
+        priority=priority,
+        running_after=running_after,
+    )
+    course, session, row = _lock(course, session, then=counts)
+    assert row is not None  # noqa: S101 - a query grouped by an existing row has its row
+    return course, session, standing_of(row)
+
+
+def _lock(
+    course: Course, session: Session | None, *, then: QuerySet[Any, dict[str, Any]] | None
+) -> tuple[Course, Session | None, dict[str, Any] | None]:
+    """The lock of `seats_lock`, and the row of `then` read right after it."""
     if course.booking_mode == BookingMode.SESSION:
         if session is None:
             raise DomainError(_("Choose a session."), field="session")
@@ -127,15 +163,46 @@ def seats_lock(course: Course, session: Session | None) -> tuple[Course, Session
             raise SessionUnavailable(
                 _("This session does not belong to the course."), field="session"
             )
-        return locked.course, locked
-    with locking():
-        fresh = (
-            Course.objects.select_for_update(of=("self",), no_key=True)
-            .filter(pk=course.pk)
-            .values(*DECIDED_BY)
-            .get()
-        )
+        # The session and its course read whole while locking: the count is a statement of
+        # its own (values() could not lock the session row alone).
+        return locked.course, locked, (then.get() if then is not None else None)
+    locking_read = (
+        Course.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=course.pk)
+        .values(*DECIDED_BY)
+    )
+    fresh, counts = _read_together(locking_read, then)
+    if fresh is None:
+        raise Course.DoesNotExist
     locked_course = copy.copy(course)  # its own fields and cache: the caller's stays as it was
     for name, value in fresh.items():
         setattr(locked_course, name, value)
-    return locked_course, None
+    return locked_course, None, counts
+
+
+def _read_together(
+    first: QuerySet[Any, dict[str, Any]], then: QuerySet[Any, dict[str, Any]] | None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The first row of `first` (the locking statement, under `locking`) and of `then`, run
+    right after it. On PostgreSQL in one message; elsewhere (SQLite locks the whole database
+    for a writer: no row locks, no round trips to save) one after the other."""
+    if connection.vendor != "postgresql":
+        with locking():
+            row = first.first()
+        return row, (then.first() if then is not None else None)
+    queries = [first] if then is None else [first, then]
+    compiled = [query.query.sql_with_params() for query in queries]
+    rows = []
+    with locking(), connection.cursor() as cursor:
+        cursor.execute(
+            "; ".join(sql for sql, _params in compiled),
+            [param for _sql, params in compiled for param in params],
+        )
+        for number in range(len(queries)):
+            if number:
+                cursor.nextset()
+            values = cursor.fetchone()
+            # By the columns' names: fields of one table and named counts, none twice.
+            names = [column.name for column in cursor.description]
+            rows.append(None if values is None else dict(zip(names, values, strict=True)))
+    return rows[0], (rows[1] if then is not None else None)

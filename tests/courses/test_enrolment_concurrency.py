@@ -38,7 +38,7 @@ from courses.models import (
 )
 from courses.selectors.seats import seats_taken, waitlist_position
 from courses.services import enrolment as services
-from courses.services import offers
+from courses.services import locking, offers
 from scheduling.models import Session
 from tests.factories import CourseFactory, ParticipantRowFactory, first_session
 from tests.threads import all_at_once
@@ -113,17 +113,25 @@ def _meet(
     monkeypatch.setattr(services, name, meeting)
 
 
-def _fetch_without_lock(course: Course, session: Session | None) -> tuple[Course, Session | None]:
-    """`seats_lock` without its SELECT ... FOR UPDATE: the seat counts are no longer guarded."""
+def _read_without_lock(
+    course: Course, session: Session | None, *, then: Any = None
+) -> tuple[Course, Session | None, Any]:
+    """The lock of `seats_lock` and `seats_lock_and_count` (`courses.services.locking._lock`)
+    without its SELECT ... FOR UPDATE: the seat counts are no longer guarded."""
     if course.booking_mode == BookingMode.SESSION:
         assert session is not None
         fetched = Session.objects.select_related("course__centre").get(pk=session.pk)
-        return fetched.course, fetched
-    return Course.objects.select_related("centre").get(pk=course.pk), None
+        fetched_course, fetched_session = fetched.course, fetched
+    else:
+        fetched_course, fetched_session = (
+            Course.objects.select_related("centre").get(pk=course.pk),
+            None,
+        )
+    return fetched_course, fetched_session, (then.get() if then is not None else None)
 
 
 def _remove_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "seats_lock", _fetch_without_lock)
+    monkeypatch.setattr(locking, "_lock", _read_without_lock)
 
 
 def _enrolall_at_once(
@@ -168,7 +176,7 @@ def test_forty_people_at_once_fill_the_five_seats_and_queue_the_rest_in_arrival_
     assert connection.vendor == "postgresql"
     course, session = _course(booking_mode, capacity=CAPACITY)
     people = _people(course.centre, PEOPLE)
-    _meet(monkeypatch, "standing", PEOPLE, after=True)
+    _meet(monkeypatch, "seats_lock_and_count", PEOPLE, after=True)
 
     errors = _enrolall_at_once(course, session, people)
 
@@ -190,7 +198,7 @@ def test_without_the_lock_the_same_rush_overbooks(
     """Control: every thread counts the seats before any writes, and each sees one free."""
     course, session = _course(booking_mode, capacity=CAPACITY)
     people = _people(course.centre, PEOPLE)
-    _meet(monkeypatch, "standing", PEOPLE, after=True)
+    _meet(monkeypatch, "seats_lock_and_count", PEOPLE, after=True)
     _remove_the_lock(monkeypatch)
 
     errors = _enrolall_at_once(course, session, people)
@@ -266,7 +274,7 @@ def test_the_same_person_twice_at_once_is_enrolled_once(
 ) -> None:
     course, _session = _course(capacity=CAPACITY)
     (person,) = _people(course.centre, 1)
-    _meet(monkeypatch, "standing", 2, after=True)
+    _meet(monkeypatch, "seats_lock_and_count", 2, after=True)
 
     errors = _enrolall_at_once(course, None, [person, person])
 
@@ -283,7 +291,7 @@ def test_without_the_lock_the_constraint_still_enrols_the_same_person_once(
     """Both pass the "already enrolled?" check; the unique constraint refuses the second."""
     course, _session = _course(capacity=CAPACITY)
     (person,) = _people(course.centre, 1)
-    _meet(monkeypatch, "standing", 2, after=True)
+    _meet(monkeypatch, "seats_lock_and_count", 2, after=True)
     _remove_the_lock(monkeypatch)
 
     errors = _enrolall_at_once(course, None, [person, person])

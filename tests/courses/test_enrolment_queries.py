@@ -21,7 +21,7 @@ from tests.verification import sms_code
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-IN_THE_LOCK = 5  # at most 5 statements while the row is locked (COMMIT not counted)
+IN_THE_LOCK = 4  # at most 4 statements while the row is locked (COMMIT not counted)
 
 
 def _statements(run: Any) -> tuple[Any, list[str]]:
@@ -74,7 +74,7 @@ def _verified(course: Course, phone: str) -> tuple[Any, list[str]]:
 
 
 @pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
-def test_a_verified_enrolment_locks_the_course_for_five_statements(
+def test_a_verified_enrolment_locks_the_course_for_four_statements(
     course: Course, status: str
 ) -> None:
     if status == "waitlisted":
@@ -85,13 +85,13 @@ def test_a_verified_enrolment_locks_the_course_for_five_statements(
     locked = _in_the_lock(statements)
     assert len(locked) <= IN_THE_LOCK, "\n".join(locked)
     # BEGIN, the code's request locked and marked used, the person added (2), the sessions the
-    # texts tell, the lock (one message with its statement timeout), then the 4 above and
-    # COMMIT.
-    assert len(statements) <= 12, "\n".join(statements)
+    # texts tell, the lock and the count (one message, with the lock's statement timeout),
+    # then the 3 above and COMMIT.
+    assert len(statements) <= 11, "\n".join(statements)
 
 
 @pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
-def test_staff_enrolment_at_the_desk_locks_the_course_for_five_statements(
+def test_staff_enrolment_at_the_desk_locks_the_course_for_four_statements(
     course: Course, staff_user: Any, status: str
 ) -> None:
     api = APIClient()
@@ -109,4 +109,4 @@ def test_staff_enrolment_at_the_desk_locks_the_course_for_five_statements(
     assert len(locked) <= IN_THE_LOCK, "\n".join(locked)
     # Also: the token, the course, staff of its centre (asked by the view, the service and the
     # throttle), the person's audit entry and the enrolment's.
-    assert len(statements) <= 18, "\n".join(statements)
+    assert len(statements) <= 17, "\n".join(statements)

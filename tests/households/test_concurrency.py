@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from courses.models import Course, Enrolment, EnrolmentStatus, Participant
 from courses.selectors.seats import seats_taken
 from courses.services import enrolment as services
+from courses.services import locking
 from courses.services.households import party_place_cancel
 from tests.factories import CourseFactory, ParticipantRowFactory
 from tests.threads import all_at_once
@@ -72,10 +73,13 @@ def _meet(monkeypatch: pytest.MonkeyPatch, name: str, parties: int, *, after: bo
 
 
 def _remove_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fetch(course: Course, session: Any) -> tuple[Course, None]:
-        return Course.objects.select_related("centre").get(pk=course.pk), None
+    """`seats_lock` and `seats_lock_and_count` without their SELECT ... FOR UPDATE."""
 
-    monkeypatch.setattr(services, "seats_lock", fetch)
+    def fetch(course: Course, session: Any, *, then: Any = None) -> tuple[Course, None, Any]:
+        fetched = Course.objects.select_related("centre").get(pk=course.pk)
+        return fetched, None, (then.get() if then is not None else None)
+
+    monkeypatch.setattr(locking, "_lock", fetch)
 
 
 def _places(course: Course) -> int:
@@ -107,7 +111,7 @@ def test_families_booking_at_once_never_take_more_places_than_the_course_has(
 ) -> None:
     assert connection.vendor == "postgresql"
     course = _course(capacity=10)
-    _meet(monkeypatch, "standing", FAMILIES, after=True)
+    _meet(monkeypatch, "seats_lock_and_count", FAMILIES, after=True)
 
     errors = _families_at_once(course)
 
@@ -121,7 +125,7 @@ def test_families_booking_at_once_never_take_more_places_than_the_course_has(
 def test_without_the_lock_the_same_families_overbook(monkeypatch: pytest.MonkeyPatch) -> None:
     """Control: every family counts the places before any writes, and each sees 10 free."""
     course = _course(capacity=10)
-    _meet(monkeypatch, "standing", FAMILIES, after=True)
+    _meet(monkeypatch, "seats_lock_and_count", FAMILIES, after=True)
     _remove_the_lock(monkeypatch)
 
     errors = _families_at_once(course)
