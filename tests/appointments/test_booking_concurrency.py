@@ -1,6 +1,6 @@
 """Appointments under load, on PostgreSQL: a slot is never booked twice, an interpreter never
-twice at overlapping times (across specialists and centres), and a move racing a booking of the
-slot it goes to never loses or doubles a slot.
+twice at overlapping times (across specialists and centres), and a move or a cancel racing a
+booking of the slot it frees or takes never loses or doubles a slot.
 
 Each race is made to happen: the threads start together and meet again at a barrier right
 after the slot (or the interpreter) was checked free, before anything is written. With the
@@ -24,8 +24,10 @@ from django.db import connection
 from appointments.errors import InterpreterUnavailable, SlotTaken
 from appointments.models import ACTIVE_STATUSES, Appointment, Interpreter
 from appointments.services import checks
-from appointments.services.booking import appointment_book, appointment_move
+from appointments.services.booking import appointment_book, appointment_cancel, appointment_move
+from appointments.services.waitlist import day_waitlist_join
 from courses.models import Course
+from courses.services.participants import participant_upsert
 from scheduling.models import Session
 from tests.appointments.helpers import interpreter, local, person, slot_course, specialist
 from tests.factories import CentreFactory, UserFactory, first_session
@@ -275,3 +277,60 @@ def test_control_without_the_lock_and_the_constraint_the_move_doubles_a_slot(
         doubled = _active(course)[_ten(course, 30)]
 
     assert doubled == 2, f"{doubled} appointment(s) at 10:30: no double booking"
+
+
+def _cancel_and_book(waiting: bool) -> tuple[Course, Appointment, Any, Callable[[], Any]]:
+    """A day of one slot (10:00), booked; its appointment is cancelled while someone else books
+    10:00 (and, with `waiting`, a person waits for that day)."""
+    course, staff = _staff_course(duration_minutes=30)
+    held = appointment_book(
+        course=course, starts_at=_ten(course), language="pl", person=person(800), actor=staff
+    )
+    entry = None
+    if waiting:
+        who = participant_upsert(centre=course.centre, data=person(802))
+        entry = day_waitlist_join(session=held.session, participant=who, language="pl")
+
+    def race() -> tuple[list[Any], list[BaseException]]:
+        return all_at_once(
+            [
+                functools.partial(appointment_cancel, appointment=held, by_person=True),
+                functools.partial(
+                    appointment_book,
+                    course=course,
+                    starts_at=_ten(course),
+                    language="pl",
+                    person=person(801),
+                    actor=staff,
+                ),
+            ]
+        )
+
+    return course, held, entry, race
+
+
+def test_a_cancel_racing_a_booking_of_the_slot_never_loses_or_doubles_it() -> None:
+    """The booking either comes before the cancel (the slot is taken: 409) or after it (the
+    slot is free: booked); never two appointments, and the cancel always goes through."""
+    course, held, _entry, race = _cancel_and_book(waiting=False)
+
+    results, errors = race()
+
+    held.refresh_from_db()
+    assert held.status == "cancelled"
+    assert all(isinstance(error, SlotTaken) for error in errors), errors
+    assert _active(course)[_ten(course)] == len(results) - 1  # 1 when the booking won, else 0
+    assert _active(course)[_ten(course)] <= 1
+
+
+def test_a_cancel_racing_a_booking_gives_the_slot_to_the_person_waiting_once() -> None:
+    """With a person waiting for the day, the freed slot is theirs in the cancel's own
+    transaction: the booking racing it is a clean 409 whichever goes first."""
+    course, _held, entry, race = _cancel_and_book(waiting=True)
+
+    _results, errors = race()
+
+    assert [type(error) for error in errors] == [SlotTaken]
+    active = Appointment.objects.filter(course=course, status__in=ACTIVE_STATUSES)
+    assert active.count() == 1
+    assert active.get().participant_id == entry.participant_id
