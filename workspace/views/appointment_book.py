@@ -63,9 +63,15 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
         messages.error(request, _("This slot is no longer free."))
         return redirect(back)
     languages = _languages(session, slot)
+    # Opened from the day view (no language asked yet): the first language and the course's
+    # way, with no error; the search sends both back.
     query = request.GET.copy()
-    query.setdefault("mode", course.appointment_mode)  # the course's way unless another is chosen
-    language_form = LanguageForm(query if request.GET else None, languages=languages)
+    query.setdefault("mode", course.appointment_mode)
+    language_form = LanguageForm(
+        query if "language" in request.GET else None,
+        languages=languages,
+        initial={"mode": course.appointment_mode},
+    )
     valid = language_form.is_valid()
     language = language_form.cleaned_data["language"] if valid else languages[0]
     mode = (language_form.cleaned_data["mode"] if valid else "") or course.appointment_mode
