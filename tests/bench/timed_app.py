@@ -4,9 +4,9 @@ time from its locking SELECT returning to the COMMIT returning), how many statem
 request ran, in all and while the row was locked (the rate limit's cache table and the
 transaction control (BEGIN, COMMIT: not run through cursors) left out), and of the time locked
 how much the worker spent waiting for the database (the statements after the lock and the
-COMMIT, round trips included) and how much CPU it used itself (the rest of the wall time it
-waited for a core), one line per request. A test-only wrapper: the project itself records
-nothing.
+COMMIT, round trips included, less the worker's own CPU in them) and how much CPU it used
+itself (the rest of the wall time it waited for a core), one line per request. A test-only
+wrapper: the project itself records nothing.
 
 Application `tests.bench.timed_app:application` (settings `config.settings`).
 """
@@ -38,7 +38,7 @@ class _Clock:
         self.waited = 0.0  # wall time in statements (and the COMMIT) while locked
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = execute(sql, params, many, context)
         if "integra_cache" in sql:
             return result
@@ -46,7 +46,8 @@ class _Clock:
         if self.locked_at is not None:
             if self.held is None:
                 self.in_lock += 1
-                self.waited += time.perf_counter() - started
+                # The wall time of the statement but the worker's own CPU in it (psycopg's).
+                self.waited += time.perf_counter() - started - (time.process_time() - cpu)
         elif 'FROM "courses_course"' in sql and " FOR " in sql and "UPDATE" in sql:
             self.locked_at = time.perf_counter()
             self.cpu_at = time.process_time()
@@ -58,12 +59,12 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
     commit = connection.commit
 
     def timed_commit() -> None:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         commit()
         if clock.locked_at is not None and clock.held is None:
             done = time.perf_counter()
             clock.held = done - clock.locked_at
-            clock.waited += done - started
+            clock.waited += done - started - (time.process_time() - cpu)
             clock.cpu = time.process_time() - (clock.cpu_at or 0.0)
 
     connection.commit = timed_commit  # type: ignore[method-assign]
