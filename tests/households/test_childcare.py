@@ -201,3 +201,31 @@ def test_erasing_the_mother_erases_her_childrens_names_and_her_export_lists_them
     assert list(PartyMember.objects.values_list("name", flat=True)) == ["", ""]
     assert set(PartyMember.objects.values_list("status", flat=True)) == {MemberStatus.ACTIVE}
     assert not Enrolment.objects.filter(status__in=("confirmed", "waitlisted")).exists()
+
+
+def test_a_class_booked_per_session_books_the_childcares_session_at_the_same_time(
+    centre: Any, staff_user: Any
+) -> None:
+    care = CourseFactory(
+        centre=centre, slug="opieka-sesje", booking_mode="session", capacity=4, max_party=3
+    )
+    polish = CourseFactory(
+        centre=centre, slug="polski-sesje", booking_mode="session", capacity=8, childcare=care
+    )
+    session = polish.sessions.order_by("starts_at")[2]
+
+    booking = enrolment_request(
+        course=polish,
+        session=session,
+        person=ParticipantData(name="Olena", phone="+48601000001", language="uk", sms_consent=True),
+        channel="desk",
+        actor=staff_user,
+        party=CHILDREN,
+    )
+
+    children = childcare_booking(booking)
+    assert children is not None
+    assert children.session is not None
+    assert children.session.course == care
+    assert children.session.starts_at == session.starts_at
+    assert (children.places, booking.places) == (2, 1)
