@@ -1,7 +1,8 @@
 """The demo's appointments (`load_demo`): the seed centres' duty hours booked in slots, their
 specialists with their languages, interpreters for Ukrainian, Russian and Georgian with their
-duty hours, and a few appointments (and a blocked slot) in the demo centre's next duty hours,
-so the day view and the personal pages are not empty. The data is in `demo_data.py` beside it.
+duty hours, and a few appointments (one by video, and a blocked slot) in the demo centre's next
+duty hours, so the day view and the personal pages are not empty. The data is in
+`demo_data.py` beside it.
 
 Everything goes through the services the workspace uses. Loading again changes nothing: a
 course is made slot-booked only while it is still a drop-in without specialists (once it has
@@ -34,6 +35,7 @@ from appointments.services.interpreters import (
     specialist_languages_set,
 )
 from appointments.services.slots import slot_block
+from appointments.services.video import appointment_video_link_set
 from courses.management.demo_people import DEMO_CENTRE, PEOPLE
 from courses.models import BookingMode, Centre, Course, Participant
 from courses.services.catalogue import course_update
@@ -156,14 +158,17 @@ def _bookings(staff: User, counts: dict[str, int]) -> None:
         slots = day_slots(session=session) if session is not None else []
         if booking.nth >= len(slots):
             continue
-        appointment_book(
+        booked = appointment_book(
             course=course,
             starts_at=slots[booking.nth].starts_at,
             language=booking.language,
             participant=person,
             actor=staff,
             channel="desk",
+            mode=booking.mode,
         )
+        if booking.video_link:
+            appointment_video_link_set(appointment=booked, link=booking.video_link, actor=staff)
         counts["appointments"] += 1
     slug, nth = BLOCKED_AFTER
     session = sessions.get(slug)

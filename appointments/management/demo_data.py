@@ -284,12 +284,14 @@ INTERPRETERS = (
 class BookingSpec:
     """An appointment in the next duty hours of a consultation at the demo centre: the
     `nth` free slot (in time order) of that day, for the demo person `person` (index in
-    `courses.management.demo_people.PEOPLE`), in `language`."""
+    `courses.management.demo_people.PEOPLE`), in `language`, held the course's way or `mode`."""
 
     course: str
     nth: int
     person: int
     language: str
+    mode: str = ""  # another way than the course's for this slot
+    video_link: str = ""
 
 
 BOOKINGS = (
@@ -299,6 +301,16 @@ BOOKINGS = (
     BookingSpec("dyzur-wuw-legalizacja", 0, 7, "ru"),
     BookingSpec("dyzur-wuw-legalizacja", 1, 13, "en"),
     BookingSpec("dyzur-psychologa", 0, 3, "uk"),  # she speaks Ukrainian herself
+    # One career-advice slot by video (the course is in person): the link is on the person's
+    # page only. example.org is reserved for examples (RFC 2606): it reaches no meeting.
+    BookingSpec(
+        "dyzur-doradcy-zawodowego-wup",
+        0,
+        15,
+        "uk",
+        mode="video",
+        video_link="https://meet.example.org/cic-poznan-wup-demo",
+    ),
 )
 # The lawyer's slot after the last booking is blocked (she is away for an hour).
 BLOCKED_AFTER = ("dyzur-prawnika", 3)

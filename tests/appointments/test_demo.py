@@ -13,7 +13,7 @@ from django.utils import timezone
 from appointments.languages import language_codes
 from appointments.models import Appointment, BlockedSlot, Interpreter, InterpreterHours
 from appointments.selectors.slots import course_languages, day_slots, free_slots
-from courses.models import BookingMode, Course, CourseKind
+from courses.models import AppointmentMode, BookingMode, Course, CourseKind
 
 DUTY_HOURS = (
     "dyzur-prawnika",
@@ -80,6 +80,9 @@ def test_the_demo_centre_has_appointments_an_interpreter_and_a_blocked_slot() ->
     states = {slot.state for slot in day_slots(session=lawyer_day)}
     assert states == {"booked", "blocked"}  # the day is full: its waitlist is open
     assert BlockedSlot.objects.filter(session=lawyer_day).count() == 1
+    by_video = booked.get(mode=AppointmentMode.VIDEO)  # one slot held another way
+    assert by_video.course.appointment_mode == AppointmentMode.IN_PERSON
+    assert by_video.video_link.startswith("https://")
 
 
 @pytest.mark.django_db
