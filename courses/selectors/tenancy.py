@@ -24,12 +24,34 @@ def as_user(user: Any) -> AuthUser | None:
     return user if isinstance(user, AuthUser) and user.is_authenticated else None
 
 
+_STAFFED = "_staffed_centre_ids"
+
+
+def staffed_centre_ids(user: User | None) -> frozenset[int]:
+    """The centres `user` is staff of, read once per user object: a request's user is its own
+    object, and an enrolment asks at its throttle, its view and its service."""
+    account = as_user(user)
+    if account is None:
+        return frozenset()
+    if _STAFFED not in account.__dict__:
+        account.__dict__[_STAFFED] = frozenset(account.staff_centres.values_list("pk", flat=True))
+    return frozenset(account.__dict__[_STAFFED])
+
+
 def is_centre_staff(user: User) -> bool:
     """A superuser, or a user who is staff of at least one centre."""
     account = as_user(user)
     if account is None:
         return False
-    return account.is_superuser or account.staff_centres.exists()
+    return account.is_superuser or bool(staffed_centre_ids(account))
+
+
+def is_staff_of_centre(user: User | None, centre_id: int) -> bool:
+    """A superuser, or staff of the centre `centre_id`."""
+    account = as_user(user)
+    return account is not None and (
+        account.is_superuser or centre_id in staffed_centre_ids(account)
+    )
 
 
 def centres_managed_for_user(user: User) -> QuerySet[Centre]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.errors import PhoneNotVerified
 from courses.models import ConsentSource, Course, Enrolment, EnrolmentSource
 from courses.party import Person
-from courses.selectors.tenancy import Actor, as_user, centres_managed_for_user
+from courses.selectors.tenancy import Actor, is_staff_of_centre
 from courses.services.enrolment import enrolment_transaction
 from courses.services.households import booking_create_within, booking_plan
 from courses.services.participants import ParticipantData, participant_upsert
@@ -26,10 +26,7 @@ CHANNELS = {"web": EnrolmentSource.WEB, "api": EnrolmentSource.API, "desk": Enro
 
 def is_staff_of(actor: Actor, course: Course) -> bool:
     """Staff of the course's centre (or a superuser) may enrol anyone, at any priority."""
-    user = as_user(actor)
-    return user is not None and (
-        user.is_superuser or centres_managed_for_user(user).filter(pk=course.centre_id).exists()
-    )
+    return is_staff_of_centre(actor, course.centre_id)
 
 
 def enrolment_request(
