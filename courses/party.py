@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import DomainError
@@ -101,8 +102,9 @@ class Person:
 
 def party_read(items: Iterable[object]) -> list[Person]:
     """The party as typed (the API's `{name, birth_year}` items or the form's), tidied: names
-    on one line, no empty name, a plausible year of birth. Refused whole, nothing kept."""
-    people = []
+    on one line, no empty name, nobody twice, a year of birth from 1900 to this year. Refused
+    whole, nothing kept."""
+    people: list[Person] = []
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise PartyInvalid(_("Each person needs a name."), field="party")
@@ -111,6 +113,8 @@ def party_read(items: Iterable[object]) -> list[Person]:
             raise PartyInvalid(
                 _("Person %(number)s has no name.") % {"number": index}, field="party"
             )
+        if any(p.name.casefold() == name.casefold() for p in people):
+            raise PartyInvalid(_("%(name)s is listed twice.") % {"name": name}, field="party")
         people.append(Person(name, _year(item.get("birth_year"), index)))
     return people
 
@@ -122,7 +126,7 @@ def _year(value: object, index: int) -> int | None:
         year = int(str(value).strip())
     except ValueError:
         year = 0
-    if not 1900 <= year <= 2100:
+    if not 1900 <= year <= timezone.localdate().year:
         raise PartyInvalid(
             _("The year of birth of person %(number)s is not a year.") % {"number": index},
             field="party",

@@ -101,7 +101,13 @@ def party_prepare(
     if least is not None:
         if isinstance(least, bool) or not isinstance(least, int) or least < 1:
             raise PartyInvalid(_("The fewest places must be a number from 1."), field="min_places")
-        if least >= places:
+        if least > places:
+            raise PartyInvalid(
+                _("The fewest places cannot be more than the booking's %(places)s places.")
+                % {"places": places},
+                field="min_places",
+            )
+        if least == places:
             least = None  # all of them anyway
     return PartyBooking(tuple(people), attending, places, least)
 

@@ -105,7 +105,10 @@ def test_with_next_a_single_person_takes_a_place_the_family_cannot_use(workshop:
 @pytest.mark.parametrize(
     ("kwargs", "told"),
     [
-        ({"party": CHILDREN * 2}, "at most 4 places"),
+        ({"party": [{"name": f"Child {n}", "birth_year": 2019} for n in range(4)]}, "at most 4"),
+        ({"party": [*CHILDREN, CHILDREN[0]]}, "listed twice"),
+        ({"party": [{"name": "Sofia", "birth_year": 2099}]}, "is not a year"),
+        ({"party": CHILDREN, "min_places": 4}, "cannot be more than"),
         ({"party": [{"name": " ", "birth_year": 2019}]}, "has no name"),
         ({"party": [{"name": "Sofia", "birth_year": "soon"}]}, "is not a year"),
         ({"party": [], "attending": False}, "covers nobody"),
