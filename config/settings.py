@@ -172,6 +172,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     # (Django's 300 would drop live rate-limit counters).
     CACHES["default"]["BACKEND"] = "config.cache.DatabaseCache"
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+for _cache in CACHES.values():
+    if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        _cache["BACKEND"] = "config.redis_cache.RedisCache"  # one client per pool, not per call
 # Behind N reverse proxies (each appending to X-Forwarded-For), the client is the Nth address
 # from the right of X-Forwarded-For; 0: the header is ignored and REMOTE_ADDR is the client.
 # Used by the rate limits and the login lock-out.

@@ -299,7 +299,7 @@ def _default_cache(settings: Any, redis_url: str) -> Iterator[None]:
     settings.CACHES = {
         **before,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": location,
             "KEY_PREFIX": prefix,
         },
