@@ -22,9 +22,9 @@ def consultation_rows(report: ConsultationReport) -> list[list[Value]]:
         [gettext("People consulted"), report.people.shown],
         [gettext("Interpreter hours"), report.with_interpreter.shown if hours is None else hours],
         [],
-        [gettext("Consultation"), gettext("Held"), gettext("Did not come")],
+        [gettext("Kind of consultation"), gettext("Held"), gettext("Did not come")],
     ]
-    rows += [[row.label, row.held.shown, row.no_shows.shown] for row in report.by_consultation]
+    rows += [[row.label, row.held.shown, row.no_shows.shown] for row in report.by_kind]
     rows += [
         [],
         [

@@ -20,6 +20,7 @@ from django.utils import timezone
 from appointments.management.demo_data import (
     BLOCKED_AFTER,
     BOOKINGS,
+    DROP_IN_SPECIALTIES,
     INTERPRETERS,
     SLOT_COURSES,
     SPECIALISTS,
@@ -83,7 +84,7 @@ def _slot_courses(staff: User, counts: dict[str, int]) -> None:
                 booking_window_days=slots.window_days,
                 booking_cutoff_hours=slots.cutoff_hours,
                 appointment_mode=slots.mode,
-                sensitive=slots.sensitive,
+                specialty=slots.specialty,
                 description_pl=slots.description.pl,
                 description_uk=slots.description.uk,
                 description_en=slots.description.en,
@@ -91,6 +92,8 @@ def _slot_courses(staff: User, counts: dict[str, int]) -> None:
                 trainers=[user],
             )
             counts["slot_courses"] += 1
+    for course in Course.objects.filter(slug__in=DROP_IN_SPECIALTIES, specialty=""):
+        course_update(course=course, specialty=DROP_IN_SPECIALTIES[course.slug])
 
 
 def _interpreter(

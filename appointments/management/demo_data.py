@@ -15,6 +15,7 @@ from datetime import time
 
 from courses.management.demo_data import Tr
 from courses.management.demo_people import FICTION_PREFIX
+from courses.models import Specialty
 
 
 @dataclass(frozen=True)
@@ -25,15 +26,16 @@ class SlotSpec:
     slot_minutes: int
     buffer_minutes: int
     description: Tr
+    specialty: str
     mode: str = "in_person"
     window_days: int = 28
     cutoff_hours: int = 2
-    sensitive: bool = False
 
 
 LAWYER_SLOTS = SlotSpec(
     slot_minutes=30,
     buffer_minutes=15,
+    specialty=Specialty.LEGAL,
     description=Tr(
         pl="Bezpłatne porady prawne: pobyt, praca, sprawy rodzinne i mieszkaniowe. Zarezerwuj "
         "30 minut w swoim języku; jeśli prawnik go nie zna, będzie tłumacz.",
@@ -49,7 +51,9 @@ LAWYER_SLOTS = SlotSpec(
 PSYCHOLOGIST_SLOTS = SlotSpec(
     slot_minutes=50,
     buffer_minutes=10,
-    sensitive=True,  # SMS say only "your appointment at the centre"
+    # Psychological support is sensitive by default (its SMS say only "your appointment at
+    # the centre"): the course service makes it so, nothing is set here.
+    specialty=Specialty.PSYCHOLOGICAL,
     description=Tr(
         pl="Bezpłatne i poufne rozmowy z psychologiem, 50 minut. SMS-y nie mówią, czego "
         "dotyczy wizyta.",
@@ -64,6 +68,7 @@ PSYCHOLOGIST_SLOTS = SlotSpec(
 TAX_SLOTS = SlotSpec(
     slot_minutes=30,
     buffer_minutes=0,
+    specialty=Specialty.TAX,
     mode="phone",
     description=Tr(
         pl="PIT, ZUS, własna działalność gospodarcza: bezpłatna rozmowa telefoniczna "
@@ -79,6 +84,7 @@ TAX_SLOTS = SlotSpec(
 WUP_SLOTS = SlotSpec(
     slot_minutes=45,
     buffer_minutes=15,
+    specialty=Specialty.CAREER,
     description=Tr(
         pl="Doradca zawodowy Wojewódzkiego Urzędu Pracy w Poznaniu pomaga w szukaniu pracy, "
         "pisaniu CV i wyborze szkoleń. Spotkanie trwa 45 minut.",
@@ -93,6 +99,7 @@ WUP_SLOTS = SlotSpec(
 WUW_SLOTS = SlotSpec(
     slot_minutes=20,
     buffer_minutes=10,
+    specialty=Specialty.LEGALISATION,
     window_days=21,
     cutoff_hours=24,
     description=Tr(
@@ -119,6 +126,9 @@ SLOT_COURSES = {
     "dyzur-doradcy-zawodowego-wup": WUP_SLOTS,
     "dyzur-wuw-legalizacja": WUW_SLOTS,
 }
+
+# The consultations that stay drop-ins, with their kind (for the funders' report).
+DROP_IN_SPECIALTIES = {"doradztwo-zawodowe": Specialty.CAREER}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Funders' figures of consultations booked in slots, for centres (or a network) over a period,
 with small counts suppressed as in the rest of the report (`courses.suppression`).
 
-- consultations held (appointments marked attended) by consultation (the course's title, so
-  one lawyer's duty hours in several centres are one row) and by language; no-shows beside;
+- consultations held (appointments marked attended) by kind (the course's `specialty`: legal,
+  psychological, tax...; a consultation with none recorded is "kind not recorded") and by
+  language; no-shows beside;
 - interpreter hours: the length of the attended appointments held with an interpreter (hidden
   where the number of those appointments is itself hidden: the hours would tell it);
 - unique people: people with at least one attended appointment (rows of the same phone in
@@ -22,10 +23,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from appointments.languages import CONSULTATION_LANGUAGES
 from appointments.models import Appointment, AppointmentStatus
-from courses.models import Centre, Course
+from courses.models import Centre, Course, Specialty
 from courses.selectors.periods import Period
 from courses.suppression import Cell, cell, safe_order, suppress
 
@@ -35,7 +37,7 @@ MARKED = (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW)
 
 @dataclass(frozen=True)
 class ConsultationRow:
-    key: str
+    key: str  # the specialty ("" when none is recorded)
     label: str
     held: Cell
     no_shows: Cell
@@ -59,7 +61,7 @@ class LanguageRow:
 @dataclass
 class ConsultationReport:
     min_count: int
-    by_consultation: list[ConsultationRow]
+    by_kind: list[ConsultationRow]
     by_language: list[LanguageRow]
     held: Cell
     no_shows: Cell
@@ -77,7 +79,13 @@ class ConsultationReport:
 
     @property
     def empty(self) -> bool:
-        return not self.by_consultation
+        return not self.by_kind
+
+
+def _kind_label(key: str) -> str:
+    if key in Specialty.values:
+        return str(Specialty(key).label)
+    return gettext("Kind not recorded")
 
 
 def in_period_q(centres: Sequence[Centre], period: Period, prefix: str = "") -> Q:
@@ -122,10 +130,9 @@ def consultation_report(
             "participant__phone",
         )
     )
-    titles = {
-        course.pk: str(course.title)
-        for course in Course.objects.filter(pk__in={row[0] for row in rows})
-    }
+    kinds = dict(
+        Course.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "specialty")
+    )
     held: dict[str, int] = defaultdict(int)
     missed: dict[str, int] = defaultdict(int)
     by_language: dict[str, int] = defaultdict(int)
@@ -133,23 +140,25 @@ def consultation_report(
     minutes: dict[str, int] = defaultdict(int)
     people: set[str] = set()
     for course_id, language, status, starts, ends, interpreter_id, pk, phone in rows:
-        title = titles.get(course_id, "")
+        kind = kinds.get(course_id, "")
         if status == AppointmentStatus.NO_SHOW:
-            missed[title] += 1
+            missed[kind] += 1
             continue
-        held[title] += 1
+        held[kind] += 1
         by_language[language] += 1
         people.add(phone or f"#{pk}")
         if interpreter_id is not None:
             interpreted[language] += 1
             minutes[language] += int((ends - starts).total_seconds() // 60)
-    names = sorted(set(held) | set(missed))
-    held_cells = suppress([held[name] for name in names], min_count=min_count)
-    missed_cells = suppress([missed[name] for name in names], min_count=min_count)
-    consultations = [
-        ConsultationRow(name, name, held_cells[i], missed_cells[i]) for i, name in enumerate(names)
+    kind_keys = sorted(set(held) | set(missed))
+    kind_labels = [_kind_label(key) for key in kind_keys]
+    held_cells = suppress([held[key] for key in kind_keys], min_count=min_count)
+    missed_cells = suppress([missed[key] for key in kind_keys], min_count=min_count)
+    by_kind = [
+        ConsultationRow(key, kind_labels[i], held_cells[i], missed_cells[i])
+        for i, key in enumerate(kind_keys)
     ]
-    consultations = [consultations[i] for i in safe_order(held_cells, names)]
+    by_kind = [by_kind[i] for i in safe_order(held_cells, kind_labels)]
     codes = sorted(by_language, key=lambda code: LANGUAGE_NAMES.get(code, code))
     labels = [LANGUAGE_NAMES.get(code, code) for code in codes]
     language_cells = suppress([by_language[code] for code in codes], min_count=min_count)
@@ -161,7 +170,7 @@ def consultation_report(
     languages = [languages[i] for i in safe_order(language_cells, labels)]
     return ConsultationReport(
         min_count=min_count,
-        by_consultation=consultations,
+        by_kind=by_kind,
         by_language=languages,
         held=cell(sum(held.values()), min_count=min_count),
         no_shows=cell(sum(missed.values()), min_count=min_count),

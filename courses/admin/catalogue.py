@@ -161,6 +161,7 @@ class CourseAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
     list_filter = [
         ("centre", admin.RelatedOnlyFieldListFilter),
         "kind",
+        "specialty",
         "audience",
         "booking_mode",
         "published",
@@ -170,7 +171,20 @@ class CourseAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
     filter_horizontal = ["trainers"]
     inlines = [SessionInline]
     fieldsets = [
-        (None, {"fields": ["centre", "slug", "kind", "title", "description", "published"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "centre",
+                    "slug",
+                    "kind",
+                    "specialty",
+                    "title",
+                    "description",
+                    "published",
+                ]
+            },
+        ),
         (_("Who for"), {"fields": ["audience", "level", "trainers"]}),
         (
             _("When"),
@@ -226,8 +240,9 @@ class CourseAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
             services.course_delete(course=course)
 
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
-        """Save through the services so the course's sessions follow its rule."""
-        result = services.course_save(course=obj)
+        """Save through the services so the course's sessions follow its rule (a course made a
+        psychological consultation is sensitive unless the box was changed)."""
+        result = services.course_save(course=obj, sensitive_chosen="sensitive" in form.changed_data)
         if result.changed:
             self.message_user(
                 request,

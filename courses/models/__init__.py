@@ -9,12 +9,14 @@ from courses.models.audit import (
     AuditEntry,
 )
 from courses.models.catalogue import (
+    SENSITIVE_SPECIALTIES,
     AppointmentMode,
     Audience,
     BookingMode,
     Course,
     CourseKind,
     Level,
+    Specialty,
     WaitlistFit,
     WaitlistMode,
 )
@@ -56,6 +58,7 @@ __all__ = [
     "ADULT_AGE",
     "ERASED_NAME",
     "SEAT_STATUSES",
+    "SENSITIVE_SPECIALTIES",
     "AppointmentMode",
     "Attendance",
     "AttendanceStatus",
@@ -79,6 +82,7 @@ __all__ = [
     "PartyMember",
     "PhoneVerification",
     "Sex",
+    "Specialty",
     "Venue",
     "Voivodeship",
     "WaitlistFit",

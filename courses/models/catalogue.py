@@ -37,6 +37,23 @@ class CourseKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation / duty hours")
 
 
+class Specialty(models.TextChoices):
+    """What a consultation is about: the funders' report counts consultations held by it."""
+
+    LEGAL = "legal", _("Legal advice")
+    PSYCHOLOGICAL = "psychological", _("Psychological support")
+    TAX = "tax", _("Tax advice")
+    CAREER = "career", _("Career and vocational counselling")
+    LEGALISATION = "legalisation", _("Legalisation of stay and residence")
+    OTHER = "other", _("Other consultation")
+
+
+# Consultations whose SMS never name the topic unless staff choose otherwise: a course that
+# becomes one of these with no explicit choice of `sensitive` is saved sensitive
+# (courses.services.catalogue.course_save).
+SENSITIVE_SPECIALTIES = frozenset({Specialty.PSYCHOLOGICAL})
+
+
 class Audience(models.TextChoices):
     ALL = "all", _("Everyone")
     CHILDREN = "children", _("Children")
@@ -91,6 +108,15 @@ class Course(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=CourseKind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    specialty = models.CharField(
+        _("consultation kind"),
+        max_length=16,
+        choices=Specialty.choices,
+        blank=True,
+        help_text=_(
+            "For consultations and duty hours. Psychological support is sensitive by default."
+        ),
+    )
     audience = models.CharField(
         _("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL
     )
@@ -281,6 +307,10 @@ class Course(models.Model):
         """Refuse a time that cannot be published: bad rule, wrong first date, bad duration."""
         if self.venue is not None and self.centre_id and self.venue.centre_id != self.centre_id:
             raise ValidationError({"venue": _("The venue belongs to another centre.")})
+        if self.specialty and self.kind != CourseKind.CONSULTATION:
+            raise ValidationError(
+                {"specialty": _("Only a consultation has a consultation kind: leave it empty.")}
+            )
         self._clean_households()
         if not (self.centre_id and self.start_date and self.start_time and self.duration_minutes):
             return

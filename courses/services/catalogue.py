@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses import signals
-from courses.models import Centre, Course, Venue
+from courses.models import SENSITIVE_SPECIALTIES, Centre, Course, Venue
 from courses.services.enrolment import waitlist_promote
 from courses.text import instance_tidy
 from scheduling import rules
@@ -25,21 +25,36 @@ VENUE_LINES = ("name", "address", "city")
 
 
 def course_save(
-    *, course: Course, trainers: Iterable[AbstractBaseUser] | None = None
+    *,
+    course: Course,
+    trainers: Iterable[AbstractBaseUser] | None = None,
+    sensitive_chosen: bool = True,
 ) -> SyncResult:
     """Validate and save a course, then make its sessions follow its rule.
 
     A new course gets all its sessions; a changed one changes only its future sessions (the
     past is history). Raises ValidationError and saves nothing when a field or the rule is wrong.
+
+    A course that becomes a psychological consultation (created as one, or its specialty changed
+    to it) is saved sensitive unless `sensitive_chosen` says staff chose `sensitive` themselves
+    (a form's ticked or unticked box they changed); staff may untick it later.
     """
     creating = course.pk is None
     instance_tidy(course, lines=("title",), texts=("description",))
-    course.full_clean()
-    previous_capacity = (
+    saved = (
         None
         if creating
-        else Course.objects.filter(pk=course.pk).values_list("capacity", flat=True).first()
+        else Course.objects.filter(pk=course.pk).values("capacity", "specialty").first()
     )
+    previous_capacity = saved["capacity"] if saved else None
+    previous_specialty = saved["specialty"] if saved else None
+    if (
+        not sensitive_chosen
+        and course.specialty in SENSITIVE_SPECIALTIES
+        and course.specialty != previous_specialty
+    ):
+        course.sensitive = True
+    course.full_clean()
     with transaction.atomic():
         course.save()
         if trainers is not None:
@@ -81,6 +96,7 @@ def course_delete(*, course: Course) -> None:
 
 
 def _apply(course: Course, fields: dict[str, Any]) -> Any:
+    """Set the given fields; returns the trainers to set (None: unchanged)."""
     trainers = fields.pop("trainers", None)
     recurrence_text = fields.pop("recurrence_text", None)
     for name, value in fields.items():
@@ -97,17 +113,21 @@ def course_create(*, centre: Centre, **fields: Any) -> tuple[Course, SyncResult]
     """Create a course and materialise its sessions.
 
     `recurrence_text` (RFC 5545 lines in the centre's local time) may be given instead of a
-    parsed `recurrence`.
+    parsed `recurrence`. A psychological consultation given no `sensitive` is sensitive.
     """
     course = Course(centre=centre)
+    chosen = "sensitive" in fields
     trainers = _apply(course, fields)
-    return course, course_save(course=course, trainers=trainers)
+    return course, course_save(course=course, trainers=trainers, sensitive_chosen=chosen)
 
 
 def course_update(*, course: Course, **fields: Any) -> tuple[Course, SyncResult]:
-    """Change a course; its future sessions follow the new rule, past ones stay as they are."""
+    """Change a course; its future sessions follow the new rule, past ones stay as they are.
+    A course changed to a psychological consultation with no `sensitive` given becomes
+    sensitive; otherwise `sensitive` stays as it was unless given."""
+    chosen = "sensitive" in fields
     trainers = _apply(course, fields)
-    return course, course_save(course=course, trainers=trainers)
+    return course, course_save(course=course, trainers=trainers, sensitive_chosen=chosen)
 
 
 def centre_save(*, centre: Centre, **fields: Any) -> Centre:

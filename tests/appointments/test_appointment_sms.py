@@ -13,6 +13,7 @@ from django.utils import translation
 from appointments.models import Appointment
 from appointments.services.booking import appointment_book, appointment_cancel, appointment_move
 from courses.models import Course
+from courses.services.catalogue import course_update
 from notifications import receivers, texts
 from notifications.backends import memory
 from notifications.models import APPOINTMENT_KINDS, MessageKind, MessageStatus, OutboundMessage
@@ -83,6 +84,17 @@ def test_a_sensitive_consultation_never_names_its_topic_nor_its_place(
     assert "psycholog" not in sms.body.lower()
     assert "Nowowiejskiego" not in sms.body
     assert appointment.pk
+
+
+def test_a_psychological_consultation_is_neutral_by_default(centre: Any, lawyer: Any) -> None:
+    """Nobody ticked `sensitive`: choosing the psychological kind is enough."""
+    course = slot_course(centre, trainers=[lawyer], title_pl="Wsparcie psychologiczne")
+    course_update(course=course, specialty="psychological")
+    book(course, language="pl")
+    dispatch.dispatch_pass()
+    [sms] = memory.outbox
+    assert (uk("your appointment at %(centre)s") % {"centre": centre.name}) in sms.body
+    assert "psycholog" not in sms.body.lower()
 
 
 def test_a_reminder_follows_a_move_and_goes_once(consultation: Course) -> None:

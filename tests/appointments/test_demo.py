@@ -48,6 +48,24 @@ def test_every_seed_duty_hours_is_booked_in_slots_by_its_specialist() -> None:
 
 
 @pytest.mark.django_db
+def test_every_demo_consultation_has_its_kind_for_the_funders_report() -> None:
+    load()
+
+    kinds = dict(
+        Course.objects.filter(kind=CourseKind.CONSULTATION).values_list("slug", "specialty")
+    )
+    assert kinds == {
+        "dyzur-prawnika": "legal",
+        "dyzur-psychologa": "psychological",
+        "dyzur-doradcy-podatkowego": "tax",
+        "dyzur-doradcy-zawodowego-wup": "career",
+        "dyzur-wuw-legalizacja": "legalisation",
+        "doradztwo-zawodowe": "career",
+    }
+    assert not Course.objects.exclude(kind=CourseKind.CONSULTATION).exclude(specialty="").exists()
+
+
+@pytest.mark.django_db
 def test_interpreters_cover_ukrainian_russian_and_georgian_with_hours() -> None:
     load()
 

@@ -1,4 +1,4 @@
-"""Funders' figures of consultations: held (attended) by consultation and by language, no-shows,
+"""Funders' figures of consultations: held (attended) by kind and by language, no-shows,
 interpreter hours and unique people, with small counts suppressed as in the rest of the
 report; attended appointments count as attendance in the report's participants."""
 
@@ -14,6 +14,7 @@ from django.test import Client
 from appointments.models import Appointment
 from appointments.selectors.report import consultation_report
 from appointments.services.booking import appointment_book, appointment_mark
+from courses.models import Course, Specialty
 from courses.selectors.periods import Period
 from courses.services.participants import ParticipantData
 from tests.appointments.helpers import interpreter, local, slot_course, specialist
@@ -33,9 +34,14 @@ def world(db: None) -> dict[str, Any]:
     did not come. One Ukrainian-speaking person came to both."""
     poznan = CentreFactory(slug="cic-poznan", name="CIC Poznań", network="CIC")
     staff = UserFactory(username="koordynator", staff_of=[poznan])
-    lawyer = slot_course(poznan, trainers=[specialist("prawnik")], title_pl="Porady prawne")
+    lawyer = slot_course(
+        poznan, trainers=[specialist("prawnik")], title_pl="Porady prawne", specialty="legal"
+    )
     psychologist = slot_course(
-        poznan, trainers=[specialist("psycholog")], title_pl="Dyżur psychologa"
+        poznan,
+        trainers=[specialist("psycholog")],
+        title_pl="Dyżur psychologa",
+        specialty="psychological",
     )
     interpreter(poznan, "uk")
     day = first_session(lawyer).starts_at.astimezone(poznan.tz).date()
@@ -73,10 +79,30 @@ def _report(world: dict[str, Any], min_count: int = 1, days: int = 0) -> Any:
     )
 
 
-def test_consultations_held_by_consultation(world: dict[str, Any]) -> None:
+LEGAL = str(Specialty.LEGAL.label)
+PSYCHOLOGICAL = str(Specialty.PSYCHOLOGICAL.label)
+
+
+def test_consultations_held_by_kind(world: dict[str, Any]) -> None:
     report = _report(world)
-    rows = {row.label: (row.held.shown, row.no_shows.shown) for row in report.by_consultation}
-    assert rows == {"Porady prawne": (6, 0), "Dyżur psychologa": (1, 1)}
+    rows = {row.key: (row.held.shown, row.no_shows.shown) for row in report.by_kind}
+    assert rows == {"legal": (6, 0), "psychological": (1, 1)}
+    assert [row.label for row in report.by_kind] == [LEGAL, PSYCHOLOGICAL]
+
+
+def test_consultations_of_one_kind_are_one_row_whatever_their_titles(
+    world: dict[str, Any],
+) -> None:
+    Course.objects.filter(specialty="psychological").update(specialty="legal")
+    Course.objects.filter(title_pl="Porady prawne").update(title_pl="Dyżur prawnika")
+    [row] = _report(world).by_kind
+    assert (row.label, row.held.shown, row.no_shows.shown) == (LEGAL, 7, 1)
+
+
+def test_a_consultation_without_a_kind_is_counted_apart(world: dict[str, Any]) -> None:
+    Course.objects.filter(specialty="psychological").update(specialty="")
+    rows = {row.key: row.held.shown for row in _report(world).by_kind}
+    assert rows == {"legal": 6, "": 1}
 
 
 def test_consultations_held_by_language_with_the_interpreter_hours(
@@ -111,8 +137,8 @@ def test_small_counts_are_suppressed_and_the_rest_hidden_so_they_cannot_be_worke
     world: dict[str, Any],
 ) -> None:
     report = _report(world, min_count=5)
-    rows = {row.label: row.held.shown for row in report.by_consultation}
-    assert rows == {"Porady prawne": "*", "Dyżur psychologa": "<5"}
+    rows = {row.label: row.held.shown for row in report.by_kind}
+    assert rows == {LEGAL: "*", PSYCHOLOGICAL: "<5"}
 
 
 def test_the_interpreter_hours_of_a_hidden_count_are_hidden(world: dict[str, Any]) -> None:
@@ -129,6 +155,10 @@ def test_the_funders_page_shows_the_consultations(world: dict[str, Any]) -> None
         response = client.get("/reports/", {"from": day, "to": day})
     body = response.content.decode()
     assert 'data-figure="consultations-held">7<' in body
+    kinds = body[body.index('id="consultations-kind-title"') : body.index("consultations-language")]
+    assert LEGAL in kinds
+    assert PSYCHOLOGICAL in kinds
+    assert "Porady prawne" not in kinds
 
 
 def test_the_funders_export_carries_the_consultations(world: dict[str, Any]) -> None:
@@ -138,5 +168,7 @@ def test_the_funders_export_carries_the_consultations(world: dict[str, Any]) -> 
     with time_machine.travel(local(world["lawyer"], world["day"], 20), tick=False):
         response = client.get("/reports/funder.csv", {"from": day, "to": day})
     text = response.content.decode("utf-8-sig")
-    assert "Porady prawne" in text
-    assert text.index("Porady prawne") < text.rindex("<5")  # before the closing note
+    assert LEGAL in text
+    assert PSYCHOLOGICAL in text
+    assert "Porady prawne" not in text
+    assert text.index(LEGAL) < text.rindex("<5")  # before the closing note

@@ -24,7 +24,7 @@ from workspace.selectors.scope import Scope
 LANGS = [code for code, _name in settings.LANGUAGES]
 TEXTS = [f"title_{lang}" for lang in LANGS] + [f"description_{lang}" for lang in LANGS]
 SECTIONS = {
-    "what": ["slug", "kind", "audience", "level"],
+    "what": ["slug", "kind", "specialty", "audience", "level"],
     "where": ["centre", "venue", "trainers"],
     "places": [
         "capacity",
@@ -214,8 +214,14 @@ class CourseForm(forms.Form):
         return data
 
     def service_fields(self) -> dict[str, Any]:
+        """The course's fields for the service. `sensitive` goes only when staff changed the box
+        from what the editor showed (unticked for a new course), so a course that becomes a
+        psychological consultation is made sensitive by the service unless they chose."""
         data = self.cleaned_data
         fields = {name: data[name] for name in MODEL_FIELDS if name in data and name != "centre"}
+        shown = self.course.sensitive if self.course is not None else False
+        if fields.get("sensitive") == shown:
+            del fields["sensitive"]
         fields["trainers"] = list(data.get("trainers") or [])
         fields["recurrence_text"] = data["rule_text"]
         return fields
