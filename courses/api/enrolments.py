@@ -272,7 +272,11 @@ class EnrolmentViewSet(
         course: Course = data["course"]
         staff = is_staff_of(request.user, course)
         if not course.published and not staff:
-            raise serializers.ValidationError({"course": ["Invalid pk - object does not exist."]})
+            # the very answer of an id that does not exist (its words, translated, and the id)
+            unknown = serializer.fields["course"].error_messages["does_not_exist"]
+            raise serializers.ValidationError(
+                {"course": [unknown.format(pk_value=request.data["course"])]}
+            )
         person = data["participant"]
         given = ParticipantData(
             name=person["name"],

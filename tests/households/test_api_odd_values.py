@@ -74,3 +74,19 @@ def test_a_year_of_birth_may_be_left_out_where_no_ages_are_checked(
 
     assert response.status_code == 201, response.json()
     assert response.json()["places"] == 2
+
+
+def test_another_centres_unpublished_course_answers_as_one_that_does_not_exist(
+    staff_api: Any, other_centre: Any
+) -> None:
+    course = CourseFactory(centre=other_centre, published=False)
+
+    answer = staff_api.post("/api/v1/enrolments/", body(course), format="json")
+    made_up = staff_api.post(
+        "/api/v1/enrolments/", {**body(course), "course": course.pk + 1000}, format="json"
+    )
+
+    assert answer.status_code == made_up.status_code == 400
+    said = made_up.json()["course"][0].replace(str(course.pk + 1000), str(course.pk))
+    assert answer.json()["course"] == [said]
+    assert not Enrolment.objects.exists()
