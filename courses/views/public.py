@@ -12,6 +12,10 @@ from courses.selectors.seats import seats_by_session, seats_left
 from scheduling import selectors as session_selectors
 from scheduling.links import subscribe_links
 
+# A slot-booked consultation lists only the duty hours people can book now: those within its
+# booking window, at most this many (a year of weekly duty hours says nothing more).
+DUTY_HOURS_SHOWN = 12
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """The centres with their next sessions; `?city=` keeps one city's (an unknown city shows
@@ -35,14 +39,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def course_detail(request: HttpRequest, centre: str, course: str) -> HttpResponse:
+    """A published course with its sessions of the coming year; a slot-booked consultation
+    with its duty hours within the booking window and the way to book."""
     course_obj: Course = get_object_or_404(
         Course.objects.select_related("centre", "venue"),
         centre__slug=centre,
         slug=course,
         published=True,
     )
-    sessions = list(session_selectors.upcoming_public_sessions(course=course_obj, days=366)[:100])
     slots = course_obj.booking_mode == BookingMode.SLOTS
+    days, shown = (course_obj.booking_window_days, DUTY_HOURS_SHOWN) if slots else (366, 100)
+    sessions = list(
+        session_selectors.upcoming_public_sessions(course=course_obj, days=days)[:shown]
+    )
     return render(
         request,
         "courses/course_detail.html",
