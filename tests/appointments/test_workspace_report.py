@@ -158,7 +158,7 @@ def test_the_funders_page_shows_the_consultations(world: dict[str, Any]) -> None
     kinds = body[body.index('id="consultations-kind-title"') : body.index("consultations-language")]
     assert LEGAL in kinds
     assert PSYCHOLOGICAL in kinds
-    assert "Porady prawne" not in kinds
+    assert "Dyżur psychologa" not in kinds  # a title, not a kind
 
 
 def test_the_funders_export_carries_the_consultations(world: dict[str, Any]) -> None:
@@ -170,5 +170,5 @@ def test_the_funders_export_carries_the_consultations(world: dict[str, Any]) -> 
     text = response.content.decode("utf-8-sig")
     assert LEGAL in text
     assert PSYCHOLOGICAL in text
-    assert "Porady prawne" not in text
+    assert "Dyżur psychologa" not in text
     assert text.index(LEGAL) < text.rindex("<5")  # before the closing note
