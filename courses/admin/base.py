@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from courses.models import (
     Centre,
+    Course,
     Venue,
 )
 from courses.selectors import tenancy as selectors
@@ -49,6 +50,8 @@ class CentreScopedAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = managed
             elif db_field.related_model is Venue:
                 kwargs["queryset"] = Venue.objects.filter(centre__in=managed)
+            elif db_field.related_model is Course and "queryset" not in kwargs:  # a childcare
+                kwargs["queryset"] = Course.objects.filter(centre__in=managed)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -96,6 +96,18 @@ class VenueAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
         services.venue_delete(venue=obj)
 
 
+# The families' and slots' settings with a default: left out, the course keeps what it has.
+KEPT_WHEN_LEFT_OUT = (
+    "max_party",
+    "waitlist_fit",
+    "slot_minutes",
+    "buffer_minutes",
+    "booking_window_days",
+    "booking_cutoff_hours",
+    "appointment_mode",
+)
+
+
 class CourseForm(forms.ModelForm):
     """The rule as plain RFC 5545 text, read in the centre's own time zone."""
 
@@ -119,6 +131,17 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["recurrence"] = self.instance.recurrence_text
+        for name in KEPT_WHEN_LEFT_OUT:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        """A setting with a default left out (a form of before it was shown) keeps the course's."""
+        data = super().clean() or {}
+        for name in KEPT_WHEN_LEFT_OUT:
+            if name in self.fields and data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        return data
 
     def clean_recurrence(self) -> Any:
         text = self.cleaned_data.get("recurrence", "")
@@ -208,6 +231,22 @@ class CourseAdmin(TextLimitsMixin, CentreScopedAdmin, TranslationAdmin):
                     "capacity",
                     "waitlist_mode",
                     "offer_hours",
+                ]
+            },
+        ),
+        (
+            _("Families and childcare"),
+            {"fields": ["max_party", "min_age", "max_age", "waitlist_fit", "childcare"]},
+        ),
+        (
+            _("Consultation slots"),
+            {
+                "fields": [
+                    "slot_minutes",
+                    "buffer_minutes",
+                    "booking_window_days",
+                    "booking_cutoff_hours",
+                    "appointment_mode",
                 ]
             },
         ),

@@ -36,8 +36,27 @@ SECTIONS = {
     ],
     "sms": ["reminder_hours", "sensitive"],
     "time": ["start_date", "start_time", "duration_minutes", "skip_public_holidays"],
+    "households": ["max_party", "min_age", "max_age", "waitlist_fit", "childcare"],
+    "slots": [
+        "slot_minutes",
+        "buffer_minutes",
+        "booking_window_days",
+        "booking_cutoff_hours",
+        "appointment_mode",
+    ],
 }
 MODEL_FIELDS = [f for names in SECTIONS.values() for f in names if f != "trainers"] + TEXTS
+# Fields with a default that a form of before they were shown may leave out: the course keeps
+# what it had (a new one the default).
+KEPT_WHEN_LEFT_OUT = [
+    "max_party",
+    "waitlist_fit",
+    "slot_minutes",
+    "buffer_minutes",
+    "booking_window_days",
+    "booking_cutoff_hours",
+    "appointment_mode",
+]
 ENDS = [
     ("until", _("On a date")),
     ("count", _("After a number of sessions")),
@@ -106,6 +125,12 @@ class CourseForm(forms.Form):
         self.fields["trainers"].queryset = trainer_choices_for_user(scope.user)  # type: ignore[attr-defined]
         self.fields["trainers"].required = False
         self.fields["recurrence_text"].required = False
+        childcare = scope.managed_courses()
+        if course is not None:
+            childcare = childcare.exclude(pk=course.pk)
+        self.fields["childcare"].queryset = childcare.order_by("title")  # type: ignore[attr-defined]
+        for name in KEPT_WHEN_LEFT_OUT:
+            self.fields[name].required = False
         for lang in LANGS:
             language = dict(settings.LANGUAGES)[lang]
             self.fields[f"title_{lang}"].label = _("Title (%(language)s)") % {"language": language}
@@ -142,6 +167,14 @@ class CourseForm(forms.Form):
     @property
     def what_fields(self) -> list[forms.BoundField]:
         return [self[f] for f in SECTIONS["what"]]
+
+    @property
+    def household_fields(self) -> list[forms.BoundField]:
+        return [self[f] for f in SECTIONS["households"]]
+
+    @property
+    def slot_fields(self) -> list[forms.BoundField]:
+        return [self[f] for f in SECTIONS["slots"]]
 
     @property
     def places_fields(self) -> list[forms.BoundField]:
@@ -219,6 +252,9 @@ class CourseForm(forms.Form):
         psychological consultation is made sensitive by the service unless they chose."""
         data = self.cleaned_data
         fields = {name: data[name] for name in MODEL_FIELDS if name in data and name != "centre"}
+        for name in KEPT_WHEN_LEFT_OUT:
+            if fields.get(name) in (None, ""):
+                fields.pop(name, None)
         shown = self.course.sensitive if self.course is not None else False
         if fields.get("sensitive") == shown:
             del fields["sensitive"]
