@@ -90,3 +90,32 @@ def test_another_centres_unpublished_course_answers_as_one_that_does_not_exist(
     said = made_up.json()["course"][0].replace(str(course.pk + 1000), str(course.pk))
     assert answer.json()["course"] == [said]
     assert not Enrolment.objects.exists()
+
+
+def test_a_person_of_another_booking_is_not_given_up_through_this_one(
+    staff_api: Any, workshop: Any
+) -> None:
+    def family(phone: str) -> Enrolment:
+        made = staff_api.post(
+            "/api/v1/enrolments/",
+            {
+                **body(workshop, party=[{"name": "Sofia", "birth_year": 2019}]),
+                "participant": {"name": "Olena", "phone": phone, "sms_consent": True},
+            },
+            format="json",
+        )
+        assert made.status_code == 201, made.json()
+        return Enrolment.objects.get(pk=made.json()["id"])
+
+    mine, theirs = family("+48601000001"), family("+48601000002")
+    their_child = theirs.party.get()
+    url = f"/api/v1/enrolments/{mine.pk}/cancel/"
+
+    other = staff_api.post(url, {"member": their_child.pk}, format="json")
+    made_up = staff_api.post(url, {"member": their_child.pk + 1000}, format="json")
+
+    assert other.status_code == made_up.status_code == 400
+    assert other.json() == made_up.json()
+    their_child.refresh_from_db()
+    mine.refresh_from_db()
+    assert (their_child.status, mine.places) == ("active", 2)
