@@ -146,14 +146,14 @@ def test_a_connection_lost_in_the_middle_of_an_enrolment_stores_nothing(
     assert asked.status_code == 202
     verification = asked.json()["verification"]
     verify = {"verification": verification, "code": sms_code(verification)}
-    enrol = requests.enrolment_create_within
+    enrol = requests.booking_create_within
 
     def connection_lost(**kwargs: Any) -> Any:
         assert Participant.objects.filter(phone="+48601000077").exists()  # written already
         through_proxy.drop()
         return enrol(**kwargs)
 
-    monkeypatch.setattr(requests, "enrolment_create_within", connection_lost)
+    monkeypatch.setattr(requests, "booking_create_within", connection_lost)
     lost = serve("/api/v1/enrolments/verify/", method="POST", body=verify)
     assert lost.status == 503
     assert lost.json()["code"] == "unavailable"
@@ -161,7 +161,7 @@ def test_a_connection_lost_in_the_middle_of_an_enrolment_stores_nothing(
     assert not Participant.objects.filter(phone="+48601000077").exists()
     assert not Enrolment.objects.exists()
 
-    monkeypatch.setattr(requests, "enrolment_create_within", enrol)
+    monkeypatch.setattr(requests, "booking_create_within", enrol)
     again = serve("/api/v1/enrolments/verify/", method="POST", body=verify)
     assert again.status == 201, again.text
     assert Participant.objects.filter(phone="+48601000077").count() == 1
