@@ -324,29 +324,38 @@ class Course(models.Model):
             raise ValidationError({exc.field or "recurrence": [exc.message]}) from exc
 
     def _clean_households(self) -> None:
-        """An age range the right way round; a childcare of the same centre at the same times."""
+        """An age range the right way round; a childcare of the same centre at the same times,
+        itself no class with a childcare; a childcare keeps the times of its classes."""
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
             raise ValidationError(
                 {"max_age": _("The oldest age must not be below the youngest age.")}
             )
+        classes = list(self.childcare_for.all()) if self.pk else []
+        if any(not self._same_times(c) for c in classes):
+            raise ValidationError(
+                _("This is the childcare of %(class)s: it keeps the class's times.")
+                % {"class": classes[0].title}
+            )
         care = self.childcare
         if care is None:
             return
-        if care.pk == self.pk or care.centre_id != self.centre_id or care.childcare_id:
+        if care.pk == self.pk or care.centre_id != self.centre_id or care.childcare_id or classes:
             raise ValidationError(
                 {"childcare": _("Choose another activity of the same centre as the childcare.")}
             )
-        same_times = (
-            care.start_date == self.start_date
-            and care.start_time == self.start_time
-            and care.duration_minutes == self.duration_minutes
-            and care.booking_mode == self.booking_mode
-            and str(care.recurrence or "") == str(self.recurrence or "")
-        )
-        if not same_times:
+        if not self._same_times(care):
             raise ValidationError(
                 {"childcare": _("The childcare must have the same times as the class.")}
             )
+
+    def _same_times(self, other: Course) -> bool:
+        return (
+            other.start_date == self.start_date
+            and other.start_time == self.start_time
+            and other.duration_minutes == self.duration_minutes
+            and other.booking_mode == self.booking_mode
+            and str(other.recurrence or "") == str(self.recurrence or "")
+        )
 
     def schedule(self) -> rules.Schedule:
         return rules.Schedule(
