@@ -333,7 +333,10 @@ class Course(models.Model):
         classes = list(self.childcare_for.all()) if self.pk else []
         if any(not self._same_times(c) for c in classes):
             raise ValidationError(
-                _("This is the childcare of %(class)s: it keeps the class's times.")
+                _(
+                    "This is the childcare of %(class)s: it keeps the class's times (to change "
+                    "both, first remove it from the class)."
+                )
                 % {"class": classes[0].title}
             )
         care = self.childcare
