@@ -28,7 +28,8 @@ from courses.services.catalogue import course_save
 from scheduling import builder, rules
 
 # What the new term does not take over: its identity, its dates, its state and history.
-NOT_COPIED = {"id", "slug", "published", "recurrence", "start_date", "revision"}
+# The old term's childcare is not the new class's (other dates): the new term's is linked anew.
+NOT_COPIED = {"id", "slug", "published", "recurrence", "start_date", "revision", "childcare_id"}
 
 
 @dataclass(frozen=True)
