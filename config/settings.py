@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # ?lang=uk on any page sets (and remembers) the language; Content-Language is the page's.
     "config.language.LanguageFromLink",
     "config.middleware.RejectNullCharacters",
+    # The calendar feeds answered here, before what only pages and forms need.
+    "config.feeds.CalendarFeeds",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
