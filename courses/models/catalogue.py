@@ -311,6 +311,8 @@ class Course(models.Model):
             raise ValidationError(
                 {"specialty": _("Only a consultation has a consultation kind: leave it empty.")}
             )
+        if self.booking_mode == BookingMode.SLOTS:
+            self._clean_slots()
         self._clean_households()
         if not (self.centre_id and self.start_date and self.start_time and self.duration_minutes):
             return
@@ -322,6 +324,23 @@ class Course(models.Model):
             )
         except rules.RuleError as exc:
             raise ValidationError({exc.field or "recurrence": [exc.message]}) from exc
+
+    def _clean_slots(self) -> None:
+        """Slots are one person's appointments with a specialist: for consultations only,
+        one place each, no childcare beside them."""
+        if self.kind != CourseKind.CONSULTATION:
+            raise ValidationError(
+                {"booking_mode": _("Appointments in slots are for consultations only.")}
+            )
+        if self.max_party > 1 or self.childcare_id:
+            raise ValidationError(
+                {
+                    "max_party": _(
+                        "An appointment in a slot is for one person: one place per booking, "
+                        "no childcare."
+                    )
+                }
+            )
 
     def _clean_households(self) -> None:
         """An age range the right way round; a childcare of the same centre at the same times,

@@ -107,3 +107,22 @@ def test_an_impossible_party_size_is_told_at_the_field(
     assert response.status_code == 400
     assert "max_party" in response.context["form"].errors
     assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"kind": "polish_course"}, "booking_mode"),
+        ({"kind": "consultation", "max_party": "3"}, "max_party"),
+    ],
+)
+def test_slots_are_for_one_persons_consultation(
+    coordinator_client: Client, poznan: Any, changes: dict[str, str], field: str
+) -> None:
+    data = _a2(poznan, booking_mode="slots", save="1", **changes)
+
+    response = coordinator_client.post("/staff/courses/new/", data)
+
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Course.objects.exists()
