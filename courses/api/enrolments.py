@@ -277,6 +277,13 @@ class EnrolmentViewSet(
             raise serializers.ValidationError(
                 {"course": [unknown.format(pk_value=request.data["course"])]}
             )
+        session = data.get("session")
+        if session is not None and session.course_id != course.pk:
+            # another course's session (of any centre): answered as an id that does not exist
+            unknown = serializer.fields["session"].error_messages["does_not_exist"]
+            raise serializers.ValidationError(
+                {"session": [unknown.format(pk_value=request.data["session"])]}
+            )
         person = data["participant"]
         given = ParticipantData(
             name=person["name"],

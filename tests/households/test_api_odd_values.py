@@ -119,3 +119,20 @@ def test_a_person_of_another_booking_is_not_given_up_through_this_one(
     their_child.refresh_from_db()
     mine.refresh_from_db()
     assert (their_child.status, mine.places) == ("active", 2)
+
+
+def test_another_courses_session_answers_as_one_that_does_not_exist(
+    api: Any, centre: Any, other_centre: Any
+) -> None:
+    ours = CourseFactory(centre=centre, booking_mode="session")
+    theirs = CourseFactory(centre=other_centre, booking_mode="session", published=False)
+    session = theirs.sessions.first()
+    unknown = session.pk + 1000
+
+    answer = api.post("/api/v1/enrolments/", {**body(ours), "session": session.pk}, format="json")
+    made_up = api.post("/api/v1/enrolments/", {**body(ours), "session": unknown}, format="json")
+
+    assert answer.status_code == made_up.status_code == 400
+    said = made_up.json()["session"][0].replace(str(unknown), str(session.pk))
+    assert answer.json() == {"session": [said]}
+    assert not PhoneVerification.objects.exists()
