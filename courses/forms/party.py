@@ -37,7 +37,7 @@ class Row:
 def _years(course: Course, *, children_only: bool) -> list[tuple[object, object]]:
     """The years of birth to pick from: within the activity's ages when it has some (counted in
     the year of its first date), only children's years for a childcare, else the last 100
-    years; the youngest first."""
+    years; never a year still to come; the youngest first."""
     year = course.start_date.year
     newest, oldest = max(timezone.localdate().year, year), year - 100
     if course.min_age is not None:
@@ -46,6 +46,7 @@ def _years(course: Course, *, children_only: bool) -> list[tuple[object, object]
         oldest = max(oldest, year - course.max_age)
     if children_only:
         oldest = max(oldest, year - ADULT_AGE + 1)
+    newest = min(newest, timezone.localdate().year)  # nobody is born ahead of time
     ranged = children_only or course.min_age is not None or course.max_age is not None
     empty = ("", _("Choose the year") if ranged else _("Adult: not needed"))
     return [empty, *((y, str(y)) for y in range(newest, oldest - 1, -1))]

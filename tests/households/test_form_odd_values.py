@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from courses.models import Enrolment, Participant, PartyMember, PhoneVerification
 from tests.factories import CourseFactory
@@ -94,3 +94,17 @@ def test_rows_beyond_the_courses_places_are_never_read(client: Any, polish: Any)
     waiting = PhoneVerification.objects.get()
     assert [p["name"] for p in waiting.party] == ["Child 0", "Child 1", "Child 2"]
     assert not Enrolment.objects.exists()
+
+
+def test_no_year_of_birth_still_to_come_is_offered(client: Any, centre: Any) -> None:
+    """A childcare of a class next year (ages from 0) offers this year as the newest."""
+    next_year = date(timezone.localdate().year + 1, 3, 2)
+    care = CourseFactory(
+        centre=centre, slug="opieka-2", max_party=3, min_age=0, max_age=10, start_date=next_year
+    )
+    CourseFactory(centre=centre, slug="polski-2", childcare=care, start_date=next_year)
+
+    form = client.get("/centres/cic-poznan/courses/polski-2/enrol/").context["form"]
+    years = [y for y, _label in form.fields["child_0_birth_year"].choices if y != ""]
+
+    assert max(years) == timezone.localdate().year
