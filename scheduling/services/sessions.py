@@ -1,5 +1,10 @@
 """Writes for one session: cancel, restore, move, add, and its details. Each owns its
-transaction and announces the change (scheduling.signals) inside it."""
+transaction and announces the change (scheduling.signals) inside it.
+
+A class with a childcare (`Course.childcare`) keeps it at its times: cancelling, restoring or
+moving one of the class's sessions does the same to the childcare's session at that time (the
+one with the same start), in the same transaction, locked after the class's, and its people
+hear of it as the class's do."""
 
 from __future__ import annotations
 
@@ -29,6 +34,21 @@ def _locked_session(session: Session) -> Session:
     )
 
 
+def _childcare_session(session: Session, starts_at: datetime) -> Session | None:
+    """The session of the class's childcare starting at `starts_at`, locked (after the class's
+    session, always in that order); None when the course has no childcare or it has none then."""
+    care_id = session.course.childcare_id
+    if care_id is None:
+        return None
+    return (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("course__centre", "venue")
+        .filter(course_id=care_id, starts_at=starts_at)
+        .order_by("pk")
+        .first()
+    )
+
+
 def session_cancel(
     *,
     session: Session,
@@ -37,8 +57,9 @@ def session_cancel(
     note: str = "",
     note_in_sms: bool = False,
 ) -> Session:
-    """Cancel one session. Cancelling a cancelled session changes nothing. `quiet`: part of a
-    whole course's cancellation, which people hear about once.
+    """Cancel one session (and its childcare's session at that time). Cancelling a cancelled
+    session changes nothing. `quiet`: part of a whole course's cancellation, which people hear
+    about once.
 
     `note` (why, what instead) becomes the session's note for participants (empty: the note
     stays as it is); `note_in_sms`: the cancellation notice carries it too."""
@@ -47,31 +68,43 @@ def session_cancel(
         session = _locked_session(session)
         if session.status == SessionStatus.CANCELLED:
             return session
-        session.status = SessionStatus.CANCELLED
-        session.sequence += 1
-        fields = ["status", "sequence", "updated_at"]
-        if note:
-            session.note = note
-            fields.append("note")
-        session.save(update_fields=fields)
-        course_touch(session.course_id)
-        signals.session_cancelled.send(
-            sender=Session, session=session, actor=actor, quiet=quiet, note_in_sms=note_in_sms
-        )
+        care = _childcare_session(session, session.starts_at)
+        for each in (session, care):
+            if each is not None and each.status != SessionStatus.CANCELLED:
+                _cancel(each, actor=actor, quiet=quiet, note=note, note_in_sms=note_in_sms)
     return session
 
 
+def _cancel(session: Session, *, actor: Actor, quiet: bool, note: str, note_in_sms: bool) -> None:
+    session.status = SessionStatus.CANCELLED
+    session.sequence += 1
+    fields = ["status", "sequence", "updated_at"]
+    if note:
+        session.note = note
+        fields.append("note")
+    session.save(update_fields=fields)
+    course_touch(session.course_id)
+    signals.session_cancelled.send(
+        sender=Session, session=session, actor=actor, quiet=quiet, note_in_sms=note_in_sms
+    )
+
+
 def session_restore(*, session: Session, actor: Actor = None) -> Session:
-    """Put a cancelled session back on. Restoring a scheduled session changes nothing."""
+    """Put a cancelled session back on (and its childcare's session at that time). Restoring a
+    scheduled session changes nothing."""
     with transaction.atomic():
         session = _locked_session(session)
         if session.status == SessionStatus.SCHEDULED:
             return session
-        session.status = SessionStatus.SCHEDULED
-        session.sequence += 1
-        session.save(update_fields=["status", "sequence", "updated_at"])
-        course_touch(session.course_id)
-        signals.session_restored.send(sender=Session, session=session, actor=actor)
+        care = _childcare_session(session, session.starts_at)
+        for each in (session, care):
+            if each is None or each.status == SessionStatus.SCHEDULED:
+                continue
+            each.status = SessionStatus.SCHEDULED
+            each.sequence += 1
+            each.save(update_fields=["status", "sequence", "updated_at"])
+            course_touch(each.course_id)
+            signals.session_restored.send(sender=Session, session=each, actor=actor)
     return session
 
 
@@ -107,6 +140,8 @@ def session_move(
 ) -> Session:
     """Move one session to a new time (and place). It then survives re-generation.
 
+    The class's childcare's session at the old time moves to the same times with it; it
+    follows a change of venue when it was at the class's venue (a room of its own stays).
     `note` and `note_in_sms` as for `session_cancel`. A move to where the session already is
     changes nothing."""
     _check_times(starts_at, ends_at)
@@ -118,28 +153,71 @@ def session_move(
         new_venue = session.venue if venue is _UNSET else venue
         assert new_venue is None or isinstance(new_venue, Venue)  # noqa: S101 - narrowing
         _check_venue(new_venue, session.course)
-        previous = (session.starts_at, session.ends_at, session.venue)
-        if previous == (starts_at, ends_at, new_venue):
+        if (session.starts_at, session.ends_at, session.venue) == (starts_at, ends_at, new_venue):
             return session
-        session.starts_at, session.ends_at, session.venue = starts_at, ends_at, new_venue
-        session.moved = True
-        session.sequence += 1
-        fields = ["starts_at", "ends_at", "venue", "moved", "sequence", "updated_at"]
-        if note:
-            session.note = note
-            fields.append("note")
-        session.save(update_fields=fields)
-        course_touch(session.course_id)
-        signals.session_moved.send(
-            sender=Session,
-            session=session,
-            actor=actor,
-            previous_starts_at=previous[0],
-            previous_ends_at=previous[1],
-            previous_venue=previous[2],
-            note_in_sms=note_in_sms,
-        )
+        _refuse_childcare_alone(session)
+        care = _childcare_session(session, session.starts_at)
+        care_venue = None
+        if care is not None:
+            care_venue = new_venue if care.venue_id == session.venue_id else care.venue
+        _move(session, starts_at, ends_at, new_venue, actor, note, note_in_sms)
+        if care is not None:
+            _move(care, starts_at, ends_at, care_venue, actor, note, note_in_sms)
     return session
+
+
+def _refuse_childcare_alone(session: Session) -> None:
+    """A childcare's session beside a class's session keeps its times: it moves with the class's."""
+    beside = (
+        Session.objects.filter(course__childcare_id=session.course_id, starts_at=session.starts_at)
+        .select_related("course")
+        .first()
+    )
+    if beside is not None:
+        raise InvalidSessionTime(
+            _(
+                "This is the childcare of %(class)s: move the class's session and the "
+                "childcare's session moves with it."
+            )
+            % {"class": beside.course.title},
+            field="starts_at",
+        )
+
+
+def _move(
+    session: Session,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: Venue | None,
+    actor: Actor,
+    note: str,
+    note_in_sms: bool,
+) -> None:
+    """Set the times and place; people hear of it unless the session is cancelled (a
+    childcare's session cancelled on its own keeps its class's times, quietly)."""
+    previous = (session.starts_at, session.ends_at, session.venue)
+    if previous == (starts_at, ends_at, venue):
+        return
+    session.starts_at, session.ends_at, session.venue = starts_at, ends_at, venue
+    session.moved = True
+    session.sequence += 1
+    fields = ["starts_at", "ends_at", "venue", "moved", "sequence", "updated_at"]
+    if note:
+        session.note = note
+        fields.append("note")
+    session.save(update_fields=fields)
+    course_touch(session.course_id)
+    if session.status == SessionStatus.CANCELLED:
+        return
+    signals.session_moved.send(
+        sender=Session,
+        session=session,
+        actor=actor,
+        previous_starts_at=previous[0],
+        previous_ends_at=previous[1],
+        previous_venue=previous[2],
+        note_in_sms=note_in_sms,
+    )
 
 
 def session_add(
