@@ -165,10 +165,11 @@ def test_two_cancellations_at_once_free_four_places_and_the_waiting_family_gets_
 def test_without_the_lock_each_cancellation_sees_two_free_and_the_family_keeps_waiting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Control: each counts the free places before the other's cancellation is committed."""
+    """Control: each counts the free places before the other's cancellation is committed (they
+    meet after counting: meeting before, one could count after the other's commit)."""
     course = _course(capacity=4)
     first, second, family = _two_pairs_and_a_waiting_family(course)
-    _meet(monkeypatch, "seats_taken", 2, after=False)
+    _meet(monkeypatch, "seats_taken", 2, after=True)
     _remove_the_lock(monkeypatch)
 
     assert _cancel_both_at_once(first, second) == []
@@ -229,10 +230,11 @@ def test_two_children_given_up_at_once_free_one_place_each_and_the_waiting_pair_
 def test_without_the_lock_each_child_given_up_sees_one_free_and_the_pair_keeps_waiting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Control: the same two give-ups, each counting before the other is committed."""
+    """Control: the same two give-ups, each counting before the other is committed (they meet
+    after counting)."""
     course = _course(capacity=6)
     one, two, pair = _two_families_full_and_a_waiting_pair(course)
-    _meet(monkeypatch, "seats_taken", 2, after=False)
+    _meet(monkeypatch, "seats_taken", 2, after=True)
     _remove_the_lock(monkeypatch)
 
     assert _give_up_a_child_each_at_once(one, two) == []
