@@ -141,70 +141,34 @@ def appointment_request_start(
 def appointment_request_confirm(*, verification: str, code: str) -> Appointment:
     """Prove the number with its code, then book the slot asked for. A wrong code counts as one
     of five tries; refusals of the booking itself (taken meanwhile) come only now."""
-    code = "".join(ch for ch in str(code) if ch.isdigit())
     with transaction.atomic():
-        found = (
-            AppointmentRequest.objects.select_for_update(of=("self", "verification"))
-            .select_related("verification", "course__centre")
-            .filter(
-                verification__public_id=str(verification)[:32],
-                verification__used_at__isnull=True,
-                verification__expires_at__gt=timezone.now(),
-            )
-            .first()
-        )
-        if found is None or found.verification.attempts >= MAX_TRIES:
-            raise WrongCode(
-                _("This code has expired or was tried too often. Ask for a new code."),
-                field="code",
-            )
-        proof = found.verification
-        if hmac.compare_digest(proof.code_hash, _digest(proof.public_id, code)):
-            proof.used_at = timezone.now()
-            proof.save(update_fields=["used_at"])
+        found, left = request_prove(verification, code, digest=_digest)
+        if found is not None:
             return appointment_book(
                 course=found.course,
                 starts_at=found.starts_at,
                 language=found.language,
-                person=ParticipantData(
-                    name=proof.name,
-                    phone=proof.phone,
-                    language=proof.language,
-                    email=proof.email,
-                    sms_consent=True,
-                    consent_source=ConsentSource.VERIFIED_CODE,
-                    country_of_origin=proof.country_of_origin,
-                    birth_year=proof.birth_year,
-                    sex=proof.sex,
-                    privacy_notice_version=proof.privacy_notice_version,
-                ),
-                channel=proof.channel,
+                person=request_person(found.verification, verified=True),
+                channel=found.verification.channel,
                 verified=True,
             )
-        proof.attempts += 1
-        proof.save(update_fields=["attempts"])
-        left = MAX_TRIES - proof.attempts
-    if left <= 0:
-        raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
-    raise WrongCode(
-        _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
-    )
+    raise wrong_code(left)
 
 
-def open_request(public_id: str) -> AppointmentRequest:
+def open_request(public_id: str, *, lock: bool = False) -> AppointmentRequest:
     """A request whose code may still be given (not used, not expired, tries left), else the
-    same refusal as a wrong code: nothing says whether it ever existed."""
-    found = (
-        AppointmentRequest.objects.select_related(
-            "verification", "course__centre", "session__course__centre"
-        )
-        .filter(
-            verification__public_id=str(public_id)[:32],
-            verification__used_at__isnull=True,
-            verification__expires_at__gt=timezone.now(),
-        )
-        .first()
+    same refusal as a wrong code: nothing says whether it ever existed. `lock`: the request and
+    its verification locked until the transaction ends (to count a try or use the code)."""
+    requests = AppointmentRequest.objects.select_related(
+        "verification", "course__centre", "session__course__centre"
     )
+    if lock:
+        requests = requests.select_for_update(of=("self", "verification"))
+    found = requests.filter(
+        verification__public_id=str(public_id)[:32],
+        verification__used_at__isnull=True,
+        verification__expires_at__gt=timezone.now(),
+    ).first()
     if found is None or found.verification.attempts >= MAX_TRIES:
         raise WrongCode(
             _("This code has expired or was tried too often. Ask for a new code."), field="code"
@@ -212,14 +176,42 @@ def open_request(public_id: str) -> AppointmentRequest:
     return found
 
 
-def request_person(proof: PhoneVerification) -> ParticipantData:
-    """What the person typed, kept with the request (consent was given to ask for the code)."""
+def request_prove(
+    verification: str, code: str, *, digest: Callable[[str, str], str]
+) -> tuple[AppointmentRequest | None, int]:
+    """Inside the caller's transaction: the request whose code (salted by `digest`, the flow's
+    own) is `code`, its verification marked used; or None and the tries left, the wrong try
+    counted (kept: the caller raises `wrong_code(left)` after the transaction)."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())
+    found = open_request(verification, lock=True)
+    proof = found.verification
+    if hmac.compare_digest(proof.code_hash, digest(proof.public_id, code)):
+        proof.used_at = timezone.now()
+        proof.save(update_fields=["used_at"])
+        return found, MAX_TRIES - proof.attempts
+    proof.attempts += 1
+    proof.save(update_fields=["attempts"])
+    return None, MAX_TRIES - proof.attempts
+
+
+def wrong_code(left: int) -> WrongCode:
+    if left <= 0:
+        return WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
+    return WrongCode(
+        _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
+    )
+
+
+def request_person(proof: PhoneVerification, *, verified: bool = False) -> ParticipantData:
+    """What the person typed, kept with the request (consent was given to ask for the code;
+    `verified`: the code came back, which is how the consent is recorded)."""
     return ParticipantData(
         name=proof.name,
         phone=proof.phone,
         language=proof.language,
         email=proof.email,
         sms_consent=True,
+        consent_source=ConsentSource.VERIFIED_CODE if verified else "",
         country_of_origin=proof.country_of_origin,
         birth_year=proof.birth_year,
         sex=proof.sex,

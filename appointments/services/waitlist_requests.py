@@ -20,13 +20,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from appointments.errors import AppointmentClosed
-from appointments.models import AppointmentRequest, DayWaitlistEntry
+from appointments.models import DayWaitlistEntry
 from appointments.selectors.slots import free_slots
 from appointments.services import checks
-from appointments.services.requests import code_send, open_request, request_person
+from appointments.services.requests import (
+    code_send,
+    open_request,
+    request_person,
+    request_prove,
+    wrong_code,
+)
 from appointments.services.waitlist import day_waitlist_join
-from courses.errors import ConsentRequired, DomainError, EnrolmentClosed, WrongCode
-from courses.models import BookingMode, ConsentSource, PhoneVerification
+from courses.errors import ConsentRequired, DomainError, EnrolmentClosed
+from courses.models import BookingMode, PhoneVerification
 from courses.phones import normalise_mobile
 from courses.services.participants import (
     ParticipantData,
@@ -34,7 +40,6 @@ from courses.services.participants import (
     clean_statistics,
     participant_upsert,
 )
-from courses.services.verification import MAX_TRIES
 from scheduling.models import Session, SessionStatus
 
 
@@ -85,56 +90,20 @@ def day_waitlist_request_start(
 def day_waitlist_request_confirm(*, verification: str, code: str) -> DayWaitlistEntry:
     """Prove the number with its code, then put the person on the day's waitlist. A wrong code
     counts as one of five tries; a day that got a free slot meanwhile is said only now."""
-    code = "".join(ch for ch in str(code) if ch.isdigit())
     with transaction.atomic():
-        found = (
-            AppointmentRequest.objects.select_for_update(of=("self", "verification"))
-            .select_related("verification", "course__centre", "session__course__centre")
-            .filter(
-                verification__public_id=str(verification)[:32],
-                verification__used_at__isnull=True,
-                verification__expires_at__gt=timezone.now(),
-            )
-            .first()
-        )
-        if found is None or found.verification.attempts >= MAX_TRIES:
-            raise WrongCode(
-                _("This code has expired or was tried too often. Ask for a new code."),
-                field="code",
-            )
-        proof = found.verification
-        if hmac.compare_digest(proof.code_hash, _digest(proof.public_id, code)):
-            proof.used_at = timezone.now()
-            proof.save(update_fields=["used_at"])
+        found, left = request_prove(verification, code, digest=_digest)
+        if found is not None:
             participant = participant_upsert(
                 centre=found.course.centre,
-                data=ParticipantData(
-                    name=proof.name,
-                    phone=proof.phone,
-                    language=proof.language,
-                    email=proof.email,
-                    sms_consent=True,
-                    consent_source=ConsentSource.VERIFIED_CODE,
-                    country_of_origin=proof.country_of_origin,
-                    birth_year=proof.birth_year,
-                    sex=proof.sex,
-                    privacy_notice_version=proof.privacy_notice_version,
-                ),
+                data=request_person(found.verification, verified=True),
             )
             return day_waitlist_join(
                 session=found.session,
                 participant=participant,
                 language=found.language,
-                channel=proof.channel,
+                channel=found.verification.channel,
             )
-        proof.attempts += 1
-        proof.save(update_fields=["attempts"])
-        left = MAX_TRIES - proof.attempts
-    if left <= 0:
-        raise WrongCode(_("Too many wrong codes. Ask for a new code."), field="code")
-    raise WrongCode(
-        _("This code is not right. Tries left: %(left)s.") % {"left": left}, field="code"
-    )
+    raise wrong_code(left)
 
 
 def day_waitlist_request_resend(*, verification: str, client: str) -> PhoneVerification:
