@@ -133,12 +133,12 @@ class Enrolment(models.Model):
         return f"{self.participant} – {self.course.title} ({self.get_status_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        stamped = self._stamp_place(timezone.now())
+        stamped = self.stamp_place(timezone.now())
         if stamped and kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = [*kwargs["update_fields"], *stamped]
         super().save(*args, **kwargs)
 
-    def _stamp_place(self, now: datetime) -> list[str]:
+    def stamp_place(self, now: datetime) -> list[str]:
         """Record the start or the end of the confirmed stretch the status now implies; the
         fields changed. A row confirmed again (an admin's change) keeps its last stretch."""
         if self.status == EnrolmentStatus.CONFIRMED:

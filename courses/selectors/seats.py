@@ -67,6 +67,8 @@ class Standing:
     ahead: int  # of them, those a newcomer of the given priority queues behind
     mine: int  # the person's own active bookings here (0 or 1)
     running: bool  # a scheduled session still to end (asked for with `running_after`)
+    # The id the new enrolment takes, drawn under the lock (PostgreSQL; None: the database's).
+    next_id: int | None = None
 
     def position(self) -> int:
         """The newcomer's place on the waitlist: behind everyone already waiting at their
@@ -134,6 +136,7 @@ def standing_of(row: dict[str, Any]) -> Standing:
         ahead=int(row["ahead"]),
         mine=int(row["mine"]),
         running=bool(row.get("running", True)),
+        next_id=row.get("next_id"),
     )
 
 

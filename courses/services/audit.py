@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from courses import writes
 from courses.models import AuditEntry, Centre, Participant
 from courses.selectors.tenancy import as_user
 
@@ -29,7 +30,7 @@ def audit_record(
     user = as_user(actor)
     if user is None and not system:
         return None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=user,
         actor_name=user.get_username() if user is not None else "system",
         centre=centre,
@@ -39,3 +40,5 @@ def audit_record(
         participant=participant,
         detail=detail or {},
     )
+    writes.insert([entry])  # with the change's other rows, when written together
+    return entry

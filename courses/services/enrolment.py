@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses import signals
+from courses import signals, writes
 from courses.errors import (
     AlreadyEnrolled,
     ConsentRequired,
@@ -57,13 +57,14 @@ from scheduling.models import Session, SessionStatus
 
 
 def _record(enrolment: Enrolment, before: str, actor: Actor, kind: str) -> None:
-    EnrolmentEvent.objects.create(
+    event = EnrolmentEvent(
         enrolment=enrolment,
         from_status=before,
         to_status=enrolment.status,
         actor=as_user(actor),
         actor_kind=kind,
     )
+    writes.insert([event])
 
 
 def _move(enrolment: Enrolment, status: str, actor: Actor, kind: str, **fields: Any) -> None:
@@ -271,7 +272,8 @@ def enrolment_create_within(
         raise AlreadyEnrolled(_("You are already enrolled or on the waitlist."))
     fits = party_fits(course, session, seats, booking.places)
     status = EnrolmentStatus.CONFIRMED if fits else EnrolmentStatus.WAITLISTED
-    enrolment = Enrolment.objects.create(
+    enrolment = Enrolment(
+        pk=seats.next_id,  # drawn under the lock (PostgreSQL), else the database's
         participant=participant,
         course=course,
         session=session,
@@ -283,34 +285,46 @@ def enrolment_create_within(
         min_places=booking.least,
         childcare_of=childcare_of,
     )
-    if booking.people:
+    enrolment.stamp_place(now)
+    # The enrolment, its event, its audit entry and its notices in one message (courses.writes).
+    with writes.together():
+        writes.insert([enrolment])
+        _record(enrolment, "", actor, "staff" if staff else "participant")
+        where = {"course": course.pk, "session": session.pk if session else None}
+        audit_record(
+            actor=actor,
+            action=AuditAction.ENROLMENT_CREATED,
+            target=enrolment,
+            centre=course.centre,
+            participant=participant,
+            detail={
+                **where,
+                "status": status,
+                "source": source,
+                **({"places": booking.places} if booking.places != 1 else {}),
+            },
+        )
+        if status == EnrolmentStatus.CONFIRMED:
+            waitlist_position_decide(enrolment, None)
+            signals.enrolment_confirmed.send(
+                sender=Enrolment,
+                enrolment=enrolment,
+                actor=actor,
+                promoted=False,
+                prepared=prepared,
+            )
+        else:
+            position = seats.position()
+            waitlist_position_decide(enrolment, position)
+            signals.enrolment_waitlisted.send(
+                sender=Enrolment,
+                enrolment=enrolment,
+                actor=actor,
+                position=position,
+                prepared=prepared,
+            )
+    if booking.people:  # their ids are read back (the API answers them)
         party_store(enrolment, booking.people, course=course, now=now)
-    _record(enrolment, "", actor, "staff" if staff else "participant")
-    where = {"course": course.pk, "session": session.pk if session else None}
-    audit_record(
-        actor=actor,
-        action=AuditAction.ENROLMENT_CREATED,
-        target=enrolment,
-        centre=course.centre,
-        participant=participant,
-        detail={
-            **where,
-            "status": status,
-            "source": source,
-            **({"places": booking.places} if booking.places != 1 else {}),
-        },
-    )
-    if status == EnrolmentStatus.CONFIRMED:
-        waitlist_position_decide(enrolment, None)
-        signals.enrolment_confirmed.send(
-            sender=Enrolment, enrolment=enrolment, actor=actor, promoted=False, prepared=prepared
-        )
-    else:
-        position = seats.position()
-        waitlist_position_decide(enrolment, position)
-        signals.enrolment_waitlisted.send(
-            sender=Enrolment, enrolment=enrolment, actor=actor, position=position, prepared=prepared
-        )
     return enrolment
 
 

@@ -22,8 +22,9 @@ from django.db import OperationalError, connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from courses import writes
 from courses.errors import Busy, DomainError, SessionUnavailable
-from courses.models import BookingMode, Course
+from courses.models import BookingMode, Course, Enrolment
 from courses.selectors.seats import Standing, standing_of, standing_query
 from scheduling.models import Session
 
@@ -129,10 +130,12 @@ def seats_lock_and_count(
     running_after: datetime | None = None,
 ) -> tuple[Course, Session | None, Standing]:
     """`seats_lock`, and the `standing` of the course or session counted as soon as the lock is
-    had. For a course booked as a whole both statements are made before the lock and sent in
-    one message (on PostgreSQL, which gives each statement of a message its own snapshot, so
-    the count sees every enrolment committed before the lock was granted): deciding costs one
-    round trip. A session's lock and count are two."""
+    had, with the id the new enrolment will take drawn then too (`Standing.next_id`, on
+    PostgreSQL: ids rise in the order the lock let people in, and the enrolment's rows can be
+    written together, `courses.writes`). For a course booked as a whole the statements are
+    made before the lock and sent in one message (on PostgreSQL, which gives each statement of
+    a message its own snapshot, so the count sees every enrolment committed before the lock was
+    granted): deciding costs one round trip. A session's lock and count are two."""
     counts = standing_query(
         course,
         session,
@@ -165,7 +168,7 @@ def _lock(
             )
         # The session and its course read whole while locking: the count is a statement of
         # its own (values() could not lock the session row alone).
-        return locked.course, locked, (then.get() if then is not None else None)
+        return locked.course, locked, (_count(then) if then is not None else None)
     locking_read = (
         Course.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk=course.pk)
@@ -183,26 +186,48 @@ def _lock(
 def _read_together(
     first: QuerySet[Any, dict[str, Any]], then: QuerySet[Any, dict[str, Any]] | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The first row of `first` (the locking statement, under `locking`) and of `then`, run
-    right after it. On PostgreSQL in one message; elsewhere (SQLite locks the whole database
-    for a writer: no row locks, no round trips to save) one after the other."""
+    """The first row of `first` (the locking statement, under `locking`) and of `then` (the
+    count, with the new enrolment's id: `_count`), run right after it. On PostgreSQL in one
+    message; elsewhere (SQLite locks the whole database for a writer: no row locks, no round
+    trips to save) one after the other."""
     if connection.vendor != "postgresql":
         with locking():
             row = first.first()
         return row, (then.first() if then is not None else None)
-    queries = [first] if then is None else [first, then]
-    compiled = [query.query.sql_with_params() for query in queries]
-    rows = []
-    with locking(), connection.cursor() as cursor:
+    if then is None:
+        with locking():
+            return first.first(), None
+    with locking():
+        locked, counts, drawn = _rows(first.query.sql_with_params(), *_count_sql(then))
+    return locked, (None if counts is None else {**counts, **(drawn or {})})
+
+
+def _count(then: QuerySet[Any, dict[str, Any]]) -> dict[str, Any] | None:
+    """The row of the count `then`, with on PostgreSQL the new enrolment's id in the same
+    message (`next_id`)."""
+    if connection.vendor != "postgresql":
+        return then.first()
+    counts, drawn = _rows(*_count_sql(then))
+    return None if counts is None else {**counts, **(drawn or {})}
+
+
+def _count_sql(then: QuerySet[Any, dict[str, Any]]) -> list[tuple[str, Any]]:
+    return [then.query.sql_with_params(), writes.next_id(Enrolment)]
+
+
+def _rows(*statements: tuple[str, Any]) -> list[dict[str, Any] | None]:
+    """The first row of each statement, all sent in one message."""
+    rows: list[dict[str, Any] | None] = []
+    with connection.cursor() as cursor:
         cursor.execute(
-            "; ".join(sql for sql, _params in compiled),
-            [param for _sql, params in compiled for param in params],
+            "; ".join(sql for sql, _params in statements),
+            [param for _sql, params in statements for param in params],
         )
-        for number in range(len(queries)):
+        for number in range(len(statements)):
             if number:
                 cursor.nextset()
             values = cursor.fetchone()
             # By the columns' names: fields of one table and named counts, none twice.
             names = [column.name for column in cursor.description]
             rows.append(None if values is None else dict(zip(names, values, strict=True)))
-    return rows[0], (rows[1] if then is not None else None)
+    return rows

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
+from courses import writes
 from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant, PhoneVerification
 from courses.selectors.personal import next_sessions
 from notifications import texts
@@ -185,7 +186,8 @@ def enrolment_notices_plan(
     if enrolment.status == EnrolmentStatus.CONFIRMED:
         for reminded, ctx in prepared.reminders:
             rows += _reminder_rows(enrolment, reminded, now, ctx)
-    OutboundMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    # With the enrolment's rows, when they are written together (courses.writes).
+    writes.insert(rows, ignore_conflicts=True)
 
 
 def quiet_window(day: datetime, tz: Any) -> tuple[datetime, datetime] | None:

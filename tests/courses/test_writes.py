@@ -1,0 +1,95 @@
+"""Rows written together (`courses.writes`): one message for the writes of a locked enrolment,
+nothing written when the block fails, and rows written at once outside a block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from courses import writes
+from courses.models import AuditEntry, Enrolment, EnrolmentEvent, EnrolmentStatus
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory
+
+
+def _enrolment(centre: object, next_id: int | None) -> Enrolment:
+    course = CourseFactory(centre=centre)
+    return Enrolment(
+        pk=next_id,
+        participant=ParticipantFactory(centre=centre),
+        course=course,
+        status=EnrolmentStatus.CONFIRMED,
+    )
+
+
+def _drawn() -> int:
+    sql, params = writes.next_id(Enrolment)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_rows_of_a_block_go_in_one_message_with_the_id_drawn_for_them(centre) -> None:
+    enrolment = _enrolment(centre, _drawn())
+    with CaptureQueriesContext(connection) as captured, transaction.atomic(), writes.together():
+        writes.insert([enrolment])
+        writes.insert([EnrolmentEvent(enrolment=enrolment, to_status=enrolment.status)])
+        assert not Enrolment.objects.filter(pk=enrolment.pk).exists()  # not yet sent
+    inserts = [q["sql"] for q in captured.captured_queries if "INSERT" in q["sql"]]
+    assert len(inserts) == 1
+    assert 'INSERT INTO "courses_enrolment"' in inserts[0]
+    assert 'INSERT INTO "courses_enrolmentevent"' in inserts[0]
+    stored = Enrolment.objects.get(pk=enrolment.pk)
+    assert stored.events.get().to_status == EnrolmentStatus.CONFIRMED
+    assert not enrolment._state.adding
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_block_that_fails_writes_nothing(centre) -> None:
+    """A duplicate active place (the database's constraint) fails the whole message: neither
+    the second place nor its event is there, and the error reaches the caller."""
+    first = EnrolmentFactory(course__centre=centre)
+    twin = Enrolment(
+        pk=_drawn(),
+        participant=first.participant,
+        course=first.course,
+        status=EnrolmentStatus.CONFIRMED,
+    )
+    events = EnrolmentEvent.objects.count()
+    rows = [[twin], [EnrolmentEvent(enrolment=twin, to_status=twin.status)]]
+    with pytest.raises(IntegrityError):
+        _write_together(rows)
+    assert list(Enrolment.objects.all()) == [first]
+    assert EnrolmentEvent.objects.count() == events
+
+
+def _write_together(rows: list[list[Any]]) -> None:
+    with transaction.atomic(), writes.together():
+        for group in rows:
+            writes.insert(group)
+
+
+@pytest.mark.django_db
+def test_outside_a_block_rows_are_written_at_once_with_their_ids(centre) -> None:
+    enrolment = _enrolment(centre, None)
+    writes.insert([enrolment])
+    assert enrolment.pk is not None
+    entry = AuditEntry(action="participant_created", target_type="enrolment", target_id=1)
+    writes.insert([entry])
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+@pytest.mark.django_db
+def test_on_sqlite_a_block_writes_at_once(centre) -> None:
+    if connection.vendor == "postgresql":
+        pytest.skip("SQLite's own way: PostgreSQL sends a block's rows together (tests above)")
+    enrolment = _enrolment(centre, None)
+    with transaction.atomic(), writes.together():
+        writes.insert([enrolment])
+        assert Enrolment.objects.filter(pk=enrolment.pk).exists()
