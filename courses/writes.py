@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from django.db import connection, models
 from django.db.models.constants import OnConflict
@@ -61,7 +62,7 @@ def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
     """The statement that draws the next id of `model`'s table, as `next_id` (PostgreSQL)."""
     return "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS next_id", [
         model._meta.db_table,
-        model._meta.pk.column,  # type: ignore[union-attr]
+        model._meta.pk.column,
     ]
 
 
@@ -80,9 +81,7 @@ def _send(pending: list[tuple[Sequence[models.Model], bool]]) -> None:
             row._state.db = connection.alias
 
 
-def _insert_sql(
-    rows: Sequence[models.Model], ignore_conflicts: bool
-) -> list[tuple[str, tuple[object, ...]]]:
+def _insert_sql(rows: Sequence[models.Model], ignore_conflicts: bool) -> list[tuple[str, Any]]:
     """The INSERT of `rows` as `bulk_create()` would make it, with no RETURNING: rows that
     come with their id are inserted with it, the others get the table's default."""
     model = type(rows[0])
@@ -94,7 +93,7 @@ def _insert_sql(
         if not group:
             continue
         for row in group:
-            row._prepare_related_fields_for_save(operation_name="bulk_create")
+            row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         fields = [
             f
             for f in opts.concrete_fields
