@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 
 from courses.models import (
     ACTIVE_STATUSES,
@@ -50,7 +51,7 @@ def waitlist_queue(course: Course, session: Session | None) -> QuerySet[Enrolmen
 def seats_held(through: str = "", **where: Any) -> Sum:
     """The seats the enrolments matching `where` hold (`through`: the path to the enrolments,
     e.g. "enrolments__"): the one place where a seat is counted, the sum of the bookings'
-    `places` (1 for a person alone, more for a household)."""
+    `places` (1 for a person alone, more for a household). `standing_sql` sums them so too."""
     return Sum(
         f"{through}places",
         filter=Q(**{f"{through}{k}": v for k, v in where.items()}),
@@ -86,47 +87,72 @@ def standing(
 ) -> Standing:
     """Seats taken, the waitlist, the newcomer's place in it, whether `participant_id` already
     holds a place and (with `running_after`) whether the course has a scheduled session ending
-    after then, in one query over the course row and its enrolments (the services count them
-    with the target row locked: `courses.services.locking.seats_lock_and_count`)."""
-    query = standing_query(
+    after then, in one query over the course's or session's enrolments (the services count
+    them with the target row locked: `courses.services.locking.seats_lock_and_count`)."""
+    sql, params = standing_sql(
         course,
         session,
         participant_id=participant_id,
         priority=priority,
         running_after=running_after,
     )
-    return standing_of(query.get())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return standing_of(dict(zip(names, cursor.fetchone(), strict=True)))
 
 
-def standing_query(
+def _placeholders(values: Iterable[str]) -> str:
+    return ", ".join("%s" for _value in values)
+
+
+# One row of counts over the enrolments of a course booked as a whole (session_id IS NULL) or
+# of one session: the same sums as `seats_held` (seats are places) and `waitlist_queue` (the
+# waiting, and those a newcomer of the given priority queues behind), in SQL written once, so
+# that an enrolment does not build and compile the query while it waits for the lock.
+_STANDING = f"""
+SELECT
+    COALESCE(SUM(places) FILTER (WHERE status IN ({_placeholders(SEAT_STATUSES)})), 0) AS taken,
+    COUNT(*) FILTER (WHERE status = %s) AS waiting,
+    COUNT(*) FILTER (WHERE status = %s AND priority >= %s) AS ahead,
+    COUNT(*) FILTER (
+        WHERE participant_id = %s AND status IN ({_placeholders(ACTIVE_STATUSES)})
+    ) AS mine
+    {{running}}
+FROM {Enrolment._meta.db_table}
+WHERE course_id = %s AND {{session}}
+"""  # noqa: S608 - the table's name and placeholders, no value
+_RUNNING = f""", EXISTS (
+        SELECT 1 FROM {Session._meta.db_table}
+        WHERE course_id = %s AND status = %s AND ends_at > %s
+    ) AS running"""  # noqa: S608 - the table's name and placeholders, no value
+
+
+def standing_sql(
     course: Course,
     session: Session | None,
     *,
     participant_id: int,
     priority: int = 0,
     running_after: datetime | None = None,
-) -> QuerySet[Course, dict[str, Any]]:
-    """The one row `standing` reads (`standing_of` makes it a Standing)."""
-
-    def people(**where: Any) -> Count:
-        return Count("enrolments", filter=Q(enrolments__session=session, **where))
-
-    counts: dict[str, Any] = {
-        "taken": seats_held("enrolments__", session=session, status__in=SEAT_STATUSES),
-        "waiting": people(enrolments__status=WAITING),
-        "ahead": people(enrolments__status=WAITING, enrolments__priority__gte=priority),
-        "mine": people(
-            enrolments__participant_id=participant_id, enrolments__status__in=ACTIVE_STATUSES
-        ),
-    }
+) -> tuple[str, list[Any]]:
+    """The statement `standing` runs, with its parameters (`standing_of` reads its row)."""
+    params: list[Any] = [*SEAT_STATUSES, WAITING, WAITING, priority, participant_id]
+    params += ACTIVE_STATUSES
+    running = ""
     if running_after is not None:
-        running = Session.objects.filter(
-            course=course, status=SessionStatus.SCHEDULED, ends_at__gt=running_after
-        )
-        counts["running"] = Count("pk", distinct=True, filter=Exists(running))
-    # Grouped by the one course row: one row of counts, as aggregate() would make it.
-    one = Course.objects.filter(pk=course.pk).order_by()
-    return one.values("pk").annotate(**counts).values(*counts)
+        running = _RUNNING
+        moment = connection.ops.adapt_datetimefield_value(running_after)
+        params += [course.pk, SessionStatus.SCHEDULED, moment]
+    params.append(course.pk)
+    if session is None:
+        where = "session_id IS NULL"
+    else:
+        where = "session_id = %s"
+        params.append(session.pk)
+    # The statuses as plain strings (they are TextChoices members).
+    plain = [str(p) if isinstance(p, str) else p for p in params]
+    return _STANDING.format(running=running, session=where), plain
 
 
 def standing_of(row: dict[str, Any]) -> Standing:

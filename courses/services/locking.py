@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from courses import writes
 from courses.errors import Busy, DomainError, SessionUnavailable
 from courses.models import BookingMode, Course, Enrolment
-from courses.selectors.seats import Standing, standing_of, standing_query
+from courses.selectors.seats import Standing, standing_of, standing_sql
 from scheduling.models import Session
 
 # When the row locks of the current enrolment transaction must have been had (time.monotonic()).
@@ -136,7 +136,7 @@ def seats_lock_and_count(
     made before the lock and sent in one message (on PostgreSQL, which gives each statement of
     a message its own snapshot, so the count sees every enrolment committed before the lock was
     granted): deciding costs one round trip. A session's lock and count are two."""
-    counts = standing_query(
+    counts = standing_sql(
         course,
         session,
         participant_id=participant_id,
@@ -149,7 +149,7 @@ def seats_lock_and_count(
 
 
 def _lock(
-    course: Course, session: Session | None, *, then: QuerySet[Any, dict[str, Any]] | None
+    course: Course, session: Session | None, *, then: tuple[str, list[Any]] | None
 ) -> tuple[Course, Session | None, dict[str, Any] | None]:
     """The lock of `seats_lock`, and the row of `then` read right after it."""
     if course.booking_mode == BookingMode.SESSION:
@@ -184,7 +184,7 @@ def _lock(
 
 
 def _read_together(
-    first: QuerySet[Any, dict[str, Any]], then: QuerySet[Any, dict[str, Any]] | None
+    first: QuerySet[Any, dict[str, Any]], then: tuple[str, list[Any]] | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The first row of `first` (the locking statement, under `locking`) and of `then` (the
     count, with the new enrolment's id: `_count`), run right after it. On PostgreSQL in one
@@ -193,7 +193,7 @@ def _read_together(
     if connection.vendor != "postgresql":
         with locking():
             row = first.first()
-        return row, (then.first() if then is not None else None)
+        return row, (_count(then) if then is not None else None)
     if then is None:
         with locking():
             return first.first(), None
@@ -202,17 +202,17 @@ def _read_together(
     return locked, (None if counts is None else {**counts, **(drawn or {})})
 
 
-def _count(then: QuerySet[Any, dict[str, Any]]) -> dict[str, Any] | None:
+def _count(then: tuple[str, list[Any]]) -> dict[str, Any] | None:
     """The row of the count `then`, with on PostgreSQL the new enrolment's id in the same
     message (`next_id`)."""
     if connection.vendor != "postgresql":
-        return then.first()
+        return _rows(then)[0]
     counts, drawn = _rows(*_count_sql(then))
     return None if counts is None else {**counts, **(drawn or {})}
 
 
-def _count_sql(then: QuerySet[Any, dict[str, Any]]) -> list[tuple[str, Any]]:
-    return [then.query.sql_with_params(), writes.next_id(Enrolment)]
+def _count_sql(then: tuple[str, list[Any]]) -> list[tuple[str, Any]]:
+    return [then, writes.next_id(Enrolment)]
 
 
 def _rows(*statements: tuple[str, Any]) -> list[dict[str, Any] | None]:
@@ -228,6 +228,6 @@ def _rows(*statements: tuple[str, Any]) -> list[dict[str, Any] | None]:
                 cursor.nextset()
             values = cursor.fetchone()
             # By the columns' names: fields of one table and named counts, none twice.
-            names = [column.name for column in cursor.description]
+            names = [column[0] for column in cursor.description]
             rows.append(None if values is None else dict(zip(names, values, strict=True)))
     return rows
