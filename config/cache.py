@@ -5,7 +5,13 @@ both read 4 and both write 5, and the `set()` moves the key's expiry to the defa
 `add()` runs in one transaction that first locks the key's row (`SELECT ... FOR UPDATE`; SQLite
 has no row locks, but its transactions here begin IMMEDIATE and so hold the database's write
 lock), and `incr()` is a compare-and-swap that keeps the key's expiry, as Redis's `INCR` does.
-Rate limits (`courses.limits.allow`) count with `incr()`, and `add()` once a window.
+
+Rate limits (`courses.limits.allow`) count with `incr_window()`: one statement, an
+`INSERT ... ON CONFLICT DO UPDATE ... RETURNING` (PostgreSQL and SQLite), that opens a window
+(count 1, closing `period` seconds later) when the key has none or its window closed, and else
+adds 1 and keeps the window's end. Such a count is stored as its decimal digits, which SQL can
+add to; every other value is a pickle in base64, never all digits (it begins "gA"). `get()` and
+`incr()` read both, and `incr()` writes back what it read: digits stay digits.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import base64
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -25,11 +32,118 @@ from django.utils import timezone
 # waits for the row's lock instead.
 INCR_ATTEMPTS = 3
 
+# Run in the statement itself (a CTE that the INSERT reads from): on PostgreSQL, outside a
+# transaction, the count does not wait for the disk. A crash may forget a window's last counts,
+# never double them.
+UNFLUSHED = "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)) "
+
+# A stored value that is a count (its digits: bigint holds 18 of them), as each database says it.
+IS_COUNT = {
+    "postgresql": "{value} ~ '^[0-9]{{1,18}}$'",
+    "sqlite": "length({value}) BETWEEN 1 AND 18 AND {value} NOT GLOB '*[^0-9]*'",
+}
+
+
+def _is_count(stored: str) -> bool:
+    return stored.isascii() and stored.isdigit()
+
+
+def _decoded(stored: str) -> Any:
+    """A stored value: a count's digits, or a pickle in base64."""
+    if _is_count(stored):
+        return int(stored)
+    return pickle.loads(base64.b64decode(stored.encode()))  # noqa: S301 - our own pickles
+
+
+def _aware(connection: Any, expires: Any) -> Any:
+    """The `expires` column as read by a raw cursor, as an aware datetime."""
+    expression = models.Expression(output_field=models.DateTimeField())
+    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
+        connection
+    )
+    for converter in converters:
+        expires = converter(expires, expression, connection)
+    return expires
+
 
 class DatabaseCache(DjangoDatabaseCache):
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         super().__init__(table, params)
         self.table = table
+
+    def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:
+        """Count one more event under `key` and return the count in its window, in one statement
+        that every process's count holds against: the key's row is inserted with count 1 and an
+        end `period` seconds from now, or, if it is there, gets 1 more while its window is open,
+        else starts again at 1 with a new end (a row holding something other than a count, too).
+        The count that opens a window also culls the table past MAX_ENTRIES, as `add()` does."""
+        made_key = self.make_and_validate_key(key, version=version)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        now = timezone.now()
+        adapt = connection.ops.adapt_datetimefield_value
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._window_sql(connection),
+                [made_key, adapt(now + timedelta(seconds=period)), adapt(now), adapt(now)],
+            )
+            count = int(cursor.fetchone()[0])
+            if count == 1:
+                table = connection.ops.quote_name(self.table)
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                rows = cursor.fetchone()[0]
+                if rows > self._max_entries:
+                    self._cull(db, cursor, now, rows)  # type: ignore[attr-defined]
+        return count
+
+    def _window_sql(self, connection: Any) -> str:
+        qn = connection.ops.quote_name
+        table, value, cache_key, expires = (
+            qn(self.table),
+            qn("value"),
+            qn("cache_key"),
+            qn("expires"),
+        )
+        is_count = IS_COUNT[connection.vendor].format(value=f"{table}.{value}")
+        open_count = f"{table}.{expires} > %s AND {is_count}"
+        unflushed = connection.vendor == "postgresql" and not connection.in_atomic_block
+        row = "SELECT %s, '1', %s FROM unflushed" if unflushed else "VALUES (%s, '1', %s)"
+        # The table and column names are ours, quoted by the backend.
+        return (
+            f"{UNFLUSHED if unflushed else ''}"
+            f"INSERT INTO {table} ({cache_key}, {value}, {expires}) {row} "
+            f"ON CONFLICT ({cache_key}) DO UPDATE SET "
+            f"{value} = CASE WHEN {open_count} "
+            f"THEN CAST(CAST({table}.{value} AS BIGINT) + 1 AS TEXT) ELSE '1' END, "
+            f"{expires} = CASE WHEN {open_count} THEN {table}.{expires} "
+            f"ELSE excluded.{expires} END "
+            f"RETURNING {value}"
+        )
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        """Django's, reading counts as well as pickles."""
+        if not keys:
+            return {}
+        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
+        connection = connections[router.db_for_read(self.cache_model_class)]
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {qn('cache_key')}, {qn('value')}, {qn('expires')} "  # noqa: S608
+                f"FROM {qn(self.table)} WHERE {qn('cache_key')} IN "
+                f"({', '.join(['%s'] * len(key_map))})",
+                list(key_map),
+            )
+            rows = cursor.fetchall()
+        result, expired = {}, []
+        now = timezone.now()
+        for made_key, stored, expires in rows:
+            if _aware(connection, expires) < now:
+                expired.append(made_key)
+            else:
+                result[key_map[made_key]] = _decoded(connection.ops.process_clob(stored))
+        self._base_delete_many(expired)  # type: ignore[attr-defined]  # Django's (not in the stubs)
+        return result
 
     @contextmanager
     def _row_locked(self, key: str) -> Iterator[Any]:
@@ -56,11 +170,8 @@ class DatabaseCache(DjangoDatabaseCache):
         """Count by compare-and-swap, with no transaction of its own: read the value, then write
         value + delta only where the row still holds what was read and has not expired; another
         process's count in between makes the write match nothing, and it is tried again (after a
-        few rounds lost, under the row's lock). Two
-        statements, so a rate limit costs a request a fraction of a millisecond. On PostgreSQL,
-        outside a transaction, the write does not wait for the disk (`synchronous_commit` off
-        for that one statement): a crash may forget the last counts of a window, never double
-        them."""
+        few rounds lost, under the row's lock). Two statements; on PostgreSQL, outside a
+        transaction, the write does not wait for the disk (as `incr_window()`)."""
         made_key = self.make_and_validate_key(key, version=version)
         connection = connections[router.db_for_write(self.cache_model_class)]
         qn = connection.ops.quote_name
@@ -72,9 +183,8 @@ class DatabaseCache(DjangoDatabaseCache):
         )
         unflushed = connection.vendor == "postgresql" and not connection.in_atomic_block
         # The table and column names are ours, quoted by the backend.
-        prefix = "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)) "
         update = (
-            f"{prefix if unflushed else ''}UPDATE {table} SET {value} = %s"  # noqa: S608
+            f"{UNFLUSHED if unflushed else ''}UPDATE {table} SET {value} = %s"  # noqa: S608
             f"{' FROM unflushed' if unflushed else ''} "
             f"WHERE {cache_key} = %s AND {value} = %s AND {expires} > %s"
         )
@@ -89,12 +199,11 @@ class DatabaseCache(DjangoDatabaseCache):
                 if row is None or self._expiry(connection, row[1]) < now:
                     raise ValueError(f"Key '{key}' not found")
                 stored = connection.ops.process_clob(row[0])
-                new_value = pickle.loads(base64.b64decode(stored.encode())) + delta  # noqa: S301
-                encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol))
+                new_value = _decoded(stored) + delta
                 cursor.execute(
                     update,
                     [
-                        encoded.decode("latin1"),
+                        self._encoded_like(stored, new_value),
                         made_key,
                         stored,
                         connection.ops.adapt_datetimefield_value(now),
@@ -111,23 +220,21 @@ class DatabaseCache(DjangoDatabaseCache):
             if row is None or self._expiry(connection, row[1]) < timezone.now():
                 raise ValueError(f"Key '{key}' not found")
             stored = connection.ops.process_clob(row[0])
-            new_value = pickle.loads(base64.b64decode(stored.encode())) + delta  # noqa: S301
-            encoded = base64.b64encode(pickle.dumps(new_value, self.pickle_protocol))
+            new_value = _decoded(stored) + delta
             qn = connection.ops.quote_name
             cursor.execute(
                 f"UPDATE {qn(self.table)} SET {qn('value')} = %s "  # noqa: S608
                 f"WHERE {qn('cache_key')} = %s",
-                [encoded.decode("latin1"), made_key],
+                [self._encoded_like(stored, new_value), made_key],
             )
             return new_value
 
+    def _encoded_like(self, stored: str, value: Any) -> str:
+        """`value` stored as `stored` was: a count's digits, or a pickle in base64."""
+        if _is_count(stored) and type(value) is int and value >= 0:
+            return str(value)
+        return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+
     @staticmethod
     def _expiry(connection: Any, expires: Any) -> Any:
-        """The `expires` column as read by a raw cursor, as an aware datetime."""
-        expression = models.Expression(output_field=models.DateTimeField())
-        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
-            connection
-        )
-        for converter in converters:
-            expires = converter(expires, expression, connection)
-        return expires
+        return _aware(connection, expires)

@@ -4,6 +4,9 @@ Django's `RedisCacheClient.get_client()` makes a new `redis.Redis` for every cac
 each one builds its table of reply callbacks (~170 entries): about 0.1 ms a call, which is most
 of what a rate-limit count, a calendar feed's validator read or a 304 costs. A `redis.Redis` is
 safe to share (each command takes a connection from the pool), so here one is kept per pool.
+
+Rate limits (`courses.limits.allow`) count with `incr_window()`, one round trip: a transaction
+(MULTI/EXEC) of `SET key 0 EX period NX`, which opens a window when there is none, and `INCR`.
 """
 
 from __future__ import annotations
@@ -33,3 +36,14 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClients
+
+    def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:
+        """Count one more event under `key` and return the count in its window, which opens
+        (for `period` seconds) at the key's first event. Both commands run as one transaction, so
+        the key cannot expire between them and leave INCR a count that never expires."""
+        made_key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(made_key, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=True)
+        pipe.set(made_key, 0, ex=period, nx=True)
+        pipe.incr(made_key)
+        return int(pipe.execute()[1])

@@ -2,8 +2,9 @@
 
 Below the services in the layering, so a service (one-time SMS codes) and a throttle (enrolment)
 may both count with it. The default cache is shared by every web process: the database cache on
-the embedded defaults (config/cache.py, whose add() and incr() hold across processes), Redis
-with CACHE_URL. Counted in one store, the count holds however many web processes there are.
+the embedded defaults (config/cache.py: its incr_window() counts in one statement), Redis with
+CACHE_URL (config/redis_cache.py). Counted in one store, the count holds however many web
+processes there are.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def hits(key: str, *, period: int) -> int:
     """Count one more event under `key` and return the count in its window: the window opens at
-    the key's first event and lasts `period` seconds. Atomic in every process: `cache.incr()`
-    counts (Redis INCR; the database cache compares and swaps) and, when there is no window yet
-    or it closed, `cache.add()` opens one (only one process's add succeeds). So a request costs
-    one incr(), and the first of a window one add() more."""
+    the key's first event and lasts `period` seconds. One call to the store, atomic in every
+    process: the cache's `incr_window()` (the database cache: one INSERT ... ON CONFLICT DO
+    UPDATE statement; Redis: SET NX EX and INCR in one transaction). Any other cache counts
+    with `incr()` and, when there is no window yet or it closed, `add()` opens one (only one
+    process's add succeeds)."""
     counter = f"limit:{key}"
+    incr_window = getattr(cache, "incr_window", None)
+    if incr_window is not None:
+        return int(incr_window(counter, period=period))
     for _attempt in range(3):
         try:
             return int(cache.incr(counter))

@@ -216,7 +216,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
         f"p95 {_ms(latencies[int(len(latencies) * 0.95)])} over {len(latencies)} requests; "
         "queries (cached feed, 304): "
         + ", ".join(f"{name} {q[0]}, {q[1]}" for name, q in queries_by_cache.items())
-        + "\n[bench feed] throttle (EnrolmentThrottle.allow_request, incr of a live window): "
+        + "\n[bench feed] throttle (EnrolmentThrottle.allow_request, one count in a live window): "
         + ", ".join(f"{name} {ms:.3f} ms" for name, ms in throttle.items())
         + f" a request (target < {THROTTLE_TARGET_MS} ms)"
     )

@@ -10,9 +10,9 @@ from itertools import cycle
 from typing import Any
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
 
 from config.cache import DatabaseCache
+from config.redis_cache import RedisCache
 from courses import limits
 
 REDIS = ("127.0.0.1", 6379)
