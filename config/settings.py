@@ -88,6 +88,9 @@ MIDDLEWARE = [
     # /healthz for load balancers, before host checks and the HTTPS redirect.
     "config.health.HealthCheck",
     "django.middleware.security.SecurityMiddleware",
+    # The calendar feeds answered here, after the HTTPS redirect and the security headers and
+    # before everything pages need (config.feeds says what a feed does without).
+    "config.feeds.CalendarFeeds",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -95,8 +98,6 @@ MIDDLEWARE = [
     # ?lang=uk on any page sets (and remembers) the language; Content-Language is the page's.
     "config.language.LanguageFromLink",
     "config.middleware.RejectNullCharacters",
-    # The calendar feeds answered here, before what only pages and forms need.
-    "config.feeds.CalendarFeeds",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

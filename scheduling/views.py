@@ -53,6 +53,7 @@ def feed_response(
         request, etag=quoted, last_modified=modified_ts, response=None
     )
     if not_modified is not None:
+        not_modified["ETag"] = quoted  # which copy is current (RFC 9110, 15.4.5)
         not_modified["Cache-Control"] = cache_control
         not_modified["Content-Language"] = lang
         return not_modified
