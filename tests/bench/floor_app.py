@@ -4,7 +4,8 @@ middleware (only the URLconf is this one): lock the course row (SELECT ... FOR U
 its seats, insert the place, commit. Nothing else: no person found or added, no event, no
 audit, no notice, no serializer.
 
-`DJANGO_SETTINGS_MODULE=tests.bench.floor_app`, application `tests.bench.floor_app:application`.
+`DJANGO_SETTINGS_MODULE=tests.bench.floor_app`, application `tests.bench.timed_app:application`
+(which times its course lock as it times the project's).
 """
 
 from __future__ import annotations
@@ -15,13 +16,10 @@ from config.settings import *  # noqa: F403 - the project's settings, another UR
 
 ROOT_URLCONF = "tests.bench.floor_app"
 
-from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
-
-application = get_wsgi_application()
 
 
 @csrf_exempt

@@ -1,15 +1,15 @@
-"""The project's WSGI application as the enrolment bench serves it: each request that locks a
-course row records, in the file named by BENCH_LOCK_LOG, how long the row stayed locked (wall
-time from its locking SELECT returning to the COMMIT returning), how many statements the
-request ran, in all and while the row was locked (the rate limit's cache table and the
-transaction control (BEGIN, COMMIT: not run through cursors) left out), and of the time locked
-how much the worker spent waiting for the database (the statements after the lock and the
-COMMIT, round trips included, less the worker's own CPU in them) and how much CPU it used
-itself (the rest of the wall time it waited for a core), one line per request. A test-only
-wrapper: the project itself records nothing.
+"""The project's WSGI application as the enrolment bench serves it (and, with
+DJANGO_SETTINGS_MODULE=tests.bench.floor_app, the minimal view it compares with): each request
+that locks a course row records, in the file named by BENCH_LOCK_LOG, how long the row stayed
+locked (wall time from its locking SELECT returning to the COMMIT returning), how many
+statements the request ran, in all and while the row was locked (the rate limit's cache table
+and the transaction control (BEGIN, COMMIT: not run through cursors) left out), and of the time
+locked how much the worker spent waiting for the database (the statements after the lock and the
+COMMIT, round trips included, less the worker's own CPU in them) and how much CPU it used itself
+(the rest of the wall time it waited for a core), one line per request. A test-only wrapper: the
+project itself records nothing.
 
-Application `tests.bench.timed_app:application` (settings `config.settings`).
-"""
+Application `tests.bench.timed_app:application` (settings `config.settings`)."""
 
 from __future__ import annotations
 
