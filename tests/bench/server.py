@@ -66,8 +66,10 @@ def _status(url: str) -> int:
 
 
 @contextmanager
-def gunicorn(env: Mapping[str, str], *, workers: int, probe: str, label: str) -> Iterator[int]:
-    """gunicorn (sync workers) serving config.wsgi with `env` over the environment; yields its
+def gunicorn(
+    env: Mapping[str, str], *, workers: int, probe: str, label: str, app: str = "config.wsgi"
+) -> Iterator[int]:
+    """gunicorn (sync workers) serving `app` with `env` over the environment; yields its
     port once `probe` answers 200, and always stops it. Prints what the server logged beyond
     its own start and stop lines (warnings, tracebacks)."""
     port = free_port()
@@ -75,7 +77,7 @@ def gunicorn(env: Mapping[str, str], *, workers: int, probe: str, label: str) ->
         sys.executable,
         "-m",
         "gunicorn",
-        "config.wsgi",
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

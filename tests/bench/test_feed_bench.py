@@ -11,7 +11,9 @@ Measures the promises of the calendar feed:
   there is one), under the same closed-loop load (CLIENTS processes of `tests.bench.load`, one
   request in flight each): the cached feed at least half as fast as WhiteNoise serving the same
   bytes, and its 304 at least as fast as that static file, in ROUNDS interleaved rounds (the
-  median of each round's ratio); the public pages' throughput, printed against the feed's.
+  median of each round's ratio); the public pages' throughput, printed against the feed's;
+- the floors of a 304 in the same workers, without Django (`tests.bench.feed_floor_app`): a bare
+  304, and one after a Redis round trip as the feed's validator read, against the static file.
 
 On SQLite the server reads a copy of the test database. Prints the figures as `[bench feed]`
 lines. Run with `make bench`.
@@ -232,18 +234,22 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
         "centre page": (f"/centres/{big.slug}/", ()),
         "course page": (f"/centres/{big.slug}/courses/{course_slug}/", ()),
         "embed": (f"/embed/{big.slug}/", ()),
+        "floor 304": ("/floor/304", ()),
+        **({"floor 304 + Redis": ("/floor/304-redis", ())} if redis else {}),
     }
+    floors = [name for name in paths if name.startswith("floor")]
     with _production_server(tmp_path, body, redis) as port:
         for path, headers in paths.values():  # every worker warm, every answer right
             warm = load(port, path, clients=CLIENTS, seconds=0.5, headers=headers)
             assert set(warm.statuses) <= {200, 304}, (path, warm.statuses)
         runs: dict[str, list[float]] = {name: [] for name in paths}
         for _ in range(ROUNDS):  # interleaved, so that a busy moment hurts all alike
-            for name in ("cached feed", "static file", "304"):
+            for name in ("cached feed", "static file", "304", *floors):
                 path, headers = paths[name]
                 run = load(port, path, clients=CLIENTS, seconds=LOAD_SECONDS, headers=headers)
-                assert run.statuses == {304 if name == "304" else 200: run.requests}, run
-                assert set(run.sizes) == ({0} if name == "304" else {len(body)}), run.sizes
+                unchanged = name == "304" or name in floors
+                assert run.statuses == {304 if unchanged else 200: run.requests}, run
+                assert set(run.sizes) == ({0} if unchanged else {len(body)}), run.sizes
                 runs[name].append(run.rate)
         for name in ("home", "centre page", "course page", "embed"):
             path, headers = paths[name]
@@ -261,6 +267,10 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
     def rates(name: str) -> str:
         return "/".join(f"{r:,.0f}" for r in runs[name])
 
+    def of_static(name: str) -> str:
+        ratios = [r / s for r, s in zip(runs[name], runs["static file"], strict=True)]
+        return "/".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f})"
+
     print(
         f"[bench feed] gunicorn {WORKERS} sync workers, DEBUG off, "
         f"{'Redis' if redis else 'database cache'}, {CLIENTS} clients, {ROUNDS} rounds of "
@@ -275,6 +285,8 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
             f"{name} {runs[name][0]:,.1f} req/s ({runs[name][0] / feed_rate:.3f} of the feed)"
             for name in ("home", "centre page", "course page", "embed")
         )
+        + "\n[bench feed] floors of a 304, same workers, no Django: "
+        + ", ".join(f"{name} {rates(name)} req/s, {of_static(name)} of static" for name in floors)
     )
     assert feed_ratio >= TARGET_RATIO
     assert not_modified_ratio >= NOT_MODIFIED_TARGET
@@ -380,5 +392,11 @@ def _production_server(tmp_path: Path, body: bytes, redis: str | None) -> Iterat
     static = var / "staticfiles" / "bench"
     static.mkdir(parents=True, exist_ok=True)
     (static / "feed.ics").write_bytes(body)
-    with gunicorn(env, workers=WORKERS, probe="/healthz", label="bench feed") as port:
+    with gunicorn(
+        env,
+        workers=WORKERS,
+        probe="/healthz",
+        label="bench feed",
+        app="tests.bench.feed_floor_app:application",
+    ) as port:
         yield port
