@@ -70,6 +70,7 @@ class DatabaseCache(DjangoDatabaseCache):
     def __init__(self, table: str, params: dict[str, Any]) -> None:
         super().__init__(table, params)
         self.table = table
+        self._window_sqls: dict[tuple[str, bool], str] = {}
 
     def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:
         """Count one more event under `key` and return the count in its window, in one statement
@@ -82,10 +83,11 @@ class DatabaseCache(DjangoDatabaseCache):
         connection = connections[db]
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
+        at = adapt(now)
         with connection.cursor() as cursor:
             cursor.execute(
                 self._window_sql(connection),
-                [made_key, adapt(now + timedelta(seconds=period)), adapt(now), adapt(now)],
+                [made_key, adapt(now + timedelta(seconds=period)), at, at],
             )
             count = int(cursor.fetchone()[0])
             if count == 1:
@@ -97,6 +99,15 @@ class DatabaseCache(DjangoDatabaseCache):
         return count
 
     def _window_sql(self, connection: Any) -> str:
+        unflushed = connection.vendor == "postgresql" and not connection.in_atomic_block
+        sql = self._window_sqls.get((connection.alias, unflushed))
+        if sql is None:
+            sql = self._window_sqls[connection.alias, unflushed] = self._build_window_sql(
+                connection, unflushed=unflushed
+            )
+        return sql
+
+    def _build_window_sql(self, connection: Any, *, unflushed: bool) -> str:
         qn = connection.ops.quote_name
         table, value, cache_key, expires = (
             qn(self.table),
@@ -106,7 +117,6 @@ class DatabaseCache(DjangoDatabaseCache):
         )
         is_count = IS_COUNT[connection.vendor].format(value=f"{table}.{value}")
         open_count = f"{table}.{expires} > %s AND {is_count}"
-        unflushed = connection.vendor == "postgresql" and not connection.in_atomic_block
         row = "SELECT %s, '1', %s FROM unflushed" if unflushed else "VALUES (%s, '1', %s)"
         # The table and column names are ours, quoted by the backend.
         return (
