@@ -1,13 +1,14 @@
 """Rows written together: the writes of a transaction that holds a row lock, sent in one message.
 
-Inside `together()`, `insert()` keeps the rows it is given, and the end of the block sends the
-INSERT of them all in one message (on PostgreSQL; with Django's default client-side binding a
-message may hold several statements). A new enrolment's row, its event, its audit entry and its
-SMS thus cost the locked course row one wait for the database instead of one each. Elsewhere
-(SQLite, which locks the whole database for a writer and has no round trips to save, or outside
-the block) `insert()` writes at once, as `bulk_create()` does.
+Inside `together()`, `insert()` and `update()` keep what they are given, and the end of the
+block sends those statements in one message (on PostgreSQL; with Django's default client-side
+binding a message may hold several statements). A new enrolment's row, its event, its audit
+entries, its SMS and the code marked used thus cost one wait for the database instead of one
+each (`courses.services.enrolment.enrolment_transaction` opens the block). Elsewhere (SQLite,
+which locks the whole database for a writer and has no round trips to save, or outside a
+block) they write at once, as `bulk_create()` and `save(update_fields=...)` do.
 
-What a block inserts is not in the database until the block ends: nothing inside it may read it
+What a block writes is not in the database until the block ends: nothing inside it may read it
 back. A row inserted together gets no id from the database (none is read back); a row that
 others refer to comes with its id (`next_id`, drawn under the lock). Foreign keys are checked
 at COMMIT on PostgreSQL, so the order of the rows does not matter.
@@ -18,26 +19,40 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import connection, models
 from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
-# The rows of the open block, with whether conflicts are ignored (None: no block is open).
-_pending: ContextVar[list[tuple[Sequence[models.Model], bool]] | None] = ContextVar(
+
+@dataclass(frozen=True)
+class _Insert:
+    rows: Sequence[models.Model]
+    ignore_conflicts: bool
+
+
+@dataclass(frozen=True)
+class _Update:
+    row: models.Model
+    fields: tuple[str, ...]
+
+
+# What the open block will write (None: no block is open).
+_pending: ContextVar[list[_Insert | _Update] | None] = ContextVar(
     "rows_written_together", default=None
 )
 
 
 @contextmanager
 def together() -> Iterator[None]:
-    """Inside: `insert()` keeps its rows, sent in one message when the block ends without an
-    error. A block inside another joins it. A no-op but on PostgreSQL."""
+    """Inside: `insert()` and `update()` keep their rows, sent in one message when the block
+    ends without an error. A block inside another joins it. A no-op but on PostgreSQL."""
     if connection.vendor != "postgresql" or _pending.get() is not None:
         yield
         return
-    pending: list[tuple[Sequence[models.Model], bool]] = []
+    pending: list[_Insert | _Update] = []
     token = _pending.set(pending)
     try:
         yield
@@ -55,7 +70,19 @@ def insert(rows: Sequence[models.Model], *, ignore_conflicts: bool = False) -> N
     if pending is None:
         type(rows[0])._default_manager.bulk_create(rows, ignore_conflicts=ignore_conflicts)
         return
-    pending.append((rows, ignore_conflicts))
+    pending.append(_Insert(rows, ignore_conflicts))
+
+
+def update(row: models.Model, **values: Any) -> None:
+    """Set `values` on `row` (one in the database) and save those fields: at the end of the
+    open `together()` block, else now."""
+    for name, value in values.items():
+        setattr(row, name, value)
+    pending = _pending.get()
+    if pending is None:
+        row.save(update_fields=list(values))
+        return
+    pending.append(_Update(row, tuple(values)))
 
 
 def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
@@ -66,8 +93,8 @@ def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
     ]
 
 
-def _send(pending: list[tuple[Sequence[models.Model], bool]]) -> None:
-    statements = [sql for rows, ignore in pending for sql in _insert_sql(rows, ignore)]
+def _send(pending: list[_Insert | _Update]) -> None:
+    statements = [sql for write in pending for sql in _sql(write)]
     if not statements:
         return
     with connection.cursor() as cursor:
@@ -75,10 +102,24 @@ def _send(pending: list[tuple[Sequence[models.Model], bool]]) -> None:
             "; ".join(sql for sql, _params in statements),
             [param for _sql, params in statements for param in params],
         )
-    for rows, _ignore in pending:
-        for row in rows:
+    for write in pending:
+        for row in write.rows if isinstance(write, _Insert) else ():
             row._state.adding = False
             row._state.db = connection.alias
+
+
+def _sql(write: _Insert | _Update) -> list[tuple[str, Any]]:
+    if isinstance(write, _Update):
+        return [_update_sql(write.row, write.fields)]
+    return _insert_sql(write.rows, write.ignore_conflicts)
+
+
+def _update_sql(row: models.Model, names: tuple[str, ...]) -> tuple[str, Any]:
+    """The UPDATE of `names` of `row`, as `save(update_fields=names)` would make it."""
+    query = cast(UpdateQuery, type(row)._base_manager.filter(pk=row.pk).query.chain(UpdateQuery))
+    query.add_update_values({name: getattr(row, name) for name in names})
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    return sql, params
 
 
 def _insert_sql(rows: Sequence[models.Model], ignore_conflicts: bool) -> list[tuple[str, Any]]:

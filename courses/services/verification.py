@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses import signals
+from courses import signals, writes
 from courses.errors import (
     AlreadyEnrolled,
     ConsentRequired,
@@ -194,8 +194,7 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
             found = _open(verification, lock=True)
             right = hmac.compare_digest(found.code_hash, _digest(found.public_id, code))
             if right:  # open and under its tries: _open checked both, under the lock
-                found.used_at = timezone.now()
-                found.save(update_fields=["used_at"])
+                writes.update(found, used_at=timezone.now())  # with the enrolment's rows
                 return enrolment_request(
                     course=found.course,
                     session=found.session,

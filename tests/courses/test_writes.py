@@ -93,3 +93,30 @@ def test_on_sqlite_a_block_writes_at_once(centre) -> None:
     with transaction.atomic(), writes.together():
         writes.insert([enrolment])
         assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_update_goes_with_the_rows_of_its_block(centre) -> None:
+    """The code marked used and the enrolment in one message: neither is written before the
+    block ends."""
+    enrolment = _enrolment(centre, _drawn())
+    participant = enrolment.participant
+    with CaptureQueriesContext(connection) as captured, transaction.atomic(), writes.together():
+        writes.update(participant, language="uk")
+        writes.insert([enrolment])
+        assert type(participant).objects.get(pk=participant.pk).language != "uk"
+    written = [q["sql"] for q in captured.captured_queries if "UPDATE" in q["sql"]]
+    assert len(written) == 1
+    assert 'INSERT INTO "courses_enrolment"' in written[0]
+    participant.refresh_from_db()
+    assert participant.language == "uk"
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+@pytest.mark.django_db
+def test_outside_a_block_an_update_is_saved_at_once(centre) -> None:
+    participant = ParticipantFactory(centre=centre, language="pl")
+    writes.update(participant, language="ru")
+    participant.refresh_from_db()
+    assert participant.language == "ru"
