@@ -7,6 +7,12 @@ safe to share (each command takes a connection from the pool), so here one is ke
 
 Rate limits (`courses.limits.allow`) count with `incr_window()`, one round trip: a transaction
 (MULTI/EXEC) of `SET key 0 EX period NX`, which opens a window when there is none, and `INCR`.
+
+A calendar feed's validator (the calendar epoch and the centre's remembered row) is read with
+`get_many_tracked()`: from this process's memory while Redis has not invalidated the keys
+(`config.tracked_reads`, Redis client tracking on a connection of its own), so a 304 costs no
+round trip. Only those reads use it; every write, and every other read, goes through the pool.
+OPTIONS `{"TRACKED_READS": False}` turns it off (then it is `get_many()`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+
+from config.tracked_reads import TrackedReads
 
 
 class ReusedClients(RedisCacheClient):
@@ -34,8 +42,22 @@ class ReusedClients(RedisCacheClient):
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS") or {})
+        tracked = options.pop("TRACKED_READS", True)
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = ReusedClients
+        servers = self._servers  # type: ignore[attr-defined]
+        self._tracked = TrackedReads(servers[0]) if tracked else None
+
+    def get_many_tracked(self, keys: list[Any], version: int | None = None) -> dict[Any, Any]:
+        """`get_many()`, answered from memory while Redis has not invalidated the keys (for the
+        few hot keys of the feed validators; `config.tracked_reads`)."""
+        if self._tracked is None:
+            return self.get_many(keys, version=version)
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        values = self._tracked.mget(list(made))
+        loads = self._cache._serializer.loads  # type: ignore[attr-defined]
+        return {made[k]: loads(v) for k, v in zip(made, values, strict=True) if v is not None}
 
     def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:
         """Count one more event under `key` and return the count in its window, which opens

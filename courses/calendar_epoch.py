@@ -16,8 +16,10 @@ row stale). Tokens are random, so an epoch evicted from the cache comes back as 
 as an old one.
 
 The default cache is shared by every web process (the database cache on the embedded defaults,
-Redis with CACHE_URL): with Redis a feed request costs one cache round trip and no query, with
-the database cache it costs the one query of that cache's read.
+Redis with CACHE_URL): with Redis a feed request costs no query, and no round trip while the
+epoch and its row are unchanged (each worker keeps them in memory until Redis pushes their
+invalidation: `config.tracked_reads`); with the database cache it costs the one query of that
+cache's read.
 """
 
 from __future__ import annotations
