@@ -25,8 +25,6 @@ from courses.errors import (
     AlreadyEnrolled,
     ConsentRequired,
     DomainError,
-    EnrolmentClosed,
-    SessionUnavailable,
 )
 from courses.models import (
     ACTIVE_STATUSES,
@@ -50,10 +48,11 @@ from courses.selectors.seats import (
 )
 from courses.selectors.tenancy import Actor, as_user
 from courses.services.audit import audit_record
+from courses.services.enrolment_open import check_open
 from courses.services.locking import lock_wait, locking, seats_lock, seats_lock_and_count
 from courses.services.party import party_fits, party_prepare, party_store, party_trim
 from courses.text import clean_line
-from scheduling.models import Session, SessionStatus
+from scheduling.models import Session
 
 
 def _record(enrolment: Enrolment, before: str, actor: Actor, kind: str) -> None:
@@ -74,37 +73,6 @@ def _move(enrolment: Enrolment, status: str, actor: Actor, kind: str, **fields: 
         setattr(enrolment, name, value)
     enrolment.save(update_fields=["status", *fields, "updated_at"])
     _record(enrolment, before, actor, kind)
-
-
-def check_open(
-    course: Course,
-    session: Session | None,
-    *,
-    public: bool,
-    now: datetime,
-    running: bool | None = None,
-) -> None:
-    """Refuse an enrolment the course or session does not take (the same for everybody).
-    `running`: whether a course booked as a whole has a session still to end, when the caller
-    counted it already (`standing`); else it is asked here."""
-    if course.booking_mode == BookingMode.OPEN:
-        raise EnrolmentClosed(_("No booking is needed for this: just come."))
-    if course.booking_mode == BookingMode.SLOTS:  # an appointment, never a place in the course
-        raise EnrolmentClosed(_("This consultation is booked by appointment: choose a time."))
-    if public and not course.published:
-        raise EnrolmentClosed(_("This course is not open for enrolment."))
-    if public and not course.enrolment_open:
-        raise EnrolmentClosed(_("Enrolment for this course is closed."))
-    if session is not None:
-        if session.status == SessionStatus.CANCELLED:
-            raise SessionUnavailable(_("This session is cancelled."), field="session")
-        if session.starts_at <= now:
-            raise SessionUnavailable(_("This session has already started."), field="session")
-        return
-    if running is None:
-        running = course.sessions.scheduled().filter(ends_at__gt=now).exists()
-    if not running:
-        raise EnrolmentClosed(_("This course has finished."))
 
 
 def _promote(
@@ -306,25 +274,13 @@ def enrolment_create_within(
                 **({"places": booking.places} if booking.places != 1 else {}),
             },
         )
-        if status == EnrolmentStatus.CONFIRMED:
-            waitlist_position_decide(enrolment, None)
-            signals.enrolment_confirmed.send(
-                sender=Enrolment,
-                enrolment=enrolment,
-                actor=actor,
-                promoted=False,
-                prepared=prepared,
-            )
+        position = None if fits else seats.position()
+        waitlist_position_decide(enrolment, position)
+        announced = dict(sender=Enrolment, enrolment=enrolment, actor=actor, prepared=prepared)
+        if fits:
+            signals.enrolment_confirmed.send(**announced, promoted=False)
         else:
-            position = seats.position()
-            waitlist_position_decide(enrolment, position)
-            signals.enrolment_waitlisted.send(
-                sender=Enrolment,
-                enrolment=enrolment,
-                actor=actor,
-                position=position,
-                prepared=prepared,
-            )
+            signals.enrolment_waitlisted.send(**announced, position=position)
     if booking.people:  # their ids are read back (the API answers them)
         party_store(enrolment, booking.people, course=course, now=now)
     return enrolment

@@ -40,7 +40,8 @@ from courses.models import (
 )
 from courses.party import Person
 from courses.phones import normalise_mobile
-from courses.services.enrolment import check_open, enrolment_transaction
+from courses.services.enrolment import enrolment_transaction
+from courses.services.enrolment_open import check_open
 from courses.services.enrolment_request import enrolment_request
 from courses.services.households import booking_plan
 from courses.services.participants import ParticipantData, clean_name, clean_statistics

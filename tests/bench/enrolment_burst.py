@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,9 +18,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -29,8 +26,8 @@ from django.db import connection
 from django.test import override_settings
 
 from courses.models import Course, Participant
+from tests.bench.server import ROOT, free_port, postgres_url
 
-ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 500
 CAPACITY = 25
 CLIENTS = 64  # client threads, each with one request in flight
@@ -59,22 +56,6 @@ class Attempt:
     error: str = ""
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _database_url() -> str:
-    """The test database pytest-django made, as a DATABASE_URL for the server."""
-    db = connection.settings_dict
-    user = quote(db.get("USER") or "postgres", safe="")
-    auth = f"{user}:{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else user
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{quote(db['NAME'], safe='')}"
-
-
 def get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
@@ -95,11 +76,11 @@ def _answers(url: str) -> bool:
 def gunicorn(probe_path: str, app: str = PROJECT_APP, **extra: str) -> Iterator[str]:
     """gunicorn serving `app` on a free port; yields its base URL once `probe_path` answers
     200, and always stops it (and so closes its database connections)."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": postgres_url(),
         "TESTING": "1",
         "DEBUG": "0",
         "ENROLMENT_RATE": "100000/hour",
