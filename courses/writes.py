@@ -4,7 +4,10 @@ Inside `together()`, `insert()` and `update()` keep what they are given, and the
 block sends those statements in one message (on PostgreSQL; with Django's default client-side
 binding a message may hold several statements). A new enrolment's row, its event, its audit
 entries, its SMS and the code marked used thus cost one wait for the database instead of one
-each (`courses.services.enrolment.enrolment_transaction` opens the block). Elsewhere (SQLite,
+each (`courses.services.enrolment.enrolment_transaction` opens the block). A block that is the
+end of its transaction (`together(commit=True)`, in the transaction's outermost atomic block)
+sends the COMMIT in the same message: the row lock is let go as soon as the rows are written,
+with no round trip more. Elsewhere (SQLite,
 which locks the whole database for a writer and has no round trips to save, or outside a
 block) they write at once, as `bulk_create()` and `save(update_fields=...)` do.
 
@@ -46,9 +49,14 @@ _pending: ContextVar[list[_Insert | _Update] | None] = ContextVar(
 
 
 @contextmanager
-def together() -> Iterator[None]:
+def together(*, commit: bool = False) -> Iterator[None]:
     """Inside: `insert()` and `update()` keep their rows, sent in one message when the block
-    ends without an error. A block inside another joins it. A no-op but on PostgreSQL."""
+    ends without an error. A block inside another joins it. A no-op but on PostgreSQL.
+
+    `commit`: nothing runs in the transaction after this block (it is the last thing inside
+    the outermost `transaction.atomic()`, which then has nothing left to send): the message
+    ends with the COMMIT. Inside a savepoint or a block nested in another (a test's, a
+    caller's) the COMMIT is left to the outermost block, as always."""
     if connection.vendor != "postgresql" or _pending.get() is not None:
         yield
         return
@@ -58,7 +66,18 @@ def together() -> Iterator[None]:
         yield
     finally:
         _pending.reset(token)
-    _send(pending)
+    _send(pending, commit=commit and _ends_the_transaction())
+
+
+def _ends_the_transaction() -> bool:
+    """Whether the open atomic block is the transaction's own (the outermost, no savepoint),
+    still to be committed."""
+    return (
+        len(connection.atomic_blocks) == 1
+        and connection.commit_on_exit
+        and not connection.savepoint_ids
+        and not connection.needs_rollback
+    )
 
 
 def insert(rows: Sequence[models.Model], *, ignore_conflicts: bool = False) -> None:
@@ -93,10 +112,13 @@ def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
     ]
 
 
-def _send(pending: list[_Insert | _Update]) -> None:
+def _send(pending: list[_Insert | _Update], *, commit: bool) -> None:
     statements = [sql for write in pending for sql in _sql(write)]
     if not statements:
         return
+    if commit:
+        # The server commits; psycopg, then idle, has nothing to send for Django's commit().
+        statements.append(("COMMIT", []))
     with connection.cursor() as cursor:
         cursor.execute(
             "; ".join(sql for sql, _params in statements),

@@ -134,14 +134,14 @@ def enrolment_transaction() -> Iterator[None]:
     caught (the check under the lock could not see it) refused as "already enrolled". Opened
     inside another one (the code check around an enrolment request), it joins that one: no
     savepoint, whatever fails rolls back the whole of it. Its rows go to the database together
-    at its end (`courses.writes`): the person's audit entry, the code marked used, the
-    enrolment and what goes with it."""
+    at its end (`courses.writes`), with its COMMIT: the person's audit entry, the code marked
+    used, the enrolment and what goes with it."""
     if _enrolling.get():
         yield
         return
     token = _enrolling.set(True)
     try:
-        with transaction.atomic(), lock_wait(), writes.together():
+        with transaction.atomic(), lock_wait(), writes.together(commit=True):
             yield
     except IntegrityError as exc:
         raise AlreadyEnrolled(_("You are already enrolled or on the waitlist.")) from exc

@@ -120,3 +120,72 @@ def test_outside_a_block_an_update_is_saved_at_once(centre) -> None:
     writes.update(participant, language="ru")
     participant.refresh_from_db()
     assert participant.language == "ru"
+
+
+def _outermost_block_commits(centre: object) -> tuple[Enrolment, list[str], bool]:
+    enrolment = _enrolment(centre, _drawn())
+    with CaptureQueriesContext(connection) as captured:
+        with transaction.atomic(), writes.together(commit=True):
+            writes.insert([enrolment])
+        idle = connection.connection.info.transaction_status == 0  # psycopg: IDLE
+    return enrolment, [q["sql"] for q in captured.captured_queries], idle
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_block_that_ends_its_transaction_sends_the_commit_with_its_rows(centre) -> None:
+    """The row lock is let go with the writes: the COMMIT is the last statement of their
+    message, and Django's own COMMIT then has nothing left to do."""
+    enrolment, statements, idle = _outermost_block_commits(centre)
+    writes_message = next(sql for sql in statements if 'INSERT INTO "courses_enrolment"' in sql)
+    assert writes_message.rstrip().endswith("; COMMIT")
+    assert idle
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_block_inside_a_callers_transaction_leaves_the_commit_to_it(centre) -> None:
+    """In a transaction a caller opened (or a savepoint) the block sends no COMMIT: what the
+    caller does after it can still roll the whole of it back."""
+    enrolment = _enrolment(centre, _drawn())
+
+    def caller() -> None:
+        with transaction.atomic():
+            with transaction.atomic(), writes.together(commit=True):
+                writes.insert([enrolment])
+            raise RuntimeError("the caller fails after the block")
+
+    with CaptureQueriesContext(connection) as captured, pytest.raises(RuntimeError):
+        caller()
+    assert not any(
+        sql.rstrip().endswith("COMMIT")
+        for sql in (q["sql"] for q in captured.captured_queries)
+        if "INSERT" in sql
+    )
+    assert not Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_block_that_would_commit_leaves_nothing(centre) -> None:
+    """A row the database refuses stops the message before its COMMIT: nothing of it stays."""
+    first = EnrolmentFactory(course__centre=centre)
+    twin = Enrolment(
+        pk=_drawn(),
+        participant=first.participant,
+        course=first.course,
+        status=EnrolmentStatus.CONFIRMED,
+    )
+    audit = AuditEntry(action="enrolment.created", target_type="enrolment", target_id=twin.pk)
+
+    def block() -> None:
+        with transaction.atomic(), writes.together(commit=True):
+            writes.insert([audit])
+            writes.insert([twin])
+
+    with pytest.raises(IntegrityError):
+        block()
+    assert not Enrolment.objects.filter(pk=twin.pk).exists()
+    assert not AuditEntry.objects.filter(target_id=twin.pk, target_type="enrolment").exists()
+    assert Enrolment.objects.filter(pk=first.pk).exists()
