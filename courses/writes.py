@@ -112,6 +112,39 @@ def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
     ]
 
 
+def added_or_found(row: models.Model, **found_by: Any) -> models.Model | None:
+    """`row` inserted, or, when a row conflicting with it is there already, the row
+    `found_by` finds, in one statement on PostgreSQL (INSERT ... ON CONFLICT DO NOTHING
+    RETURNING, with the row as the statement's snapshot sees it). None when neither: the
+    conflicting row was committed by a transaction the statement had to wait for (its snapshot
+    cannot see it), then ask again. Elsewhere two statements: the INSERT, then the read."""
+    model = type(row)
+    manager = model._default_manager
+    if connection.vendor != "postgresql":
+        manager.bulk_create([row], ignore_conflicts=True)
+        return manager.filter(**found_by).first()
+    ((insert, insert_params),) = _insert_sql([row], ignore_conflicts=True)
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    read, read_params = (
+        manager.filter(**found_by)
+        .order_by()
+        .values(*(f.attname for f in fields))
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Compiled by Django, every value a parameter.
+            f"WITH added AS ({insert} RETURNING {columns}) "  # noqa: S608
+            f"SELECT * FROM added UNION ALL ({read})",
+            [*insert_params, *read_params],
+        )
+        values = cursor.fetchone()
+    if values is None:
+        return None
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
+
+
 def _send(pending: list[_Insert | _Update], *, commit: bool) -> None:
     statements = [sql for write in pending for sql in _sql(write)]
     if not statements:

@@ -38,6 +38,13 @@ def staffed_centre_ids(user: User | None) -> frozenset[int]:
     return frozenset(account.__dict__[_STAFFED])
 
 
+def staffed_centre_ids_known(user: User, centre_ids: list[int]) -> None:
+    """`user`'s centres, read with the user (`courses.api.authentication`)."""
+    account = as_user(user)
+    if account is not None:
+        account.__dict__[_STAFFED] = frozenset(centre_ids)
+
+
 def is_centre_staff(user: User) -> bool:
     """A superuser, or a user who is staff of at least one centre."""
     account = as_user(user)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses import signals
+from courses import signals, writes
 from courses.countries import is_country
 from courses.errors import (
     DomainError,
@@ -120,11 +120,13 @@ def participant_upsert(
         **(_consent_record(data) if data.sms_consent else {}),
         **_statistics(data),
     )
-    # No savepoint of its own: INSERT ... ON CONFLICT DO NOTHING, then the row is read, whether
-    # it is the one just added, one a request at the same moment added, or an old one.
+    # No savepoint of its own: INSERT ... ON CONFLICT DO NOTHING and the row read, in one
+    # statement: the one just added or one already there; read again when a request at the
+    # same moment added it (the statement could not see it yet).
     with transaction.atomic(savepoint=False):
-        Participant.objects.bulk_create([candidate], ignore_conflicts=True)
-        participant = Participant.objects.get(centre=centre, phone=phone)
+        participant = cast(
+            Participant | None, writes.added_or_found(candidate, centre=centre, phone=phone)
+        ) or Participant.objects.get(centre=centre, phone=phone)
         participant.centre = centre
         created = participant.token == candidate.token  # a fresh random token is ours alone
         if created:
