@@ -197,7 +197,9 @@ def test_declining_an_offer_is_confirmed_first_accepting_is_one_tap(client, cent
 
 
 def test_a_course_with_no_session_left_says_so(client, centre) -> None:
-    past = CourseFactory(centre=centre, start_date=timezone.localdate() - timedelta(days=1))
+    today = timezone.localdate()
+    last_tuesday = today - timedelta(days=(today.weekday() - 1) % 7 or 7)  # the rule's day
+    past = CourseFactory(centre=centre, start_date=last_tuesday)
     person = ParticipantFactory(centre=centre, language="en", sms_consent=True)
     enrolment = Enrolment.objects.create(
         participant=person, course=past, status=EnrolmentStatus.CONFIRMED
