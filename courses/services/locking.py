@@ -9,6 +9,7 @@ the answer is "busy, try again" (Busy, a 503 with Retry-After)."""
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import time
 from collections.abc import Iterator
@@ -174,7 +175,7 @@ def _lock(
         .filter(pk=course.pk)
         .values(*DECIDED_BY)
     )
-    fresh, counts = _read_together(locking_read, then)
+    fresh, counts = _read_together(locking_read, course.pk, then)
     if fresh is None:
         raise Course.DoesNotExist
     locked_course = copy.copy(course)  # its own fields and cache: the caller's stays as it was
@@ -183,8 +184,20 @@ def _lock(
     return locked_course, None, counts
 
 
+@functools.cache
+def _course_locking_sql() -> str:
+    """The locking read of `_lock` for a course (its DECIDED_BY columns, FOR NO KEY UPDATE) as
+    Django writes it for PostgreSQL, made once: only the course's id changes."""
+    locking_read = (
+        Course.objects.select_for_update(of=("self",), no_key=True).filter(pk=0).values(*DECIDED_BY)
+    )
+    sql, params = locking_read.query.sql_with_params()
+    assert list(params) == [0]  # noqa: S101 - the id is its one parameter
+    return str(sql)
+
+
 def _read_together(
-    first: QuerySet[Any, dict[str, Any]], then: tuple[str, list[Any]] | None
+    first: QuerySet[Any, dict[str, Any]], course_pk: int, then: tuple[str, list[Any]] | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The first row of `first` (the locking statement, under `locking`) and of `then` (the
     count, with the new enrolment's id: `_count`), run right after it. On PostgreSQL in one
@@ -198,7 +211,7 @@ def _read_together(
         with locking():
             return first.first(), None
     with locking():
-        locked, counts, drawn = _rows(first.query.sql_with_params(), *_count_sql(then))
+        locked, counts, drawn = _rows((_course_locking_sql(), [course_pk]), *_count_sql(then))
     return locked, (None if counts is None else {**counts, **(drawn or {})})
 
 

@@ -172,9 +172,15 @@ def _open(public_id: str, *, lock: bool = False) -> PhoneVerification:
     )
     if lock:
         requests = requests.select_for_update(of=("self",))
-    found = requests.filter(
-        public_id=str(public_id)[:32], used_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()
+    # public_id is unique: no ORDER BY for first() to add to the five tables' join.
+    found = next(
+        iter(
+            requests.filter(
+                public_id=str(public_id)[:32], used_at__isnull=True, expires_at__gt=timezone.now()
+            ).order_by()[:1]
+        ),
+        None,
+    )
     if found is None or found.attempts >= MAX_TRIES:
         raise WrongCode(
             _("This code has expired or was tried too often. Ask for a new code."), field="code"
