@@ -24,7 +24,7 @@ class StaffTokenAuthentication(TokenAuthentication):
         staffed = Centre.staff.through.objects.filter(user_id=OuterRef("user_id"))
         token = (
             self.get_model()
-            .objects.select_related("user")
+            ._default_manager.select_related("user")
             .annotate(staffed=ArraySubquery(staffed.values("centre_id")))
             .filter(key=key)
             .first()
