@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -16,6 +19,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from courses.compiled import compiled
 from courses.errors import DomainError
 
 NULL_CHARACTERS = ProhibitNullCharactersValidator.message  # Django's, translated
@@ -65,6 +69,30 @@ class SlugRelatedField(serializers.SlugRelatedField[Any]):
         if isinstance(data, str) and "\x00" in data:
             raise serializers.ValidationError(NULL_CHARACTERS, code="null_characters_not_allowed")
         return super().to_internal_value(data)
+
+
+class CompiledPrimaryKeyField(serializers.PrimaryKeyRelatedField[Any]):
+    """DRF's PrimaryKeyRelatedField, its row read by a query compiled once (`courses.compiled`):
+    `build(pk)` is the queryset of that one row (`queryset` still names the model). Ids that
+    are no integers, or out of the column's range, are refused as DRF refuses them."""
+
+    def __init__(self, *, build: Callable[[int], QuerySet[Any]], **kwargs: Any) -> None:
+        self.build = build
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        model = self.queryset.model  # type: ignore[union-attr] # given, as DRF requires
+        low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+        found = compiled(self.build, pk=pk) if low <= pk <= high else []
+        if not found:
+            self.fail("does_not_exist", pk_value=data)
+        return found[0]
 
 
 class Pagination(PageNumberPagination):

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from courses.api.base import CompiledPrimaryKeyField
 from courses.errors import WrongCode
 from courses.models import (
     Course,
@@ -78,9 +79,14 @@ class PartyPersonSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
+def _course(pk: int) -> QuerySet[Course]:
+    """The course an enrolment asks for, with what its texts tell (read on every enrolment)."""
+    return Course.objects.select_related("centre", "venue").filter(pk=pk)
+
+
 class EnrolmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    course: serializers.PrimaryKeyRelatedField[Course] = serializers.PrimaryKeyRelatedField(
-        queryset=Course.objects.select_related("centre", "venue")
+    course = CompiledPrimaryKeyField(
+        queryset=Course.objects.select_related("centre", "venue"), build=_course
     )
     session = serializers.PrimaryKeyRelatedField(
         queryset=Session.objects.all(), required=False, allow_null=True

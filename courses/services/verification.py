@@ -13,14 +13,17 @@ import hmac
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import signals, writes
+from courses.compiled import compiled
 from courses.errors import (
     AlreadyEnrolled,
     ConsentRequired,
@@ -164,23 +167,29 @@ def _person(request: PhoneVerification, *, consent_source: str = "") -> Particip
     )
 
 
+def _open_requests(public_id: str, now: datetime) -> QuerySet[PhoneVerification]:
+    """The request of `public_id` still open, with its course, centre and venues (the texts
+    tell them); public_id is unique: no ORDER BY on the five tables' join."""
+    return (
+        PhoneVerification.objects.select_related(
+            "course__centre", "course__venue", "session__venue"
+        )
+        .filter(public_id=public_id, used_at__isnull=True, expires_at__gt=now)
+        .order_by()[:1]
+    )
+
+
+def _open_requests_locked(public_id: str, now: datetime) -> QuerySet[PhoneVerification]:
+    return _open_requests(public_id, now).select_for_update(of=("self",))
+
+
 def _open(public_id: str, *, lock: bool = False) -> PhoneVerification:
     """The request, still open; with `lock`, its row locked until the transaction ends (tries
-    made at once are counted one after the other)."""
-    requests = PhoneVerification.objects.select_related(
-        "course__centre", "course__venue", "session__venue"
-    )
-    if lock:
-        requests = requests.select_for_update(of=("self",))
-    # public_id is unique: no ORDER BY for first() to add to the five tables' join.
-    found = next(
-        iter(
-            requests.filter(
-                public_id=str(public_id)[:32], used_at__isnull=True, expires_at__gt=timezone.now()
-            ).order_by()[:1]
-        ),
-        None,
-    )
+    made at once are counted one after the other). Compiled once (`courses.compiled`): it is
+    read on the way of every verified enrolment."""
+    build = _open_requests_locked if lock else _open_requests
+    read = compiled(build, public_id=str(public_id)[:32], now=timezone.now())
+    found = cast(PhoneVerification, read[0]) if read else None
     if found is None or found.attempts >= MAX_TRIES:
         raise WrongCode(
             _("This code has expired or was tried too often. Ask for a new code."), field="code"

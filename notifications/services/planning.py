@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from courses import writes
+from courses.compiled import compiled
 from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant, PhoneVerification
 from courses.selectors.personal import next_sessions
 from notifications import texts
@@ -127,6 +128,24 @@ class Prepared:
     reminders: list[tuple[Session, dict[str, Any]]] = field(default_factory=list)
 
 
+def _coming(
+    course: int, now: datetime, soon: datetime, session: int | None = None
+) -> QuerySet[Session]:
+    """In one query: the course's sessions still to come up to `soon`, and the first one."""
+    coming = Session.objects.filter(
+        course=course, status=SessionStatus.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at", "pk")
+    if session is not None:
+        coming = coming.filter(pk=session)
+    first_pk = coming.values("pk")[:1]
+    return coming.filter(Q(starts_at__lte=soon) | Q(pk=Subquery(first_pk))).select_related("venue")
+
+
+def _coming_one(course: int, session: int, now: datetime, soon: datetime) -> QuerySet[Session]:
+    """`_coming` of one session of a course booked per session."""
+    return _coming(course, now, soon, session=session)
+
+
 def enrolment_notices_prepare(
     *, course: Any, session: Session | None, participant: Participant, now: datetime | None = None
 ) -> Prepared:
@@ -134,17 +153,14 @@ def enrolment_notices_prepare(
     if not participant.sms_consent:
         return Prepared(contexts={})
     now = now or timezone.now()
-    coming = Session.objects.filter(
-        course=course, status=SessionStatus.SCHEDULED, starts_at__gt=now
-    ).order_by("starts_at", "pk")
-    if session is not None:
-        coming = coming.filter(pk=session.pk)
-    # In one query: the sessions to remind of, and the first one (the texts tell it).
-    first_pk = coming.values("pk")[:1]
-    read = list(
-        coming.filter(Q(starts_at__lte=now + PLAN_AHEAD) | Q(pk=Subquery(first_pk))).select_related(
-            "venue"
-        )
+    # The sessions to remind of, and the first one (the texts tell it), compiled once.
+    read = cast(
+        list[Session],
+        compiled(_coming, course=course.pk, now=now, soon=now + PLAN_AHEAD)
+        if session is None
+        else compiled(
+            _coming_one, course=course.pk, session=session.pk, now=now, soon=now + PLAN_AHEAD
+        ),
     )
     soon = [s for s in read if s.starts_at <= now + PLAN_AHEAD]
     first = read[0] if read and session is None else None
