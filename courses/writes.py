@@ -28,6 +28,7 @@ from typing import Any, cast
 from django.db import connection, models
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,20 @@ def update(row: models.Model, **values: Any) -> None:
     pending.append(_Update(row, tuple(values)))
 
 
+def sent_ahead() -> list[tuple[str, Any]]:
+    """The statements of what the open block keeps so far, taken out of it: for a caller who
+    sends them at the head of a message of its own (the row lock's: `courses.services.locking`),
+    so that what does not wait for a decision is written before the lock is had. Outside a
+    block (or but on PostgreSQL) nothing is kept: []."""
+    pending = _pending.get()
+    if not pending:
+        return []
+    statements = [sql for write in pending for sql in _sql(write)]
+    _written(pending)
+    pending.clear()
+    return statements
+
+
 def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
     """The statement that draws the next id of `model`'s table, as `next_id` (PostgreSQL)."""
     return "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS next_id", [
@@ -157,6 +172,10 @@ def _send(pending: list[_Insert | _Update], *, commit: bool) -> None:
             "; ".join(sql for sql, _params in statements),
             [param for _sql, params in statements for param in params],
         )
+    _written(pending)
+
+
+def _written(pending: list[_Insert | _Update]) -> None:
     for write in pending:
         for row in write.rows if isinstance(write, _Insert) else ():
             row._state.adding = False
@@ -178,24 +197,59 @@ def _update_sql(row: models.Model, names: tuple[str, ...]) -> tuple[str, Any]:
 
 
 def _insert_sql(rows: Sequence[models.Model], ignore_conflicts: bool) -> list[tuple[str, Any]]:
-    """The INSERT of `rows` as `bulk_create()` would make it, with no RETURNING: rows that
-    come with their id are inserted with it, the others get the table's default."""
-    model = type(rows[0])
-    opts = model._meta
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    """The INSERT of each of `rows` as `bulk_create()` would make it, with no RETURNING: a row
+    that comes with its id is inserted with it, the others get the table's default. The
+    statement's text is made once per connection, table and kind (`_row_insert`); each row
+    only has its values prepared, as Django prepares them."""
     statements = []
-    for with_id in (True, False):
-        group = [row for row in rows if (row.pk is not None) == with_id]
-        if not group:
+    for row in rows:
+        row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        key = (type(row), row.pk is not None, ignore_conflicts)
+        made: dict[Any, _RowInsert] | None = getattr(connection, "row_inserts", None)
+        if made is None:
+            made = {}
+            connection.row_inserts = made  # type: ignore[attr-defined] # this thread's
+        insert = made.get(key)
+        values = insert.values(row) if insert is not None else None
+        if values is None:  # the first of its kind here, or a value Django writes as SQL
+            insert, sql_and_values = _row_insert(*key, row)
+            if insert is not None:
+                made[key] = insert
+            statements.append(sql_and_values)
             continue
-        for row in group:
-            row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        fields = [
-            f
-            for f in opts.concrete_fields
-            if not f.generated and (with_id or f is not opts.auto_field)
-        ]
-        query = InsertQuery(model, on_conflict=on_conflict)
-        query.insert_values(fields, group)
-        statements += query.get_compiler(connection=connection).as_sql()
+        assert insert is not None  # noqa: S101 - values came from it
+        statements.append((insert.sql, values))
     return statements
+
+
+@dataclass(frozen=True)
+class _RowInsert:
+    """The INSERT of one row of a table, its values left as parameters."""
+
+    sql: str
+    fields: tuple[models.Field[Any, Any], ...]
+    compiler: SQLInsertCompiler
+
+    def values(self, row: models.Model) -> list[Any] | None:
+        """`row`'s values as the compiler prepares them; None when one is an expression (to
+        be written in the SQL itself)."""
+        compiler = self.compiler
+        values = [compiler.prepare_value(f, compiler.pre_save_val(f, row)) for f in self.fields]
+        return None if any(hasattr(value, "as_sql") for value in values) else values
+
+
+def _row_insert(
+    model: type[models.Model], with_id: bool, ignore_conflicts: bool, row: models.Model
+) -> tuple[_RowInsert | None, tuple[str, Any]]:
+    """Django's INSERT of `row`, and the statement to keep for the next rows of its kind (None
+    when its text holds more than one parameter for each column)."""
+    opts = model._meta
+    fields = tuple(
+        f for f in opts.concrete_fields if not f.generated and (with_id or f is not opts.auto_field)
+    )
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values(list(fields), [row])
+    compiler = cast(SQLInsertCompiler, query.get_compiler(connection=connection))
+    ((sql, params),) = compiler.as_sql()
+    plain = len(params) == len(fields) == sql.count("%s")
+    return (_RowInsert(sql, fields, compiler) if plain else None), (sql, params)

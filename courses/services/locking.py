@@ -210,8 +210,13 @@ def _read_together(
     if then is None:
         with locking():
             return first.first(), None
+    # What the transaction wrote so far (the code marked used, the person's audit entry) goes
+    # at the head of the message: written before the lock, not while it is held.
+    ahead = writes.sent_ahead()
     with locking():
-        locked, counts, drawn = _rows((_course_locking_sql(), [course_pk]), *_count_sql(then))
+        locked, counts, drawn = _rows(
+            *ahead, (_course_locking_sql(), [course_pk]), *_count_sql(then), skip=len(ahead)
+        )
     return locked, (None if counts is None else {**counts, **(drawn or {})})
 
 
@@ -228,15 +233,18 @@ def _count_sql(then: tuple[str, list[Any]]) -> list[tuple[str, Any]]:
     return [then, writes.next_id(Enrolment)]
 
 
-def _rows(*statements: tuple[str, Any]) -> list[dict[str, Any] | None]:
-    """The first row of each statement, all sent in one message."""
+def _rows(*statements: tuple[str, Any], skip: int = 0) -> list[dict[str, Any] | None]:
+    """The first row of each statement, all sent in one message; the first `skip` are writes,
+    with no rows."""
     rows: list[dict[str, Any] | None] = []
     with connection.cursor() as cursor:
         cursor.execute(
             "; ".join(sql for sql, _params in statements),
             [param for _sql, params in statements for param in params],
         )
-        for number in range(len(statements)):
+        for _write in range(skip):
+            cursor.nextset()
+        for number in range(len(statements) - skip):
             if number:
                 cursor.nextset()
             values = cursor.fetchone()

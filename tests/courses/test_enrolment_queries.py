@@ -55,6 +55,12 @@ def _in_the_lock(statements: list[str]) -> list[str]:
     return statements[start + 1 : end]
 
 
+def _ahead_of_the_lock(statements: list[str], write: str) -> bool:
+    """Whether `write` is in the lock's message, before its locking read."""
+    message = next(sql for sql in statements if "FOR NO KEY UPDATE" in sql)
+    return write in message.split("FOR NO KEY UPDATE")[0].split('FROM "courses_course"')[0]
+
+
 def _person(course: Course, phone: str) -> dict[str, Any]:
     return {
         "course": course.pk,
@@ -89,13 +95,16 @@ def test_a_verified_enrolment_writes_in_one_message_while_the_course_is_locked(
     assert len(locked) == IN_THE_LOCK, "\n".join(locked)
     assert all(f"INSERT INTO {table}" in locked[0] for table in WRITES), locked[0]
     # BEGIN, the code's request locked, the person added or found (one statement), the
-    # sessions the texts tell, the lock and the count (one message, with the lock's statement
-    # timeout and the enrolment's id), the writes (the code marked used, the enrolment, its
-    # event, its SMS) with the COMMIT: 6 round trips (11 before the writes were one), 5
+    # sessions the texts tell, the lock and the count (one message, with the code marked used
+    # ahead of it, the lock's statement timeout and the enrolment's id), the writes (the
+    # enrolment, its event, its SMS) with the COMMIT: 6 round trips (11 before the writes were one), 5
     # statements but BEGIN and COMMIT (Django's COMMIT is logged, psycopg has nothing to send).
     assert len(statements) <= 7, "\n".join(statements)
     assert locked[0].rstrip().endswith("; COMMIT"), locked[0]
-    assert 'UPDATE "courses_phoneverification"' in locked[0], locked[0]
+    # The code marked used does not wait for the decision: it goes ahead of the lock, in the
+    # lock's own message.
+    assert 'UPDATE "courses_phoneverification"' not in locked[0], locked[0]
+    assert _ahead_of_the_lock(statements, 'UPDATE "courses_phoneverification"')
 
 
 @pytest.mark.parametrize("status", ["confirmed", "waitlisted"])
@@ -122,4 +131,6 @@ def test_staff_enrolment_at_the_desk_writes_in_one_message_while_the_course_is_l
     # writes: 6 statements but BEGIN and COMMIT, 7 round trips (14 before the writes were one).
     assert len(statements) <= 8, "\n".join(statements)
     assert locked[0].rstrip().endswith("; COMMIT"), locked[0]
-    assert locked[0].count('INSERT INTO "courses_auditentry"') == 2, locked[0]
+    # The enrolment's audit entry under the lock; the person's (added at the desk) ahead of it.
+    assert locked[0].count('INSERT INTO "courses_auditentry"') == 1, locked[0]
+    assert _ahead_of_the_lock(statements, 'INSERT INTO "courses_auditentry"')

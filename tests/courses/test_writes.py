@@ -189,3 +189,28 @@ def test_a_failed_block_that_would_commit_leaves_nothing(centre) -> None:
     assert not Enrolment.objects.filter(pk=twin.pk).exists()
     assert not AuditEntry.objects.filter(target_id=twin.pk, target_type="enrolment").exists()
     assert Enrolment.objects.filter(pk=first.pk).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rows_of_one_kind_written_one_after_another_keep_their_own_values(centre) -> None:
+    """The INSERT's text is made once; each row still goes with its own values, its automatic
+    times included, and a value that is SQL (an expression) is written as Django writes it."""
+    from django.db.models.functions import Now
+
+    first, second = _enrolment(centre, _drawn()), _enrolment(centre, _drawn())
+    second.status = EnrolmentStatus.WAITLISTED
+    for enrolment in (first, second):
+        with transaction.atomic(), writes.together():
+            writes.insert([enrolment])
+            writes.insert([EnrolmentEvent(enrolment=enrolment, to_status=enrolment.status)])
+    stored = {e.pk: e for e in Enrolment.objects.filter(pk__in=[first.pk, second.pk])}
+    assert stored[first.pk].status == EnrolmentStatus.CONFIRMED
+    assert stored[second.pk].status == EnrolmentStatus.WAITLISTED
+    assert stored[second.pk].participant_id == second.participant_id != first.participant_id
+    assert stored[second.pk].created_at >= stored[first.pk].created_at
+    assert stored[second.pk].events.get().to_status == EnrolmentStatus.WAITLISTED
+    event = EnrolmentEvent(enrolment=first, to_status="cancelled", at=Now())
+    with transaction.atomic(), writes.together():
+        writes.insert([event])
+    assert first.events.filter(to_status="cancelled").exists()
