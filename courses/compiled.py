@@ -44,6 +44,21 @@ def compiled(build: Callable[..., QuerySet[M]], **values: Any) -> list[M]:
     and the reads it serves are not where a burst of enrolments goes)."""
     if connection.vendor != "postgresql":
         return list(build(**values))
+    statement = _statement(build, values)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, _bound(statement, values))
+        rows = cursor.fetchall()
+    return cast(list[M], _instances(statement.compiler, rows))
+
+
+def compiled_sql(build: Callable[..., QuerySet[Any]], **values: Any) -> tuple[str, list[Any]]:
+    """The SQL of `build(**values)` and its parameters, made once per connection, for a
+    statement of the caller's that holds it (PostgreSQL)."""
+    statement = _statement(build, values)
+    return statement.sql, _bound(statement, values)
+
+
+def _statement(build: Callable[..., QuerySet[Any]], values: dict[str, Any]) -> _Statement:
     statements: dict[Callable[..., Any], _Statement] | None = getattr(
         connection, "compiled_statements", None
     )
@@ -53,14 +68,15 @@ def compiled(build: Callable[..., QuerySet[M]], **values: Any) -> list[M]:
     statement = statements.get(build)
     if statement is None:
         statement = statements[build] = _compile(build, values)
+    return statement
+
+
+def _bound(statement: _Statement, values: dict[str, Any]) -> list[Any]:
     params = list(statement.params)
     for name, places in statement.slots.items():
         for place in places:
             params[place] = values[name]
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, params)
-        rows = cursor.fetchall()
-    return cast(list[M], _instances(statement.compiler, rows))
+    return params
 
 
 def _compile(build: Callable[..., QuerySet[Any]], values: dict[str, Any]) -> _Statement:

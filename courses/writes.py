@@ -19,16 +19,19 @@ at COMMIT on PostgreSQL, so the order of the rows does not matter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import connection, models
+from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
+
+from courses.compiled import compiled_sql
 
 
 @dataclass(frozen=True)
@@ -127,26 +130,23 @@ def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
     ]
 
 
-def added_or_found(row: models.Model, **found_by: Any) -> models.Model | None:
+def added_or_found(
+    row: models.Model, found: Callable[..., QuerySet[Any]], **values: Any
+) -> models.Model | None:
     """`row` inserted, or, when a row conflicting with it is there already, the row
-    `found_by` finds, in one statement on PostgreSQL (INSERT ... ON CONFLICT DO NOTHING
-    RETURNING, with the row as the statement's snapshot sees it). None when neither: the
-    conflicting row was committed by a transaction the statement had to wait for (its snapshot
-    cannot see it), then ask again. Elsewhere two statements: the INSERT, then the read."""
+    `found(**values)` finds (a queryset of `row`'s model), in one statement on PostgreSQL
+    (INSERT ... ON CONFLICT DO NOTHING RETURNING, with the row as the statement's snapshot sees
+    it; the read compiled once, `courses.compiled`). None when neither: the conflicting row was
+    committed by a transaction the statement had to wait for (its snapshot cannot see it), then
+    ask again. Elsewhere two statements: the INSERT, then the read."""
     model = type(row)
-    manager = model._default_manager
     if connection.vendor != "postgresql":
-        manager.bulk_create([row], ignore_conflicts=True)
-        return manager.filter(**found_by).first()
+        model._default_manager.bulk_create([row], ignore_conflicts=True)
+        return found(**values).first()
     ((insert, insert_params),) = _insert_sql([row], ignore_conflicts=True)
     fields = model._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    read, read_params = (
-        manager.filter(**found_by)
-        .order_by()
-        .values(*(f.attname for f in fields))
-        .query.sql_with_params()
-    )
+    read, read_params = compiled_sql(found, **values)  # its columns: the same, in this order
     with connection.cursor() as cursor:
         cursor.execute(
             # Compiled by Django, every value a parameter.

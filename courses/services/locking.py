@@ -170,12 +170,7 @@ def _lock(
         # The session and its course read whole while locking: the count is a statement of
         # its own (values() could not lock the session row alone).
         return locked.course, locked, (_count(then) if then is not None else None)
-    locking_read = (
-        Course.objects.select_for_update(of=("self",), no_key=True)
-        .filter(pk=course.pk)
-        .values(*DECIDED_BY)
-    )
-    fresh, counts = _read_together(locking_read, course.pk, then)
+    fresh, counts = _read_together(course.pk, then)
     if fresh is None:
         raise Course.DoesNotExist
     locked_course = copy.copy(course)  # its own fields and cache: the caller's stays as it was
@@ -184,32 +179,38 @@ def _lock(
     return locked_course, None, counts
 
 
+def _course_locking_read(course_pk: int) -> QuerySet[Any, dict[str, Any]]:
+    """The locking read of `_lock` for a course: its DECIDED_BY columns, FOR NO KEY UPDATE."""
+    return (
+        Course.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk=course_pk)
+        .values(*DECIDED_BY)
+    )
+
+
 @functools.cache
 def _course_locking_sql() -> str:
-    """The locking read of `_lock` for a course (its DECIDED_BY columns, FOR NO KEY UPDATE) as
-    Django writes it for PostgreSQL, made once: only the course's id changes."""
-    locking_read = (
-        Course.objects.select_for_update(of=("self",), no_key=True).filter(pk=0).values(*DECIDED_BY)
-    )
-    sql, params = locking_read.query.sql_with_params()
+    """`_course_locking_read` as Django writes it for PostgreSQL, made once: only the course's
+    id changes."""
+    sql, params = _course_locking_read(0).query.sql_with_params()
     assert list(params) == [0]  # noqa: S101 - the id is its one parameter
     return str(sql)
 
 
 def _read_together(
-    first: QuerySet[Any, dict[str, Any]], course_pk: int, then: tuple[str, list[Any]] | None
+    course_pk: int, then: tuple[str, list[Any]] | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """The first row of `first` (the locking statement, under `locking`) and of `then` (the
+    """The row of the course's locking read (under `locking`) and of `then` (the
     count, with the new enrolment's id: `_count`), run right after it. On PostgreSQL in one
     message; elsewhere (SQLite locks the whole database for a writer: no row locks, no round
     trips to save) one after the other."""
     if connection.vendor != "postgresql":
         with locking():
-            row = first.first()
+            row = _course_locking_read(course_pk).first()
         return row, (_count(then) if then is not None else None)
     if then is None:
         with locking():
-            return first.first(), None
+            return _course_locking_read(course_pk).first(), None
     # What the transaction wrote so far (the code marked used, the person's audit entry) goes
     # at the head of the message: written before the lock, not while it is held.
     ahead = writes.sent_ahead()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,6 +98,10 @@ def _statistics(data: ParticipantData) -> dict[str, Any]:
     return {name: value for name, value in answers.items() if value not in ("", None)}
 
 
+def _by_phone(centre: int, phone: str) -> QuerySet[Participant]:
+    return Participant.objects.filter(centre=centre, phone=phone).order_by()
+
+
 def participant_upsert(
     *, centre: Centre, data: ParticipantData, actor: Actor = None, via: str = ""
 ) -> Participant:
@@ -125,7 +130,8 @@ def participant_upsert(
     # same moment added it (the statement could not see it yet).
     with transaction.atomic(savepoint=False):
         participant = cast(
-            Participant | None, writes.added_or_found(candidate, centre=centre, phone=phone)
+            Participant | None,
+            writes.added_or_found(candidate, _by_phone, centre=centre.pk, phone=phone),
         ) or Participant.objects.get(centre=centre, phone=phone)
         participant.centre = centre
         created = participant.token == candidate.token  # a fresh random token is ours alone
