@@ -97,8 +97,8 @@ def test_a_verified_enrolment_writes_in_one_message_while_the_course_is_locked(
     # BEGIN, the code's request locked, the person added or found (one statement), the
     # sessions the texts tell, the lock and the count (one message, with the code marked used
     # ahead of it, the lock's statement timeout and the enrolment's id), the writes (the
-    # enrolment, its event, its SMS) with the COMMIT: 6 round trips (11 before the writes were one), 5
-    # statements but BEGIN and COMMIT (Django's COMMIT is logged, psycopg has nothing to send).
+    # enrolment, its event, its SMS) with the COMMIT: 6 round trips (11 before the writes were
+    # one), 5 statements but BEGIN and COMMIT (Django's COMMIT is logged, psycopg sends none).
     assert len(statements) <= 7, "\n".join(statements)
     assert locked[0].rstrip().endswith("; COMMIT"), locked[0]
     # The code marked used does not wait for the decision: it goes ahead of the lock, in the
