@@ -58,13 +58,18 @@ def compiled_sql(build: Callable[..., QuerySet[Any]], **values: Any) -> tuple[st
     return statement.sql, _bound(statement, values)
 
 
+def per_connection(name: str) -> dict[Any, Any]:
+    """A dict kept on this thread's connection (Django's `connection` is a proxy to it), for
+    what is made once per connection: statements' texts."""
+    kept: dict[Any, Any] | None = getattr(connection, name, None)
+    if kept is None:
+        kept = {}
+        setattr(connection, name, kept)
+    return kept
+
+
 def _statement(build: Callable[..., QuerySet[Any]], values: dict[str, Any]) -> _Statement:
-    statements: dict[Callable[..., Any], _Statement] | None = getattr(
-        connection, "compiled_statements", None
-    )
-    if statements is None:
-        statements = {}
-        connection.compiled_statements = statements  # type: ignore[attr-defined] # this thread's
+    statements: dict[Callable[..., Any], _Statement] = per_connection("compiled_statements")
     statement = statements.get(build)
     if statement is None:
         statement = statements[build] = _compile(build, values)

@@ -31,7 +31,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
 
-from courses.compiled import compiled_sql
+from courses.compiled import compiled_sql, per_connection
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,17 @@ def sent_ahead() -> list[tuple[str, Any]]:
     pending = _pending.get()
     if not pending:
         return []
-    statements = [sql for write in pending for sql in _sql(write)]
-    _written(pending)
+    statements = _taken(pending)
     pending.clear()
     return statements
+
+
+def message(*statements: tuple[str, Any]) -> tuple[str, list[Any]]:
+    """`statements` (each SQL and its parameters) as the text and parameters of one message."""
+    return (
+        "; ".join(sql for sql, _params in statements),
+        [param for _sql, params in statements for param in params],
+    )
 
 
 def next_id(model: type[models.Model]) -> tuple[str, list[str]]:
@@ -161,25 +168,24 @@ def added_or_found(
 
 
 def _send(pending: list[_Insert | _Update], *, commit: bool) -> None:
-    statements = [sql for write in pending for sql in _sql(write)]
+    statements = _taken(pending)
     if not statements:
         return
     if commit:
         # The server commits; psycopg, then idle, has nothing to send for Django's commit().
         statements.append(("COMMIT", []))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "; ".join(sql for sql, _params in statements),
-            [param for _sql, params in statements for param in params],
-        )
-    _written(pending)
+        cursor.execute(*message(*statements))
 
 
-def _written(pending: list[_Insert | _Update]) -> None:
+def _taken(pending: list[_Insert | _Update]) -> list[tuple[str, Any]]:
+    """The statements of `pending`, its rows marked as in the database (they are sent now)."""
+    statements = [sql for write in pending for sql in _sql(write)]
     for write in pending:
         for row in write.rows if isinstance(write, _Insert) else ():
             row._state.adding = False
             row._state.db = connection.alias
+    return statements
 
 
 def _sql(write: _Insert | _Update) -> list[tuple[str, Any]]:
@@ -205,10 +211,7 @@ def _insert_sql(rows: Sequence[models.Model], ignore_conflicts: bool) -> list[tu
     for row in rows:
         row._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         key = (type(row), row.pk is not None, ignore_conflicts)
-        made: dict[Any, _RowInsert] | None = getattr(connection, "row_inserts", None)
-        if made is None:
-            made = {}
-            connection.row_inserts = made  # type: ignore[attr-defined] # this thread's
+        made: dict[Any, _RowInsert] = per_connection("row_inserts")
         insert = made.get(key)
         values = insert.values(row) if insert is not None else None
         if values is None:  # the first of its kind here, or a value Django writes as SQL

@@ -73,7 +73,7 @@ class SlugRelatedField(serializers.SlugRelatedField[Any]):
 
 class CompiledPrimaryKeyField(serializers.PrimaryKeyRelatedField[Any]):
     """DRF's PrimaryKeyRelatedField, its row read by a query compiled once (`courses.compiled`):
-    `build(pk)` is the queryset of that one row (`queryset` still names the model). Ids that
+    `build(pk)` is the queryset of that one row (`queryset` only names the model). Ids that
     are no integers, or out of the column's range, are refused as DRF refuses them."""
 
     def __init__(self, *, build: Callable[[int], QuerySet[Any]], **kwargs: Any) -> None:

@@ -85,9 +85,7 @@ def _course(pk: int) -> QuerySet[Course]:
 
 
 class EnrolmentCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    course = CompiledPrimaryKeyField(
-        queryset=Course.objects.select_related("centre", "venue"), build=_course
-    )
+    course = CompiledPrimaryKeyField(queryset=Course.objects.all(), build=_course)
     session = serializers.PrimaryKeyRelatedField(
         queryset=Session.objects.all(), required=False, allow_null=True
     )

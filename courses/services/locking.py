@@ -9,7 +9,6 @@ the answer is "busy, try again" (Busy, a 503 with Retry-After)."""
 from __future__ import annotations
 
 import copy
-import functools
 import math
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from courses import writes
+from courses.compiled import compiled_sql
 from courses.errors import Busy, DomainError, SessionUnavailable
 from courses.models import BookingMode, Course, Enrolment
 from courses.selectors.seats import Standing, standing_of, standing_sql
@@ -188,15 +188,6 @@ def _course_locking_read(course_pk: int) -> QuerySet[Any, dict[str, Any]]:
     )
 
 
-@functools.cache
-def _course_locking_sql() -> str:
-    """`_course_locking_read` as Django writes it for PostgreSQL, made once: only the course's
-    id changes."""
-    sql, params = _course_locking_read(0).query.sql_with_params()
-    assert list(params) == [0]  # noqa: S101 - the id is its one parameter
-    return str(sql)
-
-
 def _read_together(
     course_pk: int, then: tuple[str, list[Any]] | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -215,9 +206,8 @@ def _read_together(
     # at the head of the message: written before the lock, not while it is held.
     ahead = writes.sent_ahead()
     with locking():
-        locked, counts, drawn = _rows(
-            *ahead, (_course_locking_sql(), [course_pk]), *_count_sql(then), skip=len(ahead)
-        )
+        locking_read = compiled_sql(_course_locking_read, course_pk=course_pk)  # made once
+        locked, counts, drawn = _rows(*ahead, locking_read, *_count_sql(then), skip=len(ahead))
     return locked, (None if counts is None else {**counts, **(drawn or {})})
 
 
@@ -239,10 +229,7 @@ def _rows(*statements: tuple[str, Any], skip: int = 0) -> list[dict[str, Any] | 
     with no rows."""
     rows: list[dict[str, Any] | None] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            "; ".join(sql for sql, _params in statements),
-            [param for _sql, params in statements for param in params],
-        )
+        cursor.execute(*writes.message(*statements))
         for _write in range(skip):
             cursor.nextset()
         for number in range(len(statements) - skip):

@@ -129,10 +129,13 @@ def participant_upsert(
     # statement: the one just added or one already there; read again when a request at the
     # same moment added it (the statement could not see it yet).
     with transaction.atomic(savepoint=False):
-        participant = cast(
-            Participant | None,
-            writes.added_or_found(candidate, _by_phone, centre=centre.pk, phone=phone),
-        ) or Participant.objects.get(centre=centre, phone=phone)
+        participant = (
+            cast(
+                Participant | None,
+                writes.added_or_found(candidate, _by_phone, centre=centre.pk, phone=phone),
+            )
+            or _by_phone(centre.pk, phone).get()
+        )
         participant.centre = centre
         created = participant.token == candidate.token  # a fresh random token is ours alone
         if created:

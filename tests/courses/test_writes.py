@@ -24,6 +24,19 @@ def _enrolment(centre: object, next_id: int | None) -> Enrolment:
     )
 
 
+def _place_and_its_twin(centre: object) -> tuple[Enrolment, Enrolment]:
+    """A person's active place, and a second one of theirs in the same course (refused by the
+    database's constraint), with a drawn id."""
+    first = EnrolmentFactory(course__centre=centre)
+    twin = Enrolment(
+        pk=_drawn(),
+        participant=first.participant,
+        course=first.course,
+        status=EnrolmentStatus.CONFIRMED,
+    )
+    return first, twin
+
+
 def _drawn() -> int:
     sql, params = writes.next_id(Enrolment)
     with connection.cursor() as cursor:
@@ -53,13 +66,7 @@ def test_the_rows_of_a_block_go_in_one_message_with_the_id_drawn_for_them(centre
 def test_a_block_that_fails_writes_nothing(centre) -> None:
     """A duplicate active place (the database's constraint) fails the whole message: neither
     the second place nor its event is there, and the error reaches the caller."""
-    first = EnrolmentFactory(course__centre=centre)
-    twin = Enrolment(
-        pk=_drawn(),
-        participant=first.participant,
-        course=first.course,
-        status=EnrolmentStatus.CONFIRMED,
-    )
+    first, twin = _place_and_its_twin(centre)
     events = EnrolmentEvent.objects.count()
     rows = [[twin], [EnrolmentEvent(enrolment=twin, to_status=twin.status)]]
     with pytest.raises(IntegrityError):
@@ -170,13 +177,7 @@ def test_a_block_inside_a_callers_transaction_leaves_the_commit_to_it(centre) ->
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_block_that_would_commit_leaves_nothing(centre) -> None:
     """A row the database refuses stops the message before its COMMIT: nothing of it stays."""
-    first = EnrolmentFactory(course__centre=centre)
-    twin = Enrolment(
-        pk=_drawn(),
-        participant=first.participant,
-        course=first.course,
-        status=EnrolmentStatus.CONFIRMED,
-    )
+    first, twin = _place_and_its_twin(centre)
     audit = AuditEntry(action="enrolment.created", target_type="enrolment", target_id=twin.pk)
 
     def block() -> None:
