@@ -3,12 +3,15 @@ page and the website embed."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
+from django.templatetags.static import static
 from django.utils import timezone
 
 from courses.models import Centre, Course, CourseKind
@@ -83,10 +86,11 @@ def calendar_page(
             sessions = sessions.filter(**{f"course__{name}": data[name]})
     if data.get("course"):
         sessions = sessions.filter(course__slug=data["course"])
-    sessions = sessions.select_related("course__centre", "venue").order_by("starts_at", "pk")
     days = [
         (day, list(items))
-        for day, items in groupby(sessions, key=lambda s: s.starts_at.astimezone(tz).date())
+        for day, items in groupby(
+            _shown(sessions, centre), key=lambda s: s.starts_at.astimezone(tz).date()
+        )
     ]
     if view == "week":
         found = dict(days)
@@ -97,6 +101,25 @@ def calendar_page(
     if data.get("weeks"):
         filters["weeks"] = str(data["weeks"])
     return CalendarPage(centre, view, start, end, days, filters, errors)
+
+
+def _shown(sessions: QuerySet[Session], centre: Centre) -> list[Session]:
+    """The sessions in order, with their venues, each course read once and shared by its
+    sessions (a weekly course has four in four weeks), with the centre the page already has and
+    without its rule (a session shows its own times): one query, a model per course, not three
+    per session."""
+    rows = list(
+        sessions.select_related("course", "venue")
+        .defer("course__recurrence")
+        .order_by("starts_at", "pk")
+    )
+    courses: dict[int, Course] = {}
+    for session in rows:
+        course = courses.setdefault(session.course_id, session.course)
+        if course is not session.course:
+            Session.course.field.set_cached_value(session, course)
+        Course.centre.field.set_cached_value(course, centre)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -114,7 +137,11 @@ KIND_ORDER = {kind: n for n, kind in enumerate(CourseKind.values)}
 
 def offer(centre: Centre, data: dict[str, Any]) -> list[Course]:
     """The centre's published courses the filters ask for, grouped by kind, in one query."""
-    courses = Course.objects.filter(centre=centre, published=True).select_related("centre", "venue")
+    courses = (
+        Course.objects.filter(centre=centre, published=True)
+        .select_related("centre", "venue")
+        .defer("recurrence")  # a card shows the next date, not the rule
+    )
     for name in ("kind", "audience", "level"):
         if data.get(name):
             courses = courses.filter(**{name: data[name]})
@@ -145,3 +172,53 @@ def offer_cards(courses: list[Course], page: CalendarPage) -> list[OfferCard]:
 def page_seats(page: CalendarPage) -> dict[int, Seats]:
     """Seats of the page's sessions that are booked one by one, in one query."""
     return seats_by_session([s for _day, sessions in page.days for s in sessions])
+
+
+# Rises when the same sessions give other HTML (the calendar's templates changed).
+HTML_VERSION = "1"
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(
+        repr((HTML_VERSION, static("img/kinds.svg"), *parts)).encode()
+    ).hexdigest()[:32]
+
+
+def page_key(page: CalendarPage, seats: dict[int, Seats], *, lang: str) -> str:
+    """What the calendar of a page (`_calendar.html`) shows, as one key: the centre's calendar
+    revision (it rises with every change of its courses, sessions, venues and itself, in the
+    change's transaction), the sessions shown, their seats, the week or list asked for and the
+    language. The calendar's HTML is kept under it in the feed cache (CACHES["feeds"]), so a
+    page whose sessions and seats are as they were is not rendered again; a key names one
+    content (read after the revision was), so what is shown is never older than the key."""
+    return _digest(
+        page.centre.pk,
+        page.centre.calendar_revision,
+        lang,
+        page.view,
+        page.start,
+        page.end,
+        sorted(page.filters.items()),
+        [session.pk for _day, sessions in page.days for session in sessions],
+        sorted((pk, *_counts(s)) for pk, s in seats.items()),
+    )
+
+
+def offer_key(cards: list[OfferCard], page: CalendarPage, *, lang: str) -> str:
+    """What the centre page's offer shows, as `page_key` says of the calendar: the centre's
+    calendar revision, each course's next date and seats, the filters and the language."""
+    return _digest(
+        page.centre.pk,
+        page.centre.calendar_revision,
+        lang,
+        sorted(page.filters.items()),
+        [
+            (card.course.pk, card.next_session.pk if card.next_session else None)
+            + (_counts(card.seats) if card.seats else ())
+            for card in cards
+        ],
+    )
+
+
+def _counts(seats: Seats) -> tuple[int, int, int]:
+    return seats.capacity, seats.taken, seats.waiting

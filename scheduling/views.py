@@ -142,6 +142,9 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
     filters, errors = read_filters(request.GET)
     page = calendar.calendar_page(centre_obj, filters, errors=errors)
     courses = calendar.offer(centre_obj, filters)
+    cards = calendar.offer_cards(courses, page)
+    seats = calendar.page_seats(page)
+    lang = translation.get_language()
     return render(
         request,
         "scheduling/centre.html",
@@ -149,8 +152,10 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
             "centre": centre_obj,
             "page": page,
             "form": CalendarFilterForm(request.GET or None),
-            "offer": calendar.offer_cards(courses, page),
-            "seats": calendar.page_seats(page),
+            "offer": cards,
+            "offer_key": calendar.offer_key(cards, page, lang=lang),
+            "seats": seats,
+            "calendar_key": calendar.page_key(page, seats, lang=lang),
             "subscribe": subscribe_links(centre_obj, lang=translation.get_language()),
         },
     )
@@ -188,13 +193,15 @@ def embed(request: HttpRequest, centre: str) -> HttpResponse:
     with translation.override(lang):
         filters, errors = read_filters(request.GET)
         page = calendar.calendar_page(centre_obj, filters, errors=errors)
+        seats = calendar.page_seats(page)
         response = render(
             request,
             "scheduling/embed.html",
             {
                 "centre": centre_obj,
                 "page": page,
-                "seats": calendar.page_seats(page),
+                "seats": seats,
+                "calendar_key": calendar.page_key(page, seats, lang=lang),
                 "subscribe": subscribe_links(centre_obj, lang=lang),
                 "embed_lang": lang,
             },

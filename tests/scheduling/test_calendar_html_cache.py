@@ -1,0 +1,110 @@
+"""The calendar and the offer of the public pages are rendered once for what they show
+(`scheduling.calendar.page_key`, `offer_key`): a page seen again whose sessions and seats are
+as they were comes from the feed cache, and any change shows at once."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from courses.models import BookingMode, Course, CourseKind
+from courses.services.catalogue import course_update
+from scheduling.services.sessions import session_cancel
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+SESSION_ITEM = "courses/_session_item.html"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=WARSAW), tick=False):
+        yield
+
+
+def _get(client, path: str, lang: str = "en"):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200
+    return response
+
+
+def _calendar(response) -> str:
+    """The calendar: from the first day's heading to the subscribe links."""
+    html = response.content.decode()
+    return html[html.index('<h3 class="day">') : html.index('class="subscribe')]
+
+
+def _session_titles(response) -> list[str]:
+    return re.findall(r'<span class="session-title">.*?</span>', _calendar(response), re.S)
+
+
+def _rendered(response) -> set[str]:
+    return {template.name for template in response.templates}
+
+
+@pytest.mark.parametrize("path", ["/centres/cic-poznan/", "/embed/cic-poznan/"])
+def test_a_page_seen_again_is_not_rendered_again(client, centre, path) -> None:
+    CourseFactory(centre=centre, title_pl="Polski A1")
+    first = _get(client, path)
+    again = _get(client, path)
+    assert SESSION_ITEM in _rendered(first)
+    assert SESSION_ITEM not in _rendered(again)
+    assert _calendar(again) == _calendar(first)
+
+
+def test_a_seat_taken_shows_at_once_in_the_calendar_and_the_embed(client, centre) -> None:
+    workshop: Course = CourseFactory(
+        centre=centre, kind=CourseKind.WORKSHOP, booking_mode=BookingMode.SESSION, capacity=3
+    )
+    for path in ("/centres/cic-poznan/", "/embed/cic-poznan/?lang=en"):
+        assert "2 seats left" not in _calendar(_get(client, path))
+    EnrolmentFactory(
+        course=workshop,
+        session=first_session(workshop),
+        participant=ParticipantFactory(centre=centre, sms_consent=True),
+    )
+    for path in ("/centres/cic-poznan/", "/embed/cic-poznan/?lang=en"):
+        assert _calendar(_get(client, path)).count("2 seats left") == 1, path
+
+
+def test_a_seat_taken_shows_at_once_in_the_offer(client, centre) -> None:
+    course: Course = CourseFactory(centre=centre, capacity=5)
+    offer = _get(client, "/centres/cic-poznan/").content.decode().split('id="programme"')[0]
+    assert "5 seats left" in offer
+    EnrolmentFactory(course=course, participant=ParticipantFactory(centre=centre, sms_consent=True))
+    offer = _get(client, "/centres/cic-poznan/").content.decode().split('id="programme"')[0]
+    assert "4 seats left" in offer
+
+
+def test_a_course_renamed_or_a_session_cancelled_shows_at_once(client, centre) -> None:
+    course: Course = CourseFactory(centre=centre, title_pl="Polski A1", title_en="Polish A1")
+    assert "Polish A1" in _get(client, "/embed/cic-poznan/?lang=en").content.decode()
+    assert "Polish A1" in _get(client, "/centres/cic-poznan/").content.decode()
+
+    course_update(course=course, title_en="Polish for beginners")
+    for path in ("/centres/cic-poznan/", "/embed/cic-poznan/?lang=en"):
+        html = _get(client, path).content.decode()
+        assert "Polish for beginners" in html, path
+        assert "Polish A1" not in html, path
+
+    session_cancel(session=first_session(course))
+    for path in ("/centres/cic-poznan/", "/embed/cic-poznan/?lang=en"):
+        assert 'badge--cancelled">Cancelled<' in _get(client, path).content.decode(), path
+
+
+def test_each_language_and_the_embed_have_their_own_html(client, centre) -> None:
+    CourseFactory(centre=centre, title_pl="Polski A1", title_uk="Польська A1")
+    english = _get(client, "/centres/cic-poznan/")
+    ukrainian = _get(client, "/centres/cic-poznan/", lang="uk")
+    assert "Польська A1" in _calendar(ukrainian)
+    assert "Польська A1" not in _calendar(english)
+    # The embed's links open outside the frame; the centre page's do not.
+    embedded = _session_titles(_get(client, "/embed/cic-poznan/?lang=en"))
+    assert embedded
+    assert all('target="_blank"' in title for title in embedded)
+    assert not any('target="_blank"' in title for title in _session_titles(english))
