@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from courses.models import Centre, Course
@@ -62,17 +63,25 @@ def upcoming_public_sessions(
 def next_public_sessions_by_centre(
     centres: list[Centre], *, per_centre: int = 3, now: datetime | None = None
 ) -> dict[int, list[Session]]:
-    """The next few scheduled public sessions of each centre, in two queries at most."""
+    """The next few scheduled public sessions of each centre, in one query: each centre's
+    sessions numbered in their order by the database, only the first `per_centre` read (not
+    every session of the coming weeks until each centre has its few)."""
     found: dict[int, list[Session]] = {c.pk: [] for c in centres}
-    sessions = upcoming_public_sessions(centres=centres, now=now, days=60).filter(
-        status=SessionStatus.SCHEDULED
+    sessions = (
+        upcoming_public_sessions(centres=centres, now=now, days=60)
+        .filter(status=SessionStatus.SCHEDULED)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("course__centre_id"),
+                order_by=(F("starts_at").asc(), F("id").asc()),
+            )
+        )
+        .filter(place__lte=per_centre)
+        .defer("course__recurrence")  # the home page shows the times, not the rule
     )
-    for session in sessions.iterator(chunk_size=500):
-        bucket = found[session.course.centre_id]
-        if len(bucket) < per_centre:
-            bucket.append(session)
-        if all(len(b) >= per_centre for b in found.values()):
-            break
+    for session in sessions:
+        found[session.course.centre_id].append(session)
     return found
 
 
