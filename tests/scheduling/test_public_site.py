@@ -4,6 +4,7 @@ courses."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -227,3 +228,29 @@ def test_the_home_page_costs_the_same_queries_for_10_and_100_courses(
         _programme(centre, 45)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get("/?city=Leszno").status_code == 200
+
+
+def test_the_home_page_shows_each_centres_next_three_sessions_in_order(client, centre):
+    busy: Course = CourseFactory(
+        centre=centre, title_pl="Polski A1", rule="RRULE:FREQ=DAILY;COUNT=9"
+    )
+    session_cancel(session=first_session(busy))  # cancelled: not among the next
+    CourseFactory(
+        centre=centre, title_pl="Polski B1", start_date=busy.start_date + timedelta(days=28)
+    )
+    leszno = CentreFactory(name="CIC Leszno", city="Leszno")
+    CourseFactory(centre=leszno, title_pl="Klub językowy", rule="RRULE:FREQ=WEEKLY;COUNT=2")
+    CentreFactory(name="CIC Konin", city="Konin")  # nothing planned
+
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cards = {
+        name: html[html.index(f">{name}<") :].split('class="card centre-card"')[0]
+        for name in ("CIC Poznań", "CIC Leszno", "CIC Konin")
+    }
+
+    shown = [s.starts_at for s in busy.sessions.order_by("starts_at")[1:4]]
+    times = re.findall(r'<time datetime="([^"]+)"', cards["CIC Poznań"])
+    assert times == [s.astimezone(WARSAW).isoformat() for s in shown]
+    assert "Polski B1" not in cards["CIC Poznań"]
+    assert cards["CIC Leszno"].count("<time datetime=") == 2
+    assert "No sessions planned yet." in cards["CIC Konin"]
