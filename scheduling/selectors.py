@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import F, Q, QuerySet, Window
@@ -48,7 +49,8 @@ def upcoming_public_sessions(
     now: datetime | None = None,
     days: int = 28,
 ) -> QuerySet[Session]:
-    """Scheduled and cancelled sessions of published courses starting in the next `days` days."""
+    """Scheduled and cancelled sessions of published courses starting in the next `days` days.
+    Of one `course`: with their venues only (the caller has the course, `with_course`)."""
     now = now or timezone.now()
     qs = Session.objects.filter(
         course__published=True, ends_at__gte=now, starts_at__lt=now + timedelta(days=days)
@@ -56,8 +58,16 @@ def upcoming_public_sessions(
     if centres is not None:
         qs = qs.filter(course__centre__in=centres)
     if course is not None:
-        qs = qs.filter(course=course)
+        return qs.filter(course=course).select_related("venue").order_by("starts_at", "id")
     return _with_relations(qs).order_by("starts_at", "id")
+
+
+def with_course(sessions: Iterable[Session], course: Course) -> list[Session]:
+    """The sessions of `course`, each given that instance of it (not one read per session)."""
+    shown = list(sessions)
+    for session in shown:
+        Session.course.field.set_cached_value(session, course)
+    return shown
 
 
 def next_public_sessions_by_centre(

@@ -49,8 +49,9 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
     )
     slots = course_obj.booking_mode == BookingMode.SLOTS
     days, shown = (course_obj.booking_window_days, DUTY_HOURS_SHOWN) if slots else (366, 100)
-    sessions = list(
-        session_selectors.upcoming_public_sessions(course=course_obj, days=days)[:shown]
+    sessions = session_selectors.with_course(
+        session_selectors.upcoming_public_sessions(course=course_obj, days=days)[:shown],
+        course_obj,
     )
     return render(
         request,
