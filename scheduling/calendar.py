@@ -10,7 +10,7 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.templatetags.static import static
 from django.utils import timezone
 
@@ -104,20 +104,16 @@ def calendar_page(
 
 
 def _shown(sessions: QuerySet[Session], centre: Centre) -> list[Session]:
-    """The sessions in order, with their venues, each course read once and shared by its
-    sessions (a weekly course has four in four weeks), with the centre the page already has and
-    without its rule (a session shows its own times): one query, a model per course, not three
-    per session."""
+    """The sessions in order, each course and venue read once and shared by its sessions (a
+    weekly course has four in four weeks), the courses without their rules (a session shows its
+    own times) and with the centre the page already has: three queries, a model per course and
+    per venue, not three models per session."""
     rows = list(
-        sessions.select_related("course", "venue")
-        .defer("course__recurrence")
-        .order_by("starts_at", "pk")
+        sessions.prefetch_related(
+            Prefetch("course", queryset=Course.objects.defer("recurrence")), "venue"
+        ).order_by("starts_at", "pk")
     )
-    courses: dict[int, Course] = {}
-    for session in rows:
-        course = courses.setdefault(session.course_id, session.course)
-        if course is not session.course:
-            Session.course.field.set_cached_value(session, course)
+    for course in {session.course for session in rows}:
         Course.centre.field.set_cached_value(course, centre)
     return rows
 

@@ -30,7 +30,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -39,15 +38,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client, RequestFactory
-from django.utils import timezone
 
-from courses.models import Centre, Course
+from courses.models import Course
 from courses.throttles import EnrolmentThrottle
-from scheduling import feeds, rules, services
-from scheduling.models import Closure, Session, SessionStatus
+from scheduling import feeds
+from scheduling.models import Session, SessionStatus
 from tests.bench.counting import QueryCounter
+from tests.bench.feed_centre import feed_centre
 from tests.bench.server import ROOT, gunicorn, load, postgres_url, sqlite_copy
-from tests.factories import CentreFactory, VenueFactory
 
 COURSES = 100
 FEW_COURSES = 10
@@ -69,67 +67,6 @@ CONDITIONAL_BUDGET = 10.0
 COLD_BUILDS = 5
 TARGET_RATIO = 0.5
 GOOGLE_LIMIT = 1024 * 1024
-WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA"]
-
-
-def _centre(courses: int) -> Centre:
-    """A centre with `courses` weekly courses from up to 7 weeks ago to a year ahead, a closure,
-    and a few cancelled and moved sessions; sessions come from the generation services."""
-    centre = CentreFactory()
-    venues = [VenueFactory(centre=centre, address=f"ul. Długa {n + 1}") for n in range(3)]
-    today = timezone.localdate()
-    until = (today + timedelta(days=365)).strftime("%Y%m%d")
-    rows = []
-    for n in range(courses):
-        weekday = n % len(WEEKDAYS)
-        start = today + timedelta(days=(weekday - today.weekday()) % 7 - 7 * (n % 8))
-        rows.append(
-            Course(
-                centre=centre,
-                slug=f"course-{n}",
-                kind="polish_course",
-                title_pl=f"Kurs polskiego {n}",
-                description_pl="Zajęcia dla dorosłych, poziom A1–B1.",
-                published=True,
-                venue=venues[n % len(venues)],
-                start_date=start,
-                start_time=timezone.datetime(2000, 1, 1, 8 + n % 12, 30 * (n % 2)).time(),
-                duration_minutes=(60, 90, 120)[n % 3],
-                recurrence=rules.parse(
-                    f"RRULE:FREQ=WEEKLY;BYDAY={WEEKDAYS[weekday]};UNTIL={until}", centre.tz
-                ),
-            )
-        )
-    Course.objects.bulk_create(rows)
-    saved = list(Course.objects.filter(centre=centre).select_related("centre").order_by("pk"))
-    services.courses_sessions_sync(courses=saved)
-    services.closure_save(
-        closure=Closure(
-            centre=centre,
-            starts_on=today + timedelta(days=120),
-            ends_on=today + timedelta(days=126),
-            reason="Przerwa",
-        )
-    )
-    now = timezone.now()
-    for course in saved[::4]:
-        upcoming = list(
-            Session.objects.filter(course=course, starts_at__gt=now).order_by("starts_at")[:12]
-        )
-        services.session_cancel(session=upcoming[2])
-        services.session_cancel(session=upcoming[7])
-        services.session_move(
-            session=upcoming[4],
-            starts_at=upcoming[4].starts_at + timedelta(days=1, hours=1),
-            ends_at=upcoming[4].ends_at + timedelta(days=1, hours=1),
-        )
-        services.session_move(
-            session=upcoming[10],
-            starts_at=upcoming[10].starts_at,
-            ends_at=upcoming[10].ends_at,
-            venue=venues[(venues.index(course.venue) + 1) % len(venues)],
-        )
-    return centre
 
 
 def _cold_get(client: Client, url: str) -> tuple[bytes, int, float]:
@@ -160,8 +97,8 @@ def _ms(seconds: float) -> str:
 
 def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> None:
     started = time.perf_counter()
-    big = _centre(COURSES)
-    small = _centre(FEW_COURSES)
+    big = feed_centre(COURSES)
+    small = feed_centre(FEW_COURSES)
     setup = time.perf_counter() - started
     sessions = Session.objects.filter(course__centre=big).count()
     cancelled = Session.objects.filter(course__centre=big, status=SessionStatus.CANCELLED).count()

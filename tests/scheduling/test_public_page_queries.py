@@ -66,4 +66,6 @@ def test_the_embed_costs_the_same_for_10_and_100_courses(client, centre) -> None
     add(10, 90)
     large = _queries(client, "/embed/cic-poznan/?weeks=12")
     assert small == large
-    assert large <= 3
+    # The centre, the sessions, their courses and their venues (each read once, shared by the
+    # sessions), the seats of the sessions booked one by one.
+    assert large <= 5
