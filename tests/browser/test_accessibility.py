@@ -21,7 +21,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from courses.models import Participant, PhoneVerification
-from tests.courses.test_reports import AFTER, build_world
+from tests.courses.report_world import AFTER, build_world
 from tests.verification import sms_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

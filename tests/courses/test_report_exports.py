@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from courses.exports import safe_cell
 from courses.models import Attendance, AuditAction, AuditEntry, Participant
-from tests.courses.test_reports import AFTER, build_world
+from tests.courses.report_world import AFTER, build_world
 
 pytestmark = pytest.mark.django_db
 FUNDER = "/reports/funder.{fmt}?network=CIC&from=2027-01-01&to=2027-02-28"

@@ -1,6 +1,7 @@
 """Load the demo: the Wielkopolska CIC network, IOM Wrocław and a Caritas centre, with courses.
 
-The data is in `courses/management/demo_data.py`, the date helpers in `demo.py` beside it.
+The data is in `courses/management/demo_data.py` (users, course templates) and
+`demo_centres.py` (the centres and their courses), the date helpers in `demo.py` beside them.
 Dates are relative to today, so the demo never looks stale. The demo's people (phone numbers
 reserved for fiction, see `demo_people.py`) enrol, wait, get an offer and come to class in one
 centre (`demo_activity.py`), so registers, reports and the SMS log are not empty.
@@ -25,8 +26,8 @@ from django.utils import timezone
 from appointments.management.demo import appointments_demo_load
 from courses.management.demo import christmas_break, first_date, recurrence_text, translated
 from courses.management.demo_activity import activity_load
+from courses.management.demo_centres import CENTRES
 from courses.management.demo_data import (
-    CENTRES,
     CHRISTMAS_BREAK_REASON,
     MAIN_VENUE,
     STAFF_USER,
