@@ -1,15 +1,13 @@
 """A person's data: exported whole (by staff or from their own page), erased on request (seats
-pass on, SMS texts go, nothing more is sent), and anonymised after long inactivity."""
+pass on, SMS texts go, nothing more is sent)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from courses.models import (
@@ -22,69 +20,15 @@ from courses.models import (
 )
 from courses.services import privacy
 from notifications.backends import memory
-from notifications.models import MessageStatus, OutboundMessage, PhoneOptOut
+from notifications.models import MessageStatus, OutboundMessage
 from notifications.services import dispatch as outbox
-from notifications.services import optout
+from tests.courses.privacy.people import UK_SMS, WARSAW
 from tests.factories import (
-    AttendanceFactory,
-    CourseFactory,
-    EnrolmentFactory,
     ParticipantFactory,
     PhoneOptOutFactory,
-    UserFactory,
 )
 
-WARSAW = ZoneInfo("Europe/Warsaw")
-NOW = datetime(2027, 1, 1, 12, tzinfo=WARSAW)  # the course starts on Tuesday 5 January, 18:00
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _memory_backend(settings):
-    settings.SMS_BACKEND = "memory"
-    settings.SMS_QUIET_HOURS = ""
-    memory.outbox.clear()
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def course(centre):
-    return CourseFactory(
-        centre=centre, capacity=1, start_date=date(2027, 1, 5), title_pl="Język polski A1"
-    )
-
-
-UK_SMS = {"language": "uk", "sms_consent": True}  # how everyone here wants their SMS
-
-
-@pytest.fixture
-def olena(centre, course) -> Participant:
-    """Confirmed in the course (the only seat), with an attendance mark and a sent SMS."""
-    olena = ParticipantFactory(
-        centre=centre, name="Olena Kowalenko", phone="+48601000001", **UK_SMS,
-        country_of_origin="UA", sex="female", birth_year=1985,
-    )  # fmt: skip
-    EnrolmentFactory(course=course, participant=olena)
-    outbox.dispatch_pass()  # the confirmation goes out
-    AttendanceFactory(session=course.sessions.first(), participant=olena, marked_at=NOW)
-    return olena
-
-
-@pytest.fixture
-def ivan(centre, course, olena) -> Participant:
-    """Next on the waitlist."""
-    ivan = ParticipantFactory(centre=centre, name="Ivan Petrenko", phone="+48601000002", **UK_SMS)
-    EnrolmentFactory(course=course, participant=ivan)
-    return ivan
-
-
-@pytest.fixture
-def staff_permissions():
-    return Permission.objects.filter(
-        content_type__app_label="courses",
-        codename__in=["view_participant", "change_participant"],
-    )
 
 
 # --- export ------------------------------------------------------------------------------------
@@ -296,121 +240,3 @@ def test_a_person_erases_themselves_after_a_confirmation_page(olena) -> None:
     assert olena.erased_at is not None
     assert client.get(url).status_code == 404
     assert not AuditEntry.objects.exists()  # the person's own act, not a staff action
-
-
-# --- retention ---------------------------------------------------------------------------------
-
-
-def _age(participant: Participant, days: int) -> None:
-    """Everything about the person happened `days` ago."""
-    then = NOW - timedelta(days=days)
-    Participant.objects.filter(pk=participant.pk).update(created_at=then)
-    Enrolment.objects.filter(participant=participant).update(updated_at=then)
-    Attendance.objects.filter(participant=participant).update(marked_at=then)
-
-
-def test_retention_erases_people_inactive_for_longer_than_the_period(
-    settings, centre, olena, django_assert_num_queries
-) -> None:
-    settings.PRIVACY_RETENTION_MONTHS = 24
-    idle = ParticipantFactory(centre=centre, name="Dawno Temu", phone="+48601000003", **UK_SMS)
-    _age(idle, 800)
-    _age(olena, 800)
-    Attendance.objects.filter(participant=olena).update(marked_at=NOW - timedelta(days=30))
-    with django_assert_num_queries(1):
-        found = list(privacy.participants_inactive(before=NOW - timedelta(days=730)))
-    assert found == [idle]
-
-    assert privacy.participants_retention() == 1
-    idle.refresh_from_db()
-    olena.refresh_from_db()
-    assert idle.erased_at is not None
-    assert idle.name == ""
-    assert olena.erased_at is None
-    assert privacy.participants_retention() == 0  # the erased are not erased again
-    entry = AuditEntry.objects.get(action=AuditAction.PARTICIPANT_ERASED, participant=idle)
-    assert (entry.actor, entry.actor_name, entry.detail["reason"]) == (None, "system", "retention")
-
-
-def test_a_recent_enrolment_change_keeps_a_person(settings, olena) -> None:
-    settings.PRIVACY_RETENTION_MONTHS = 24
-    _age(olena, 800)
-    Enrolment.objects.filter(participant=olena).update(updated_at=NOW - timedelta(days=10))
-    assert privacy.participants_retention() == 0
-
-
-def test_retention_zero_erases_nobody(settings, olena) -> None:
-    settings.PRIVACY_RETENTION_MONTHS = 0
-    _age(olena, 5000)
-    assert privacy.participants_retention() == 0
-    olena.refresh_from_db()
-    assert olena.erased_at is None
-
-
-def test_the_retention_task_returns_the_count(settings, centre) -> None:
-    from courses.tasks import participants_retention
-
-    settings.PRIVACY_RETENTION_MONTHS = 1
-    _age(ParticipantFactory(centre=centre, name="Dawno Temu", phone="+48601000003", **UK_SMS), 60)
-    assert participants_retention() == 1
-
-
-def test_retention_keeps_someone_who_still_holds_a_place(settings, centre) -> None:
-    """Enrolled long ago in a course that has not started yet: the place is still to be used."""
-    settings.PRIVACY_RETENTION_MONTHS = 1
-    later = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 3, 2))
-    waiting = ParticipantFactory(centre=centre, name="Czeka Długo", phone="+48601000009", **UK_SMS)
-    EnrolmentFactory(course=later, participant=waiting, source="staff")
-    _age(waiting, 400)
-    assert privacy.participants_retention() == 0
-    waiting.refresh_from_db()
-    assert waiting.erased_at is None
-
-
-def test_erasure_removes_the_name_from_the_admins_history(staff_client, olena) -> None:
-    from django.contrib.admin.models import CHANGE, LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    enrolment = Enrolment.objects.get(participant=olena)
-    clerk = UserFactory(username="clerk")
-    for obj in (olena, enrolment):
-        LogEntry.objects.create(
-            user=clerk,
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(obj.pk),
-            object_repr=str(obj),
-            action_flag=CHANGE,
-            change_message="",
-        )
-    assert LogEntry.objects.filter(object_repr__contains="Kowalenko").count() == 2
-    privacy.participant_erase(participant=olena)
-    assert not LogEntry.objects.filter(object_repr__contains="Kowalenko").exists()
-    assert not LogEntry.objects.filter(object_repr__contains="+48601000001").exists()
-    assert "Kowalenko" not in staff_client.get("/admin/").content.decode()
-
-
-def test_superusers_add_an_enrolment_at_the_desk(client, centre, superuser) -> None:
-    client.force_login(superuser)
-    course = CourseFactory(centre=centre, capacity=5, start_date=date(2027, 1, 5))
-    response = client.post(
-        "/admin/courses/enrolment/add/",
-        {
-            "course": course.pk,
-            "name": "Ivan Petrenko",
-            "country": "PL",
-            "phone": "601 000 002",
-            "language": "uk",
-            "priority": "0",
-        },
-    )
-    assert response.status_code == 302
-    assert Enrolment.objects.get().participant.name == "Ivan Petrenko"
-
-
-def test_a_late_failure_report_about_an_erased_persons_sms_lists_no_empty_number(olena) -> None:
-    message = OutboundMessage.objects.filter(participant=olena, status=MessageStatus.SENT).first()
-    assert message is not None
-    privacy.participant_erase(participant=olena)
-    message.refresh_from_db()
-    optout.phone_opt_out(phone=message.phone, reason="invalid", detail="provider error 30006")
-    assert not PhoneOptOut.objects.filter(phone="").exists()
