@@ -10,11 +10,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from courses.models import BookingMode, Course, CourseKind
 from courses.services.catalogue import course_update
+from scheduling import calendar
 from scheduling.services.sessions import session_cancel
-from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
+from tests.factories import (
+    CentreFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    ParticipantFactory,
+    first_session,
+)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 SESSION_ITEM = "courses/_session_item.html"
@@ -108,3 +117,22 @@ def test_each_language_and_the_embed_have_their_own_html(client, centre) -> None
     assert embedded
     assert all('target="_blank"' in title for title in embedded)
     assert not any('target="_blank"' in title for title in _session_titles(english))
+
+
+def test_a_calendar_rendered_without_a_key_is_never_taken_from_the_cache(centre) -> None:
+    """A page that includes the calendar without `calendar_key` renders it each time: it never
+    gets another page's calendar kept under an empty key."""
+    CourseFactory(centre=centre, title_pl="Polski A1")
+    other = CentreFactory(slug="cic-konin", name="CIC Konin")
+    CourseFactory(centre=other, title_pl="Klub językowy")
+    with translation.override("pl"):
+        shown = [
+            render_to_string(
+                "scheduling/_calendar.html",
+                {"page": calendar.calendar_page(place, {}), "seats": {}},
+            )
+            for place in (centre, other)
+        ]
+    assert "Polski A1" in shown[0]
+    assert "Klub językowy" in shown[1]
+    assert "Polski A1" not in shown[1]
