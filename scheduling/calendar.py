@@ -4,6 +4,7 @@ page and the website embed."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
@@ -113,9 +114,14 @@ def _shown(sessions: QuerySet[Session], centre: Centre) -> list[Session]:
             Prefetch("course", queryset=Course.objects.defer("recurrence")), "venue"
         ).order_by("starts_at", "pk")
     )
-    for course in {session.course for session in rows}:
-        Course.centre.field.set_cached_value(course, centre)
+    _in_centre({session.course for session in rows}, centre)
     return rows
+
+
+def _in_centre(courses: Iterable[Course], centre: Centre) -> None:
+    """Give each of the centre's `courses` the page's instance of it (not one read per course)."""
+    for course in courses:
+        Course.centre.field.set_cached_value(course, centre)
 
 
 @dataclass(frozen=True)
@@ -135,13 +141,15 @@ def offer(centre: Centre, data: dict[str, Any]) -> list[Course]:
     """The centre's published courses the filters ask for, grouped by kind, in one query."""
     courses = (
         Course.objects.filter(centre=centre, published=True)
-        .select_related("centre", "venue")
+        .select_related("venue")
         .defer("recurrence")  # a card shows the next date, not the rule
     )
     for name in ("kind", "audience", "level"):
         if data.get(name):
             courses = courses.filter(**{name: data[name]})
-    return sorted(courses, key=lambda c: (KIND_ORDER.get(c.kind, 99), str(c.title).lower()))
+    found = list(courses)
+    _in_centre(found, centre)
+    return sorted(found, key=lambda c: (KIND_ORDER.get(c.kind, 99), str(c.title).lower()))
 
 
 def offer_cards(courses: list[Course], page: CalendarPage) -> list[OfferCard]:
@@ -170,7 +178,8 @@ def page_seats(page: CalendarPage) -> dict[int, Seats]:
     return seats_by_session([s for _day, sessions in page.days for s in sessions])
 
 
-# Rises when the same sessions give other HTML (the calendar's templates changed).
+# Rises when the same sessions and courses give other HTML (the calendar's or the offer's
+# templates or texts changed): a shared FEED_CACHE_URL then holds nothing an older release made.
 HTML_VERSION = "1"
 
 

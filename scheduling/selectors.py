@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import F, Q, QuerySet, Window
@@ -42,32 +41,39 @@ def closures_managed_for_user(user: User) -> QuerySet[Closure]:
     return qs.filter(centre__in=centres_managed_for_user(user))
 
 
-def upcoming_public_sessions(
-    *,
-    centres: list[Centre] | None = None,
-    course: Course | None = None,
-    now: datetime | None = None,
-    days: int = 28,
-) -> QuerySet[Session]:
-    """Scheduled and cancelled sessions of published courses starting in the next `days` days.
-    Of one `course`: with their venues only (the caller has the course, `with_course`)."""
+def _coming(now: datetime | None, days: int) -> QuerySet[Session]:
+    """Scheduled and cancelled sessions of published courses starting in the next `days` days."""
     now = now or timezone.now()
-    qs = Session.objects.filter(
+    return Session.objects.filter(
         course__published=True, ends_at__gte=now, starts_at__lt=now + timedelta(days=days)
     )
+
+
+def upcoming_public_sessions(
+    *, centres: list[Centre] | None = None, now: datetime | None = None, days: int = 28
+) -> QuerySet[Session]:
+    """Scheduled and cancelled sessions of published courses starting in the next `days` days,
+    of these `centres` (None: all), with their courses, centres and venues."""
+    qs = _coming(now, days)
     if centres is not None:
         qs = qs.filter(course__centre__in=centres)
-    if course is not None:
-        return qs.filter(course=course).select_related("venue").order_by("starts_at", "id")
     return _with_relations(qs).order_by("starts_at", "id")
 
 
-def with_course(sessions: Iterable[Session], course: Course) -> list[Session]:
-    """The sessions of `course`, each given that instance of it (not one read per session)."""
-    shown = list(sessions)
-    for session in shown:
+def course_public_sessions(
+    course: Course, *, days: int, limit: int, now: datetime | None = None
+) -> list[Session]:
+    """The first `limit` sessions of `course` in the next `days` days (see `_coming`), with
+    their venues, each given that instance of the course (not a course read per session)."""
+    sessions = list(
+        _coming(now, days)
+        .filter(course=course)
+        .select_related("venue")
+        .order_by("starts_at", "id")[:limit]
+    )
+    for session in sessions:
         Session.course.field.set_cached_value(session, course)
-    return shown
+    return sessions
 
 
 def next_public_sessions_by_centre(

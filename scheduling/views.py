@@ -156,7 +156,7 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
             "offer_key": calendar.offer_key(cards, page, lang=lang),
             "seats": seats,
             "calendar_key": calendar.page_key(page, seats, lang=lang),
-            "subscribe": subscribe_links(centre_obj, lang=translation.get_language()),
+            "subscribe": subscribe_links(centre_obj, lang=lang),
         },
     )
 

@@ -49,10 +49,7 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
     )
     slots = course_obj.booking_mode == BookingMode.SLOTS
     days, shown = (course_obj.booking_window_days, DUTY_HOURS_SHOWN) if slots else (366, 100)
-    sessions = session_selectors.with_course(
-        session_selectors.upcoming_public_sessions(course=course_obj, days=days)[:shown],
-        course_obj,
-    )
+    sessions = session_selectors.course_public_sessions(course_obj, days=days, limit=shown)
     return render(
         request,
         "courses/course_detail.html",
