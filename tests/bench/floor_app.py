@@ -51,17 +51,18 @@ def enrol(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": enrolment.pk, "status": enrolment.status}, status=201)
 
 
-def _one_message() -> str:
-    """The text of `enrol_in_one_message`'s message: the place's INSERT as Django makes it."""
+def _one_message(course: int, participant: int) -> tuple[str, list[object]]:
+    """`enrol_in_one_message`'s message and its parameters: the place's INSERT as Django makes
+    it, between the lock and the UPDATE that decides."""
     from courses import writes
     from courses.models import SEAT_STATUSES, Enrolment, EnrolmentStatus
 
-    row = Enrolment(course_id=0, participant_id=0, status=EnrolmentStatus.WAITLISTED)
-    ((insert, _params),) = writes._insert_sql([row], ignore_conflicts=False)
+    row = Enrolment(course_id=course, participant_id=participant, status=EnrolmentStatus.WAITLISTED)
+    ((insert, params),) = writes._insert_sql([row], ignore_conflicts=False)
     table = Enrolment._meta.db_table
     taken = ", ".join(f"'{status}'" for status in SEAT_STATUSES)
     # The table, the statuses and the INSERT are the project's own; the values are parameters.
-    return (
+    sql = (
         "BEGIN; "  # noqa: S608
         "SELECT extract(epoch FROM clock_timestamp()) FROM courses_course WHERE id = %s "
         "FOR NO KEY UPDATE; "
@@ -73,23 +74,18 @@ def _one_message() -> str:
         "COMMIT; "
         "SELECT extract(epoch FROM clock_timestamp())"  # the lock let go: right after COMMIT
     )
+    return sql, [course, *params, course, course]
 
 
 @csrf_exempt
 def enrol_in_one_message(request: HttpRequest) -> JsonResponse:
     from django.db import connection
 
-    from courses import writes
-    from courses.models import Enrolment, EnrolmentStatus
+    from courses.models import EnrolmentStatus
 
     body = json.loads(request.body)
-    course = body["course"]
-    row = Enrolment(
-        course_id=course, participant_id=body["participant"], status=EnrolmentStatus.WAITLISTED
-    )
-    ((_insert, params),) = writes._insert_sql([row], ignore_conflicts=False)
     with connection.cursor() as cursor:
-        cursor.execute(_one_message(), [course, *params, course, course])
+        cursor.execute(*_one_message(body["course"], body["participant"]))
         cursor.nextset()  # past BEGIN, to the lock's row
         (locked_at,) = cursor.fetchone()
         cursor.nextset()
