@@ -43,9 +43,12 @@ def _get(client, path: str, lang: str = "en"):
 
 
 def _calendar(response) -> str:
-    """The calendar: from the first day's heading to the subscribe links."""
+    """The calendar: from the week's links or the first day's heading to the subscribe links."""
     html = response.content.decode()
-    return html[html.index('<h3 class="day">') : html.index('class="subscribe')]
+    start = min(
+        html.find(mark) % len(html) for mark in ('<nav class="week-nav"', '<h3 class="day">')
+    )
+    return html[start : html.index('class="subscribe')]
 
 
 def _session_titles(response) -> list[str]:
@@ -136,3 +139,18 @@ def test_a_calendar_rendered_without_a_key_is_never_taken_from_the_cache(centre)
     assert "Polski A1" in shown[0]
     assert "Klub językowy" in shown[1]
     assert "Polski A1" not in shown[1]
+
+
+def test_each_week_of_the_week_view_has_its_own_html(client, centre) -> None:
+    CourseFactory(centre=centre, title_pl="Polski A1")
+    first = _calendar(_get(client, "/centres/cic-poznan/?view=week&week=2027-01-04"))
+    later = _calendar(_get(client, "/centres/cic-poznan/?view=week&week=2027-01-11"))
+    assert 'datetime="2027-01-05T' in first
+    assert 'datetime="2027-01-12T' in later
+    assert 'datetime="2027-01-05T' not in later
+    # Two weeks with no session at all: each says its own days.
+    empty = _calendar(_get(client, "/centres/cic-poznan/?view=week&week=2029-06-04"))
+    next_empty = _calendar(_get(client, "/centres/cic-poznan/?view=week&week=2029-06-11"))
+    assert ">4 June<" in empty
+    assert ">11 June<" in next_empty
+    assert ">4 June<" not in next_empty
