@@ -84,7 +84,8 @@ class DatabaseCache(DjangoDatabaseCache):
         now = timezone.now()
         adapt = connection.ops.adapt_datetimefield_value
         at = adapt(now)
-        with connection.cursor() as cursor:
+        # PostgreSQL: prepared once per connection (config.postgresql: prepared_cursor).
+        with getattr(connection, "prepared_cursor", connection.cursor)() as cursor:
             cursor.execute(
                 self._window_sql(connection),
                 [made_key, adapt(now + timedelta(seconds=period)), at, at],

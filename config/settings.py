@@ -155,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if DATABASE_STATEMENT_TIMEOUT_SECONDS:
         _timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
         _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
+    # Statements run on a server-bound cursor (only the rate limits' count, config/cache.py) are
+    # prepared once per connection. Behind PgBouncer older than 1.21 in transaction mode, which
+    # cannot keep prepared statements, set DATABASE_PREPARED_STATEMENTS=0.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        _options.setdefault("prepare_threshold", 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache holds rate limits, so every process must share it: Redis with CACHE_URL

@@ -45,7 +45,8 @@ def compiled(build: Callable[..., QuerySet[M]], **values: Any) -> list[M]:
     if connection.vendor != "postgresql":
         return list(build(**values))
     statement = _statement(build, values)
-    with connection.cursor() as cursor:
+    # Prepared once per connection as well, when allowed: then neither parsed nor planned again.
+    with getattr(connection, "prepared_cursor", connection.cursor)() as cursor:
         cursor.execute(statement.sql, _bound(statement, values))
         rows = cursor.fetchall()
     return cast(list[M], _instances(statement.compiler, rows))

@@ -16,9 +16,11 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 
 _WAIT_INTERVAL = getattr(psycopg.connection, "_WAIT_INTERVAL", 0.1)
+# Django's cursor whose parameters the server binds (defined with psycopg 3 only).
+_ServerBindingCursor: Any = base.ServerBindingCursor  # type: ignore[attr-defined]
 
 
 class Connection(psycopg.Connection[Any]):
@@ -51,14 +53,38 @@ def _seconds(name: str) -> float:
     return float(getattr(settings, name, 0) or 0)
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> Any:
+        """Also for a statement of `prepared_cursor()`, which Django's reads off client-bound
+        cursors only: the statement as a client-bound cursor would have sent it (as logged in
+        DEBUG and by the tests' query captures)."""
+        if isinstance(cursor, _ServerBindingCursor):
+            try:
+                return str(self.compose_sql(sql, params))
+            except psycopg.errors.DataError:
+                return None
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     Database = _Psycopg()
+    ops_class = DatabaseOperations
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
         connection = super().get_new_connection(conn_params)
         if statement := _seconds("DATABASE_STATEMENT_TIMEOUT_SECONDS"):
             connection.io_timeout = statement + 1
         return connection
+
+    def prepared_cursor(self) -> Any:
+        """A cursor whose parameters the server binds, so that psycopg prepares each statement
+        it runs once per connection (prepare_threshold 0: DATABASE_PREPARED_STATEMENTS), for a
+        statement of the same text run on every request: after the first run it is neither
+        parsed nor planned again. Django's own cursors bind on the client and prepare nothing.
+        Wrapped as Django wraps its own (logged, and seen by execute_wrapper)."""
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(_ServerBindingCursor(self.connection))  # type: ignore[attr-defined]
 
     def is_usable(self) -> bool:
         """The health check of a kept connection (CONN_HEALTH_CHECKS) waits no longer than a
