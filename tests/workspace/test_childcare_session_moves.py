@@ -1,6 +1,7 @@
-"""The workspace's session move with a class's childcare: one move of the class's session moves
-the childcare's too; the childcare's session moved alone is answered at the date with the class
-named, nothing moved (no 500)."""
+"""The workspace's session move and cancel with a class's childcare: one move of the class's
+session moves the childcare's too; the childcare's session moved alone is answered at the date
+with the class named, nothing moved (no 500); the confirmation pages name the childcare's
+people and their SMS too, as they are the ones told."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import datetime
 import pytest
 from django.test import Client
 
+from notifications.models import MessageKind, OutboundMessage
 from scheduling.models import Session
-from tests.factories import CourseFactory, first_session
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
 from tests.workspace.conftest import WARSAW
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +54,62 @@ def test_the_childcares_session_moved_alone_is_refused_at_the_date(
     assert "Polski dla mam" in " ".join(response.context["form"].errors["day"])
     session.refresh_from_db()
     assert not session.moved
+
+
+def _booked(course, name: str, language: str):
+    person = ParticipantFactory(
+        centre=course.centre, name=name, language=language, sms_consent=True
+    )
+    return EnrolmentFactory(course=course, participant=person).participant
+
+
+def test_the_cancel_page_names_the_childcares_people_and_their_sms_and_they_are_told(
+    coordinator_client: Client, polish, care
+) -> None:
+    _booked(polish, "Olena", "uk")
+    marta = _booked(care, "Marta", "pl")
+    session = first_session(polish)
+    url = f"/staff/sessions/{session.pk}/cancel/"
+
+    page = coordinator_client.get(url)
+
+    notice = page.context["notice"]
+    assert [r.participant.name for r in notice.recipients] == ["Olena"]
+    assert [r.participant.name for r in notice.childcare.recipients] == ["Marta"]
+    (preview,) = notice.childcare.previews
+    assert "Opieka" in preview.text
+    body = page.content.decode()
+    assert "Marta" in body
+    assert "Opieka" in body
+
+    assert coordinator_client.post(url, {"confirm": "1"}).status_code == 302
+    told = OutboundMessage.objects.filter(kind=MessageKind.SESSION_CANCELLED)
+    assert set(told.values_list("participant__name", flat=True)) == {"Olena", marta.name}
+
+
+def test_the_move_preview_gives_the_childcares_people_the_new_time(
+    coordinator_client: Client, polish, care
+) -> None:
+    _booked(care, "Marta", "pl")
+    session = first_session(polish)
+    data = {"day": "2027-01-07", "start": "17:45", "venue": session.venue_id or ""}
+
+    page = coordinator_client.post(f"/staff/sessions/{session.pk}/move/", data)
+
+    assert page.status_code == 200
+    (preview,) = page.context["notice"].childcare.previews
+    assert "17:45" in preview.text
+    assert "Opieka" in preview.text
+    assert not Session.objects.filter(course=care, moved=True).exists()  # nothing moved yet
+
+
+def test_a_childcare_nobody_booked_adds_nothing_to_the_page(
+    coordinator_client: Client, polish, care
+) -> None:
+    _booked(polish, "Olena", "uk")
+    session = first_session(polish)
+
+    page = coordinator_client.get(f"/staff/sessions/{session.pk}/cancel/")
+
+    assert page.context["notice"].childcare is None
+    assert "Its childcare changes with it" not in page.content.decode()

@@ -1,10 +1,12 @@
 """Who hears about a change of a session, and the SMS each of them gets: shown on the
-confirmation page before anything is changed."""
+confirmation page before anything is changed. A class's session changes its childcare's
+session at that time with it (`scheduling.services.sessions`), so the childcare's people and
+their SMS are shown too."""
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +40,8 @@ class SmsPreview:
 class Notice:
     recipients: list[Recipient]
     previews: list[SmsPreview]
+    session: Session
+    childcare: Notice | None = None  # the class's childcare at that time, changed with it
 
     @property
     def told(self) -> int:
@@ -74,7 +78,43 @@ def notice_for(
     note_in_sms: bool = False,
 ) -> Notice:
     """The people with a confirmed place at `session` and, per language among those told, the
-    text of the SMS of `kind` they would get (for a move: with the new time and place)."""
+    text of the SMS of `kind` they would get (for a move: with the new time and place); with
+    the same for the class's childcare session at that time when it has people (for a move: at
+    the new venue when it shares the class's, as the move does)."""
+    say = dict(kind=kind, starts_at=starts_at, move=move, note=note, note_in_sms=note_in_sms)
+    notice = _notice(session, venue=venue, **say)
+    care = _childcare_session(session, kind=kind)
+    if care is None:
+        return notice
+    care_venue = venue if care.venue_id == session.venue_id else care.venue
+    told = _notice(care, venue=care_venue, **say)
+    return replace(notice, childcare=told) if told.recipients else notice
+
+
+def _childcare_session(session: Session, *, kind: str) -> Session | None:
+    if session.course.childcare_id is None:
+        return None
+    care = (
+        Session.objects.select_related("course__centre", "venue")
+        .filter(course_id=session.course.childcare_id, starts_at=session.starts_at)
+        .order_by("pk")
+        .first()
+    )
+    if care is None or (kind == CANCELLED and care.is_cancelled):
+        return None  # a cancelled childcare session is not cancelled again: nobody is told
+    return care
+
+
+def _notice(
+    session: Session,
+    *,
+    kind: str,
+    starts_at: datetime | None,
+    venue: Venue | Any | None,
+    move: bool,
+    note: str,
+    note_in_sms: bool,
+) -> Notice:
     shown = copy.copy(session)
     if move and starts_at is not None:
         shown.starts_at = starts_at
@@ -97,7 +137,7 @@ def notice_for(
         previews.append(
             SmsPreview(code, names[code], text, size.encoding, size.units, size.segments, len(told))
         )
-    return Notice(recipients, previews)
+    return Notice(recipients, previews, session)
 
 
 CANCELLED = MessageKind.SESSION_CANCELLED
