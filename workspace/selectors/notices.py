@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from courses.models import Enrolment, Language, Participant, Venue
@@ -81,13 +82,15 @@ def notice_for(
     text of the SMS of `kind` they would get (for a move: with the new time and place); with
     the same for the class's childcare session at that time when it has people (for a move: at
     the new venue when it shares the class's, as the move does)."""
-    say = dict(kind=kind, starts_at=starts_at, move=move, note=note, note_in_sms=note_in_sms)
-    notice = _notice(session, venue=venue, **say)
+    say = partial(
+        _notice, kind=kind, starts_at=starts_at, move=move, note=note, note_in_sms=note_in_sms
+    )
+    notice = say(session, venue=venue)
     care = _childcare_session(session, kind=kind)
     if care is None:
         return notice
     care_venue = venue if care.venue_id == session.venue_id else care.venue
-    told = _notice(care, venue=care_venue, **say)
+    told = say(care, venue=care_venue)
     return replace(notice, childcare=told) if told.recipients else notice
 
 
