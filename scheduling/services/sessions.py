@@ -229,20 +229,33 @@ def session_add(
     capacity: int | None = None,
     note: str = "",
 ) -> Session:
-    """Add a one-off session outside the course's rule."""
+    """Add a one-off session outside the course's rule. A class with a childcare gets its
+    childcare's session at the same times (unless the childcare has one then already): at the
+    class's session's venue, or in the childcare's own room when it has another."""
     _check_times(starts_at, ends_at)
     _check_venue(venue, course)
     note = _note(note)
+    place = venue if venue is not None else course.venue
     with transaction.atomic():
         session = Session.objects.create(
             course=course,
             starts_at=starts_at,
             ends_at=ends_at,
-            venue=venue if venue is not None else course.venue,
+            venue=place,
             capacity=capacity,
             note=note,
         )
         course_touch(course.pk)
+        care = course.childcare
+        if care is not None and not care.sessions.filter(starts_at=starts_at).exists():
+            own_room = care.venue_id is not None and care.venue_id != course.venue_id
+            Session.objects.create(
+                course=care,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=care.venue if own_room else place,
+            )
+            course_touch(care.pk)
     return session
 
 

@@ -12,7 +12,13 @@ from django.test import Client
 
 from notifications.models import MessageKind, OutboundMessage
 from scheduling.models import Session
-from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
+from tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    ParticipantFactory,
+    VenueFactory,
+    first_session,
+)
 from tests.workspace.conftest import WARSAW
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +119,48 @@ def test_a_childcare_nobody_booked_adds_nothing_to_the_page(
 
     assert page.context["notice"].childcare is None
     assert "Its childcare changes with it" not in page.content.decode()
+
+
+def test_a_one_off_class_session_gets_its_childcare_at_the_same_times(
+    coordinator_client: Client, polish, care
+) -> None:
+    response = coordinator_client.post(
+        f"/staff/courses/{polish.pk}/sessions/new/",
+        {"day": "2027-02-20", "start": "10:00", "duration_minutes": "120", "note": "Wycieczka"},
+    )
+
+    assert response.status_code == 302
+    added = polish.sessions.get(note="Wycieczka")
+    beside = care.sessions.get(starts_at=added.starts_at)
+    assert beside.ends_at == added.ends_at
+    assert beside.venue_id == added.venue_id  # the childcare has no room of its own
+
+
+def test_a_one_off_session_of_the_childcare_alone_adds_no_class_session(
+    coordinator_client: Client, polish, care
+) -> None:
+    before = polish.sessions.count()
+    response = coordinator_client.post(
+        f"/staff/courses/{care.pk}/sessions/new/",
+        {"day": "2027-02-20", "start": "10:00", "duration_minutes": "120"},
+    )
+
+    assert response.status_code == 302
+    assert care.sessions.filter(starts_at=datetime(2027, 2, 20, 10, tzinfo=WARSAW)).count() == 1
+    assert polish.sessions.count() == before
+
+
+def test_a_childcare_with_a_room_of_its_own_gets_the_one_off_there(
+    coordinator_client: Client, polish, care
+) -> None:
+    care.venue = VenueFactory(centre=care.centre, name="Sala zabaw")
+    care.save(update_fields=["venue"])
+    start = datetime(2027, 2, 20, 10, tzinfo=WARSAW)
+
+    coordinator_client.post(
+        f"/staff/courses/{polish.pk}/sessions/new/",
+        {"day": "2027-02-20", "start": "10:00", "duration_minutes": "120"},
+    )
+
+    assert polish.sessions.get(starts_at=start).venue_id == polish.venue_id
+    assert care.sessions.get(starts_at=start).venue == care.venue
