@@ -15,6 +15,7 @@ from courses import signals as enrolment_signals
 from courses.models import ACTIVE_STATUSES, Course, Enrolment, Participant, PhoneVerification
 from courses.services import offers as enrolment_offers
 from notifications.models import MessageKind
+from notifications.selectors import told_for
 from notifications.services import appointments, demo, optout, planning, privacy
 from scheduling import signals as session_signals
 from scheduling.models import Session
@@ -98,7 +99,7 @@ def on_session_cancelled(
     planning.pending_cancel(session=session)
     if quiet:
         return
-    for enrolment in planning.confirmed_for(session):
+    for enrolment in told_for(session):
         planning.notice_plan(
             kind=MessageKind.SESSION_CANCELLED,
             enrolment=enrolment,
@@ -118,7 +119,7 @@ def on_session_moved(
     **kwargs: Any,
 ) -> None:
     planning.session_reminders_replan(session)
-    for enrolment in planning.confirmed_for(session):
+    for enrolment in told_for(session):
         planning.notice_plan(
             kind=MessageKind.SESSION_MOVED,
             enrolment=enrolment,

@@ -1,13 +1,15 @@
-"""Reads of the outbox."""
+"""Reads of the outbox, and who is told of a session."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q, QuerySet
 
+from courses.models import BookingMode, Enrolment, EnrolmentStatus
 from notifications.models import MessageStatus, OutboundMessage
+from scheduling.models import Session
 
 
 @dataclass(frozen=True)
@@ -24,3 +26,39 @@ def outbox_backlog(*, now: datetime) -> Backlog:
         status__in=[MessageStatus.PENDING, MessageStatus.CLAIMED], due_at__lte=now
     ).aggregate(count=Count("id"), oldest=Min("due_at"))
     return Backlog(count=counts["count"], oldest_due_at=counts["oldest"])
+
+
+def confirmed_for(session: Session) -> QuerySet[Enrolment]:
+    """The confirmed places at `session` (a place in the whole course, or in that session for a
+    course booked by session), with their people and courses."""
+    course = session.course
+    qs = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).select_related(
+        "participant", "course__centre", "course__venue"
+    )
+    if course.booking_mode == BookingMode.SESSION:
+        return qs.filter(session=session)
+    return qs.filter(course=course, session__isnull=True)
+
+
+def told_for(session: Session, *, reminders: bool = False) -> list[Enrolment]:
+    """The confirmed places whose people hear of a change of `session` (or get its reminders):
+    all of them, but at a class's childcare, not the parents who hold a place at the class's
+    session at that time in the same state (cancelled or moved with it, or both on): the
+    class's SMS tells them, one SMS for one family's booking. A childcare's session changed on
+    its own is told to all its people. With `reminders`: only when the class sends reminders."""
+    places = list(confirmed_for(session))
+    people = [place.participant_id for place in places]
+    if not people:
+        return places
+    at_class = Q(starts_at=session.starts_at, status=session.status)
+    classes = Enrolment.objects.filter(
+        Q(session__isnull=True, course__sessions__in=Session.objects.filter(at_class))
+        | Q(session__in=Session.objects.filter(at_class)),
+        status=EnrolmentStatus.CONFIRMED,
+        participant_id__in=people,
+        course__childcare_id=session.course_id,
+    )
+    if reminders:
+        classes = classes.exclude(course__reminder_hours="")
+    parents = set(classes.values_list("participant_id", flat=True))
+    return [place for place in places if place.participant_id not in parents]

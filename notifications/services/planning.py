@@ -19,6 +19,7 @@ from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant,
 from courses.selectors.personal import next_sessions
 from notifications import texts
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.selectors import told_for
 from scheduling import rules
 from scheduling.models import Session, SessionStatus
 
@@ -252,16 +253,6 @@ def reminder_due(starts_at: datetime, hours: int, tz: Any) -> datetime:
     return due
 
 
-def confirmed_for(session: Session) -> Iterable[Enrolment]:
-    course = session.course
-    qs = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED).select_related(
-        "participant", "course__centre", "course__venue"
-    )
-    if course.booking_mode == BookingMode.SESSION:
-        return qs.filter(session=session)
-    return qs.filter(course=course, session__isnull=True)
-
-
 def _reminder_rows(
     enrolment: Enrolment, session: Session, now: datetime, ctx: dict[str, Any] | None = None
 ) -> list[OutboundMessage]:
@@ -313,7 +304,7 @@ def reminders_plan(
         )
     rows: list[OutboundMessage] = []
     for session in sessions:
-        for enrolment in confirmed_for(session):
+        for enrolment in told_for(session, reminders=True):
             rows += _reminder_rows(enrolment, session, now)
     return _create_new(rows)
 

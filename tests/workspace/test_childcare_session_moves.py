@@ -164,3 +164,20 @@ def test_a_childcare_with_a_room_of_its_own_gets_the_one_off_there(
 
     assert polish.sessions.get(starts_at=start).venue_id == polish.venue_id
     assert care.sessions.get(starts_at=start).venue == care.venue
+
+
+def test_the_cancel_page_counts_the_parents_the_class_sms_tells(
+    coordinator_client: Client, polish, care
+) -> None:
+    oksana = _booked(polish, "Oksana", "uk")
+    EnrolmentFactory(course=care, participant=oksana)
+    _booked(care, "Marta", "pl")
+    session = first_session(polish)
+
+    page = coordinator_client.get(f"/staff/sessions/{session.pk}/cancel/")
+
+    childcare = page.context["notice"].childcare
+    assert [r.participant.name for r in childcare.recipients] == ["Marta"]
+    assert childcare.with_class == 1
+    told_once = "1 osoba z miejscem także na zajęciach dostanie tylko SMS o zajęciach."
+    assert told_once in page.content.decode()

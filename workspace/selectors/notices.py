@@ -15,7 +15,7 @@ from courses.models import Enrolment, Language, Participant, Venue
 from notifications import texts
 from notifications.models import MessageKind, PhoneOptOut
 from notifications.segments import sms_size
-from notifications.services.planning import confirmed_for
+from notifications.selectors import confirmed_for, told_for
 from scheduling.models import Session
 
 
@@ -43,6 +43,7 @@ class Notice:
     previews: list[SmsPreview]
     session: Session
     childcare: Notice | None = None  # the class's childcare at that time, changed with it
+    with_class: int = 0  # of a childcare's people: those the class's SMS tells
 
     @property
     def told(self) -> int:
@@ -81,7 +82,8 @@ def notice_for(
     """The people with a confirmed place at `session` and, per language among those told, the
     text of the SMS of `kind` they would get (for a move: with the new time and place); with
     the same for the class's childcare session at that time when it has people (for a move: at
-    the new venue when it shares the class's, as the move does)."""
+    the new venue when it shares the class's, as the move does), but for the parents the
+    class's SMS tells (`told_for`), who are counted."""
     say = partial(
         _notice, kind=kind, starts_at=starts_at, move=move, note=note, note_in_sms=note_in_sms
     )
@@ -91,7 +93,7 @@ def notice_for(
         return notice
     care_venue = venue if care.venue_id == session.venue_id else care.venue
     told = say(care, venue=care_venue)
-    return replace(notice, childcare=told) if told.recipients else notice
+    return replace(notice, childcare=told) if told.recipients or told.with_class else notice
 
 
 def _childcare_session(session: Session, *, kind: str) -> Session | None:
@@ -122,7 +124,9 @@ def _notice(
     if move and starts_at is not None:
         shown.starts_at = starts_at
         shown.venue = venue
-    recipients = _recipients(list(confirmed_for(session)))
+    places = told_for(session)
+    recipients = _recipients(places)
+    with_class = confirmed_for(session).count() - len(places)
     names = dict(Language.choices)
     previews = []
     for code in Language.values:
@@ -140,7 +144,7 @@ def _notice(
         previews.append(
             SmsPreview(code, names[code], text, size.encoding, size.units, size.segments, len(told))
         )
-    return Notice(recipients, previews, session)
+    return Notice(recipients, previews, session, with_class=with_class)
 
 
 CANCELLED = MessageKind.SESSION_CANCELLED

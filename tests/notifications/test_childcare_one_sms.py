@@ -1,0 +1,110 @@
+"""One SMS for one family's booking: a parent with a place in a class and her children in its
+childcare hears of the class's session cancelled or moved, and of its reminders, once (the
+class's SMS); a parent with only children in the childcare still hears of it; a childcare's
+session changed on its own is told to all its people, and a class without reminders leaves
+the childcare's reminder to its parents."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from courses.models import Course, Participant
+from notifications.models import MessageKind, OutboundMessage
+from notifications.services.planning import reminders_plan
+from scheduling.models import Session
+from scheduling.services import session_cancel, session_move
+from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def care(centre) -> Course:
+    return CourseFactory(centre=centre, slug="opieka", title_pl="Opieka", max_party=3)
+
+
+@pytest.fixture
+def polish(centre, care) -> Course:
+    return CourseFactory(centre=centre, slug="polski", title_pl="Polski dla mam", childcare=care)
+
+
+@pytest.fixture
+def oksana(polish, care) -> Participant:
+    """In the class, with her children in its childcare."""
+    person = ParticipantFactory(centre=polish.centre, name="Oksana", sms_consent=True)
+    EnrolmentFactory(course=polish, participant=person)
+    EnrolmentFactory(course=care, participant=person)
+    return person
+
+
+@pytest.fixture
+def marta(care) -> Participant:
+    """Only her children, in the childcare."""
+    person = ParticipantFactory(centre=care.centre, name="Marta", sms_consent=True)
+    EnrolmentFactory(course=care, participant=person)
+    return person
+
+
+def _told(kind: str) -> dict[str, list[str]]:
+    """Each person's SMS of `kind`, by the course they tell of."""
+    told: dict[str, list[str]] = {}
+    for message in OutboundMessage.objects.filter(kind=kind).select_related(
+        "participant", "enrolment__course"
+    ):
+        told.setdefault(message.participant.name, []).append(message.enrolment.course.slug)
+    return {name: sorted(courses) for name, courses in told.items()}
+
+
+def _care_session(care: Course, session: Session) -> Session:
+    return care.sessions.get(starts_at=session.starts_at)
+
+
+def test_a_cancelled_class_session_tells_the_parent_in_both_once(
+    polish, care, oksana, marta
+) -> None:
+    session_cancel(session=first_session(polish))
+
+    assert _told(MessageKind.SESSION_CANCELLED) == {"Oksana": ["polski"], "Marta": ["opieka"]}
+
+
+def test_a_moved_class_session_tells_the_parent_in_both_once(polish, care, oksana, marta) -> None:
+    session = first_session(polish)
+    later = session.starts_at + timedelta(hours=3)
+    session_move(session=session, starts_at=later, ends_at=later + timedelta(hours=1))
+
+    assert _told(MessageKind.SESSION_MOVED) == {"Oksana": ["polski"], "Marta": ["opieka"]}
+
+
+def test_a_childcare_session_cancelled_alone_tells_every_parent(
+    polish, care, oksana, marta
+) -> None:
+    session_cancel(session=_care_session(care, first_session(polish)))
+
+    assert _told(MessageKind.SESSION_CANCELLED) == {"Oksana": ["opieka"], "Marta": ["opieka"]}
+
+
+def test_the_parent_in_both_gets_the_class_reminders_only(polish, care, oksana, marta) -> None:
+    session = first_session(polish)
+    now = session.starts_at - timedelta(days=3)
+
+    reminders_plan(now=now, sessions=[session, _care_session(care, session)])
+
+    assert _told(MessageKind.REMINDER) == {
+        "Oksana": ["polski", "polski"],  # 24 and 2 hours before
+        "Marta": ["opieka", "opieka"],
+    }
+
+
+def test_a_class_without_reminders_leaves_the_parent_the_childcare_reminders(
+    polish, care, oksana
+) -> None:
+    Course.objects.filter(pk=polish.pk).update(reminder_hours="")
+    session = Session.objects.select_related("course").get(pk=first_session(polish).pk)
+    care_session = Session.objects.select_related("course").get(pk=_care_session(care, session).pk)
+
+    reminders_plan(now=timezone.now(), sessions=[session, care_session])
+
+    assert _told(MessageKind.REMINDER) == {"Oksana": ["opieka", "opieka"]}
