@@ -48,16 +48,28 @@ class RedisCache(DjangoRedisCache):
         self._class = ReusedClients
         servers = self._servers  # type: ignore[attr-defined]
         self._tracked = TrackedReads(servers[0]) if tracked else None
+        self._decoded: dict[str, tuple[bytes, Any]] = {}  # key: (the bytes read, unpickled)
 
     def get_many_tracked(self, keys: list[Any], version: int | None = None) -> dict[Any, Any]:
         """`get_many()`, answered from memory while Redis has not invalidated the keys (for the
-        few hot keys of the feed validators; `config.tracked_reads`)."""
+        few hot keys of the feed validators; `config.tracked_reads`). The keys are the
+        project's own, so they are not checked for memcached (`validate_key` looks at every
+        character). A value read from memory is unpickled once, while it stays the same bytes:
+        the values are shared, and callers must not change them."""
         if self._tracked is None:
             return self.get_many(keys, version=version)
-        made = {self.make_and_validate_key(key, version=version): key for key in keys}
+        made = {self.make_key(key, version=version): key for key in keys}
         values = self._tracked.mget(list(made))
-        loads = self._cache._serializer.loads  # type: ignore[attr-defined]
-        return {made[k]: loads(v) for k, v in zip(made, values, strict=True) if v is not None}
+        found = zip(made, values, strict=True)
+        return {made[k]: self._loaded(k, v) for k, v in found if v is not None}
+
+    def _loaded(self, key: str, raw: bytes) -> Any:
+        seen = self._decoded.get(key)
+        if seen is not None and seen[0] is raw:
+            return seen[1]
+        value = self._cache._serializer.loads(raw)  # type: ignore[attr-defined]
+        self._decoded[key] = (raw, value)
+        return value
 
     def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:
         """Count one more event under `key` and return the count in its window, which opens

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -51,7 +52,13 @@ class FeedVersion:
             settings.SESSION_HORIZON_DAYS,
             settings.PUBLIC_BASE_URL,
         )
-        return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
+        return _digest(parts)
+
+
+@lru_cache(maxsize=1024)
+def _digest(parts: tuple[Any, ...]) -> str:
+    """The hash of a version's parts, worked out once per parts (every 304 asks for it)."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
 
 
 def _aware(value: datetime | str | None) -> datetime | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -28,6 +28,8 @@ FEED_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 def feed_language(request: HttpRequest) -> str:
     """`?lang=uk` if given and known, else Polish: calendar clients send no language."""
+    if not request.META.get("QUERY_STRING"):
+        return settings.LANGUAGE_CODE  # most polls: no query to parse
     lang = request.GET.get("lang", "")
     return lang if lang in FEED_LANGUAGES else settings.LANGUAGE_CODE
 
@@ -49,8 +51,12 @@ def feed_response(
     etag = version.etag(lang=lang)
     quoted = f'"{etag}"'
     modified_ts = int(version.modified.timestamp()) if version.modified else None
-    not_modified = get_conditional_response(
-        request, etag=quoted, last_modified=modified_ts, response=None
+    not_modified = (
+        HttpResponseNotModified()
+        if _only_this_copy(request, quoted)
+        else get_conditional_response(
+            request, etag=quoted, last_modified=modified_ts, response=None
+        )
     )
     if not_modified is not None:
         not_modified["ETag"] = quoted  # which copy is current (RFC 9110, 15.4.5)
@@ -67,6 +73,19 @@ def feed_response(
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{version.filename}"'
     return response
+
+
+def _only_this_copy(request: HttpRequest, quoted: str) -> bool:
+    """The calendar client's usual poll: `If-None-Match` with exactly the current ETag and no
+    other precondition, so the answer is a 304 (RFC 9110, 13.2.2: If-Modified-Since is then
+    not looked at) without parsing the header. Anything else (a list of ETags, `*`, a weak
+    one, If-Match, If-Unmodified-Since) goes through Django's `get_conditional_response`."""
+    meta = request.META
+    return (
+        meta.get("HTTP_IF_NONE_MATCH") == quoted
+        and "HTTP_IF_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+    )
 
 
 @require_safe

@@ -95,6 +95,39 @@ def test_conditional_requests_get_304_without_building_the_feed(
     assert by_date.status_code == 304
 
 
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"if-none-match": "{etag}"}, 304),
+        ({"if-none-match": '"older", {etag}'}, 304),
+        ({"if-none-match": "W/{etag}"}, 304),  # If-None-Match compares weakly
+        ({"if-none-match": "*"}, 304),
+        ({"if-none-match": '"older"', "if-modified-since": "{later}"}, 200),  # ETag first
+        ({"if-none-match": "{etag}", "if-match": '"older"'}, 412),
+        ({"if-none-match": "{etag}", "if-unmodified-since": "{earlier}"}, 412),
+    ],
+    ids=["current", "in a list", "weak", "any", "other etag", "if-match", "unmodified-since"],
+)
+def test_a_feed_answers_each_precondition_as_rfc_9110_says(client, course, headers, status):
+    """A calendar's usual poll (exactly the current ETag) is answered at once; any other
+    precondition, alone or beside it, is weighed in RFC 9110's order."""
+    first = client.get("/calendars/cic-poznan.ics")
+    values = {
+        "etag": first["ETag"],
+        "later": "Fri, 01 Jan 2100 00:00:00 GMT",
+        "earlier": "Sat, 01 Jan 2000 00:00:00 GMT",
+    }
+    sent = {name: value.format(**values) for name, value in headers.items()}
+
+    answer = client.get("/calendars/cic-poznan.ics", headers=sent)
+
+    assert answer.status_code == status
+    if status == 304:
+        assert answer["ETag"] == first["ETag"]
+        assert answer["Cache-Control"] == "public, max-age=300"
+        assert answer.content == b""
+
+
 def test_a_change_gives_a_new_etag_a_higher_sequence_and_an_override(client, course) -> None:
     first = client.get("/calendars/cic-poznan/polski-a1.ics")
     [master] = vevents(first)
