@@ -24,6 +24,9 @@ from django.core.cache.backends.redis import RedisCacheClient
 
 from config.tracked_reads import TrackedReads
 
+# How many validators' unpickled values a worker keeps (one per feed address read).
+DECODED_MAX = 10_000
+
 
 class ReusedClients(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,6 +71,8 @@ class RedisCache(DjangoRedisCache):
         if seen is not None and seen[0] is raw:
             return seen[1]
         value = self._cache._serializer.loads(raw)  # type: ignore[attr-defined]
+        if len(self._decoded) >= DECODED_MAX:  # keys of feeds since gone: start again
+            self._decoded = {}
         self._decoded[key] = (raw, value)
         return value
 
