@@ -40,17 +40,31 @@ def confirmed_for(session: Session) -> QuerySet[Enrolment]:
     return qs.filter(course=course, session__isnull=True)
 
 
-def told_for(session: Session, *, reminders: bool = False) -> list[Enrolment]:
+def told_for(
+    session: Session, *, status: str | None = None, reminders: bool = False
+) -> list[Enrolment]:
     """The confirmed places whose people hear of a change of `session` (or get its reminders):
-    all of them, but at a class's childcare, not the parents who hold a place at the class's
-    session at that time in the same state (cancelled or moved with it, or both on): the
-    class's SMS tells them, one SMS for one family's booking. A childcare's session changed on
-    its own is told to all its people. With `reminders`: only when the class sends reminders."""
+    all of them, but at a class's childcare not the parents the class's SMS tells
+    (`told_by_class`): one SMS for one family's booking. `status`: the session's status when
+    they are told (for a page that shows who will be told before the change), else its own."""
     places = list(confirmed_for(session))
-    people = [place.participant_id for place in places]
+    parents = told_by_class(
+        session, [place.participant_id for place in places], status=status, reminders=reminders
+    )
+    return [place for place in places if place.participant_id not in parents]
+
+
+def told_by_class(
+    session: Session, people: list[int], *, status: str | None = None, reminders: bool = False
+) -> set[int]:
+    """Of `people` (participant ids) with a place at `session`, a class's childcare's, those who
+    also hold a confirmed place at the class's session at the same start in the same state
+    (cancelled or moved with it, or both on): the class's SMS tells them. A childcare's session
+    changed on its own is told to all its people. With `reminders`: only when the class sends
+    reminders (its reminders stand for the family's; the childcare's own hours are not added)."""
     if not people:
-        return places
-    at_class = Q(starts_at=session.starts_at, status=session.status)
+        return set()
+    at_class = Q(starts_at=session.starts_at, status=status or session.status)
     classes = Enrolment.objects.filter(
         Q(session__isnull=True, course__sessions__in=Session.objects.filter(at_class))
         | Q(session__in=Session.objects.filter(at_class)),
@@ -60,5 +74,4 @@ def told_for(session: Session, *, reminders: bool = False) -> list[Enrolment]:
     )
     if reminders:
         classes = classes.exclude(course__reminder_hours="")
-    parents = set(classes.values_list("participant_id", flat=True))
-    return [place for place in places if place.participant_id not in parents]
+    return set(classes.values_list("participant_id", flat=True))

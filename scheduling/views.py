@@ -59,9 +59,10 @@ def feed_response(
         )
     )
     if not_modified is not None:
-        not_modified["ETag"] = quoted  # which copy is current (RFC 9110, 15.4.5)
-        not_modified["Cache-Control"] = cache_control
-        not_modified["Content-Language"] = lang
+        if not_modified.status_code == 304:  # a 412 (a failed If-Match) is kept by no cache
+            not_modified["ETag"] = quoted  # which copy is current (RFC 9110, 15.4.5)
+            not_modified["Cache-Control"] = cache_control
+            not_modified["Content-Language"] = lang
         return not_modified
     body = feeds.cached_render(etag, make_feed, lang=lang)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -23,6 +23,7 @@ from notifications import texts
 from notifications.backends import AmbiguousError, PermanentError, TransientError, get_backend
 from notifications.models import APPOINTMENT_KINDS, MessageKind, MessageStatus, OutboundMessage
 from notifications.segments import sms_size
+from notifications.selectors import told_by_class
 from notifications.services.optout import is_opted_out, phone_opt_out
 from notifications.services.planning import OFFER_HOURS, quiet_window, sending_time
 from notifications.services.reconcile import unknown_messages_settle
@@ -140,6 +141,8 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
             return "session not on"
         if enrolment is None or enrolment.status != EnrolmentStatus.CONFIRMED:
             return "not enrolled"
+        if told_by_class(session, [participant.pk], reminders=True):
+            return "told with the class"  # one family's booking, one set of reminders
         later = OutboundMessage.objects.filter(
             enrolment=enrolment,
             session=session,

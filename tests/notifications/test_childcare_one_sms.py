@@ -6,19 +6,26 @@ the childcare's reminder to its parents."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from courses.models import Course, Participant
-from notifications.models import MessageKind, OutboundMessage
+from courses.services.enrolment_request import enrolment_request
+from courses.services.participants import ParticipantData
+from notifications.backends import memory
+from notifications.models import MessageKind, MessageStatus, OutboundMessage
+from notifications.services import dispatch
 from notifications.services.planning import reminders_plan
 from scheduling.models import Session
 from scheduling.services import session_cancel, session_move
 from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
 
 pytestmark = pytest.mark.django_db
+WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 @pytest.fixture
@@ -108,3 +115,38 @@ def test_a_class_without_reminders_leaves_the_parent_the_childcare_reminders(
     reminders_plan(now=timezone.now(), sessions=[session, care_session])
 
     assert _told(MessageKind.REMINDER) == {"Oksana": ["opieka", "opieka"]}
+
+
+def test_a_mother_booking_the_class_with_her_children_gets_one_set_of_reminders(
+    settings, polish, care, staff_user
+) -> None:
+    """Booked together (the childcare's reminders planned at booking, beside the class's): at
+    the time, the class's reminder goes and the childcare's is left out, said why."""
+    settings.SMS_BACKEND = "memory"
+    memory.outbox.clear()
+    with time_machine.travel(datetime(2027, 1, 1, 12, tzinfo=WARSAW), tick=False) as clock:
+        enrolment_request(
+            course=polish,
+            person=ParticipantData(
+                name="Olena", phone="+48600700800", language="uk", sms_consent=True
+            ),
+            channel="desk",
+            actor=staff_user,
+            party=[{"name": "Sofia", "birth_year": 2020}],
+        )
+        planned = OutboundMessage.objects.filter(kind=MessageKind.REMINDER)
+        assert {m.enrolment.course.slug for m in planned} == {"polski", "opieka"}
+
+        at = datetime(2027, 1, 4, 18, 30, tzinfo=WARSAW)  # 23.5 hours before the first
+        clock.move_to(at)
+        dispatch.dispatch_pass()
+
+    first = first_session(polish).starts_at
+    due = planned.filter(session__starts_at=first, due_at__lte=at)
+    assert sorted(
+        (m.enrolment.course.slug, m.status, m.error_code)
+        for m in due.select_related("enrolment__course")
+    ) == [
+        ("opieka", MessageStatus.SKIPPED, "told with the class"),
+        ("polski", MessageStatus.SENT, ""),
+    ]

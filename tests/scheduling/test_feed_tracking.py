@@ -172,3 +172,27 @@ def test_rate_limits_never_use_the_tracked_reads(redis_workers, monkeypatch) -> 
     assert [limits.allow("tracked", rate="2/hour") for _ in range(3)] == [True, True, False]
     assert worker_a._tracked._conn is None  # never even connected
     worker_a.delete("limit:tracked")
+
+
+def test_the_unpickled_values_a_worker_keeps_are_bounded_and_follow_a_change(
+    redis_workers, monkeypatch
+) -> None:
+    """Each validator is unpickled once while Redis keeps it unchanged; a changed one is read
+    anew; however many feed addresses were asked for, at most DECODED_MAX are kept."""
+    worker_a, worker_b = redis_workers
+    monkeypatch.setattr("config.redis_cache.DECODED_MAX", 3)
+    keys = [f"calendar:centre:c{n}" for n in range(5)]
+    for n, key in enumerate(keys):
+        worker_b.set(key, ("epoch", n))
+    try:
+        for key in keys:
+            worker_a.get_many_tracked([key])
+        assert len(worker_a._decoded) <= 3
+        first = worker_a.get_many_tracked([keys[0]])[keys[0]]
+        assert worker_a.get_many_tracked([keys[0]])[keys[0]] is first  # not unpickled again
+
+        worker_b.set(keys[0], ("epoch", "changed"))
+        assert _push_arrives(worker_a._tracked)
+        assert worker_a.get_many_tracked([keys[0]]) == {keys[0]: ("epoch", "changed")}
+    finally:
+        worker_b.delete_many(keys)

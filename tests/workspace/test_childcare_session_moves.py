@@ -181,3 +181,23 @@ def test_the_cancel_page_counts_the_parents_the_class_sms_tells(
     assert childcare.with_class == 1
     told_once = "1 osoba z miejscem także na zajęciach dostanie tylko SMS o zajęciach."
     assert told_once in page.content.decode()
+
+
+def test_the_childcares_own_cancel_page_names_every_parent_it_tells(
+    coordinator_client: Client, polish, care
+) -> None:
+    """Cancelled alone, the childcare's session no longer matches the class's: the parent in
+    both is told of it (her class goes on), and the page says so before, as the cancel does."""
+    oksana = _booked(polish, "Oksana", "uk")
+    EnrolmentFactory(course=care, participant=oksana)
+    _booked(care, "Marta", "pl")
+    session = care.sessions.get(starts_at=first_session(polish).starts_at)
+
+    page = coordinator_client.get(f"/staff/sessions/{session.pk}/cancel/")
+    notice = page.context["notice"]
+    coordinator_client.post(f"/staff/sessions/{session.pk}/cancel/", {"confirm": "1"})
+
+    assert sorted(r.participant.name for r in notice.recipients) == ["Marta", "Oksana"]
+    assert notice.with_class == 0
+    told = OutboundMessage.objects.filter(kind=MessageKind.SESSION_CANCELLED)
+    assert sorted(told.values_list("participant__name", flat=True)) == ["Marta", "Oksana"]

@@ -16,7 +16,7 @@ from notifications import texts
 from notifications.models import MessageKind, PhoneOptOut
 from notifications.segments import sms_size
 from notifications.selectors import confirmed_for, told_for
-from scheduling.models import Session
+from scheduling.models import Session, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,16 @@ def notice_for(
     say = partial(
         _notice, kind=kind, starts_at=starts_at, move=move, note=note, note_in_sms=note_in_sms
     )
-    notice = say(session, venue=venue)
+    # The page's own session: its people told once it is changed (a childcare's changed on
+    # its own no longer matches its class's session, so all its people are told).
+    notice = say(
+        session, venue=venue, status=SessionStatus.CANCELLED if kind == CANCELLED else None
+    )
     care = _childcare_session(session, kind=kind)
     if care is None:
         return notice
     care_venue = venue if care.venue_id == session.venue_id else care.venue
-    told = say(care, venue=care_venue)
+    told = say(care, venue=care_venue, status=None)  # changed with the class: as it is now
     return replace(notice, childcare=told) if told.recipients or told.with_class else notice
 
 
@@ -119,12 +123,13 @@ def _notice(
     move: bool,
     note: str,
     note_in_sms: bool,
+    status: str | None,
 ) -> Notice:
     shown = copy.copy(session)
     if move and starts_at is not None:
         shown.starts_at = starts_at
         shown.venue = venue
-    places = told_for(session)
+    places = told_for(session, status=status)
     recipients = _recipients(places)
     with_class = confirmed_for(session).count() - len(places)
     names = dict(Language.choices)
