@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appointments.models import Appointment
 from courses.models import Course, Enrolment, Participant, PhoneVerification
+from notifications.reasons import reason_text
 from scheduling.models import Session
 
 
@@ -200,6 +201,10 @@ class OutboundMessage(models.Model):
     def __str__(self) -> str:
         to = self.participant.phone if self.participant else self.phone
         return f"{self.get_kind_display()} → {to} ({self.get_status_display()})"
+
+    def get_error_display(self) -> str:
+        """Why it was left out or failed, in the reader's language (`notifications.reasons`)."""
+        return reason_text(self.error_code)
 
 
 class PhoneOptOut(models.Model):

@@ -121,3 +121,23 @@ def test_the_same_queries_for_10_and_100_messages(
 
 
 QUERIES = 7
+
+
+def test_why_a_message_was_left_out_or_failed_is_said_in_her_language(
+    coordinator_client: Client, poznan
+) -> None:
+    """The outbox keeps short codes (the dispatcher's reasons, the provider's numbers); the log
+    says them in words, in Polish here and in Ukrainian when she switches."""
+    anna = ParticipantFactory(centre=poznan, name="Anna Nowak", sms_consent=True)
+    OutboundMessageFactory(participant=anna, status=MessageStatus.SKIPPED, error_code="quiet hours")
+    OutboundMessageFactory(participant=anna, status=MessageStatus.FAILED, error_code="30003")
+    OutboundMessageFactory(participant=anna, status=MessageStatus.FAILED, error_code="63016")
+
+    polish = coordinator_client.get("/staff/sms/").content.decode()
+    ukrainian = coordinator_client.get("/staff/sms/?lang=uk").content.decode()
+
+    assert "godziny ciszy: wyślemy po ich końcu" in polish
+    assert "telefon był wyłączony lub poza zasięgiem (30003)" in polish
+    assert "błąd operatora SMS 63016" in polish
+    assert "(quiet hours)" not in polish
+    assert "тихі години: надішлемо після їх завершення" in ukrainian
