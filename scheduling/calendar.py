@@ -225,5 +225,25 @@ def offer_key(cards: list[OfferCard], page: CalendarPage, *, lang: str) -> str:
     )
 
 
+def sessions_key(
+    course: Course, sessions: list[Session], seats: dict[int, Seats], *, lang: str
+) -> str:
+    """What a course page's list of coming sessions shows, as `page_key` says of the calendar:
+    the centre's calendar revision (it rises with every change of the course, its sessions and
+    venues), the course's booking and whether it is open, the sessions shown, their seats and
+    the language."""
+    return _digest(
+        course.pk,
+        course.centre.pk,
+        course.centre.calendar_revision,
+        lang,
+        course.booking_mode,
+        course.enrolment_open,
+        course.venue_id,
+        [session.pk for session in sessions],
+        sorted((pk, *_counts(s)) for pk, s in seats.items()),
+    )
+
+
 def _counts(seats: Seats) -> tuple[int, int, int]:
     return seats.capacity, seats.taken, seats.waiting

@@ -10,6 +10,7 @@ from appointments.selectors.public import booking_languages
 from courses.models import BookingMode, Centre, Course
 from courses.selectors.seats import seats_by_session, seats_left
 from scheduling import selectors as session_selectors
+from scheduling.calendar import sessions_key
 from scheduling.links import subscribe_links
 
 # A slot-booked consultation lists only the duty hours people can book now: those within its
@@ -50,6 +51,8 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
     slots = course_obj.booking_mode == BookingMode.SLOTS
     days, shown = (course_obj.booking_window_days, DUTY_HOURS_SHOWN) if slots else (366, 100)
     sessions = session_selectors.course_public_sessions(course_obj, days=days, limit=shown)
+    session_seats = seats_by_session(sessions)
+    lang = translation.get_language() or ""
     return render(
         request,
         "courses/course_detail.html",
@@ -60,9 +63,8 @@ def course_detail(request: HttpRequest, centre: str, course: str) -> HttpRespons
             "now": timezone.now(),
             "booking_languages": booking_languages(course_obj) if slots else [],
             "seats": seats_left(course_obj),
-            "session_seats": seats_by_session(sessions),
-            "subscribe": subscribe_links(
-                course_obj.centre, course_obj, lang=translation.get_language() or ""
-            ),
+            "session_seats": session_seats,
+            "sessions_key": sessions_key(course_obj, sessions, session_seats, lang=lang),
+            "subscribe": subscribe_links(course_obj.centre, course_obj, lang=lang),
         },
     )
