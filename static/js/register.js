@@ -82,6 +82,34 @@
     rowsList.appendChild(row);
   }
 
+  // A row as the page shows it, but for its forms' CSRF tokens (masked anew each time).
+  function sameRow(shown, fresh) {
+    var a = shown.cloneNode(true), b = fresh.cloneNode(true);
+    [a, b].forEach(function (row) {
+      row.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) { input.remove(); });
+    });
+    return a.isEqualNode(b);
+  }
+
+  // The server's rows in place of the shown ones, row by row: a row it did not change stays
+  // the same element, so a tap on it at that very moment is not lost (a tap that began on a
+  // row taken out of the page never becomes a click).
+  function showRows(html) {
+    var fresh = document.createElement("ul");
+    fresh.innerHTML = html;
+    var wanted = Array.prototype.map.call(fresh.children, function (row) {
+      var shown = row.id ? document.getElementById(row.id) : null;
+      return shown && shown.parentNode === rowsList && sameRow(shown, row) ? shown : row;
+    });
+    Array.prototype.slice.call(rowsList.children).forEach(function (row) {
+      if (wanted.indexOf(row) < 0) { row.remove(); }
+    });
+    wanted.forEach(function (row, index) {
+      var here = rowsList.children[index];
+      if (here !== row) { rowsList.insertBefore(row, here || null); }
+    });
+  }
+
   function showQueue() {
     load().forEach(function (op) {
       if (op.type === "mark" || op.type === "family") { showMark(op.participant, op.status, op.member, op.type === "family"); }
@@ -140,7 +168,7 @@
           }
         }
         if (!load().length && body.rows !== undefined) {
-          rowsList.innerHTML = body.rows;
+          showRows(body.rows);
           showQueue();
           if (response.ok) { say(root.dataset.msgSaved); }
         } else {
