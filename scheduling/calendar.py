@@ -178,8 +178,9 @@ def page_seats(page: CalendarPage) -> dict[int, Seats]:
     return seats_by_session([s for _day, sessions in page.days for s in sessions])
 
 
-# Rises when the same sessions and courses give other HTML (the calendar's or the offer's
-# templates or texts changed): a shared FEED_CACHE_URL then holds nothing an older release made.
+# Rises when the same sessions and courses give other HTML (the templates or texts of the
+# calendar, the offer or a course page's sessions changed, with what they include): a shared
+# FEED_CACHE_URL then holds nothing an older release made.
 HTML_VERSION = "1"
 
 

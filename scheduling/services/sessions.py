@@ -284,6 +284,8 @@ def session_update_details(
             fields.append("note")
         if fields:
             session.save(update_fields=[*fields, "updated_at"])
+        if "note" in fields:  # shown in the feeds and on the course page: their versions move
+            course_touch(session.course_id)
         if "capacity" in fields:
             waitlist_promote(course=session.course, session=session)
     return session

@@ -12,7 +12,7 @@ import time_machine
 
 from courses.models import BookingMode, CourseKind
 from courses.services.catalogue import course_update
-from scheduling.services.sessions import session_cancel
+from scheduling.services.sessions import session_cancel, session_update_details
 from tests.factories import CourseFactory, EnrolmentFactory, ParticipantFactory, first_session
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -82,3 +82,19 @@ def test_each_language_has_its_own_list(client, workshop) -> None:
 
     assert "Jan" in english
     assert "sty" in polish
+
+
+def test_a_note_changed_on_its_own_shows_at_once_on_the_page_and_in_the_feed(
+    client, workshop
+) -> None:
+    """Only the note of a session changed (the API's PATCH, the admin): the page's list and
+    the course's feed are current at once."""
+    feed = client.get("/calendars/cic-poznan/warsztat.ics")
+    assert "sali 12" not in _page(client)[0]
+
+    session_update_details(session=first_session(workshop), note="Dziś w sali 12.")
+
+    assert "Dziś w sali 12." in _page(client)[0]
+    again = client.get("/calendars/cic-poznan/warsztat.ics", HTTP_IF_NONE_MATCH=feed["ETag"])
+    assert again.status_code == 200
+    assert "sali 12" in again.content.decode()
