@@ -8,6 +8,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import CentreFactory, UserFactory
@@ -24,6 +25,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language (Polish): a request through the test client
+    leaves its language active in this thread (LocaleMiddleware activates it), and the next
+    test's data (a closure's reason, a course's title: translated fields) would be written in
+    that language instead."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
