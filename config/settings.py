@@ -14,6 +14,8 @@ import environ
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
+from config.settings_database import default_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -127,39 +129,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
 # A database that does not answer fails a request within these (0: no limit) instead of holding
 # a web process until gunicorn kills it: connecting, and each statement (on PostgreSQL the
 # server cancels it; a database that answers nothing at all is given up one second later, see
 # config/postgresql/base.py). On SQLite the statement timeout is how long a writer waits for
-# another one.
+# another one. What else each database is given: config/settings_database.py.
 DATABASE_CONNECT_TIMEOUT_SECONDS = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
 DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=20.0)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": DATABASE_STATEMENT_TIMEOUT_SECONDS or 20, "transaction_mode": "IMMEDIATE"}
-    )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    # A connection kept from an earlier request is checked before it is used again: after a
-    # database restart the next request reconnects instead of failing.
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with the client-side wait
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    if DATABASE_CONNECT_TIMEOUT_SECONDS:
-        _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT_SECONDS)
-    if DATABASE_STATEMENT_TIMEOUT_SECONDS:
-        _timeout = f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
-        _options["options"] = f"{_options.get('options', '')} {_timeout}".strip()
-    # Statements run on a server-bound cursor (only the rate limits' count, config/cache.py) are
-    # prepared once per connection. Behind PgBouncer older than 1.21 in transaction mode, which
-    # cannot keep prepared statements, set DATABASE_PREPARED_STATEMENTS=0.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        _options.setdefault("prepare_threshold", 0)
+DATABASES = {
+    "default": default_database(
+        env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        connect_timeout=DATABASE_CONNECT_TIMEOUT_SECONDS,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT_SECONDS,
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The default cache holds rate limits, so every process must share it: Redis with CACHE_URL
