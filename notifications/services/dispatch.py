@@ -12,12 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from appointments.models import AppointmentStatus
-from courses.models import EnrolmentStatus
+from courses.models import Course, EnrolmentStatus
 from courses.services.offers import offer_deadline_extend
 from notifications import texts
 from notifications.backends import AmbiguousError, PermanentError, TransientError, get_backend
@@ -141,7 +141,10 @@ def _why_not(message: OutboundMessage, now: datetime) -> str:
             return "session not on"
         if enrolment is None or enrolment.status != EnrolmentStatus.CONFIRMED:
             return "not enrolled"
-        if told_by_class(session, [participant.pk], reminders=True):
+        # Read with the message (`of_childcare`): a class's childcare's reminder asks again.
+        if getattr(message, "of_childcare", True) and told_by_class(
+            session, [participant.pk], reminders=True
+        ):
             return "told with the class"  # one family's booking, one set of reminders
         later = OutboundMessage.objects.filter(
             enrolment=enrolment,
@@ -351,13 +354,19 @@ def dispatch_pass(*, now: datetime | None = None, batch: int | None = None) -> P
         if clock() - renewed >= lease() / 3:
             renewed = clock()
             _renew(ids[index:], renewed)
-        message = OutboundMessage.objects.select_related(
-            "participant",
-            "enrolment",
-            "session__course__centre",
-            "verification",
-            "appointment__course__centre",
-        ).get(pk=pk)
+        message = (
+            OutboundMessage.objects.select_related(
+                "participant",
+                "enrolment",
+                "session__course__centre",
+                "verification",
+                "appointment__course__centre",
+            )
+            .annotate(
+                of_childcare=Exists(Course.objects.filter(childcare=OuterRef("session__course")))
+            )
+            .get(pk=pk)
+        )
         try:
             _send_one(message, clock, result)
         except Exception:  # one broken message must not stop the pass

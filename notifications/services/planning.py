@@ -19,7 +19,7 @@ from courses.models import BookingMode, Enrolment, EnrolmentStatus, Participant,
 from courses.selectors.personal import next_sessions
 from notifications import texts
 from notifications.models import MessageKind, MessageStatus, OutboundMessage
-from notifications.selectors import told_for
+from notifications.selectors import childcare_course_ids, told_for
 from scheduling import rules
 from scheduling.models import Session, SessionStatus
 
@@ -303,8 +303,9 @@ def reminders_plan(
             .select_related("course__centre", "course__venue", "venue")
         )
     rows: list[OutboundMessage] = []
+    childcares = childcare_course_ids()
     for session in sessions:
-        for enrolment in told_for(session, reminders=True):
+        for enrolment in told_for(session, reminders=True, childcares=childcares):
             rows += _reminder_rows(enrolment, session, now)
     return _create_new(rows)
 

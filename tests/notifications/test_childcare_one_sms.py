@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import Course, Participant
@@ -150,3 +152,43 @@ def test_a_mother_booking_the_class_with_her_children_gets_one_set_of_reminders(
         ("opieka", MessageStatus.SKIPPED, "told with the class"),
         ("polski", MessageStatus.SENT, ""),
     ]
+
+
+def test_a_session_of_no_ones_childcare_is_never_asked_about_families(
+    polish, care, oksana, marta
+) -> None:
+    """The family check runs for a class's childcare only: planning the class's reminders
+    asks the database once which courses are childcares, not once per session."""
+    sessions = list(Session.objects.select_related("course").filter(course=polish)[:4])
+    with CaptureQueriesContext(connection) as planned:
+        reminders_plan(now=sessions[0].starts_at - timedelta(days=3), sessions=sessions)
+    asked = [q["sql"] for q in planned.captured_queries if '"childcare_id" = ' in q["sql"]]
+
+    assert asked == []
+    assert OutboundMessage.objects.filter(kind=MessageKind.REMINDER).exists()
+
+
+def test_only_a_childcares_due_reminder_asks_whether_the_class_tells(
+    settings, polish, care, oksana, monkeypatch
+) -> None:
+    """At send time whether the session is a childcare's is read with the message: a class's
+    due reminder never runs the family check (one query a reminder on the dispatcher's path)."""
+    settings.SMS_BACKEND = "memory"
+    memory.outbox.clear()
+    session = first_session(polish)
+    reminders_plan(
+        now=session.starts_at - timedelta(days=3), sessions=[session, _care_session(care, session)]
+    )
+    OutboundMessage.objects.filter(kind=MessageKind.REMINDER).update(due_at=timezone.now())
+    asked: list[str] = []
+    real = dispatch.told_by_class
+    monkeypatch.setattr(
+        dispatch,
+        "told_by_class",
+        lambda s, people, **kw: asked.append(s.course.slug) or real(s, people, **kw),
+    )
+    with time_machine.travel(session.starts_at - timedelta(hours=23), tick=False):
+        sent = dispatch.dispatch_pass().sent
+
+    assert sent >= 1  # the class's reminder went
+    assert asked == []

@@ -15,7 +15,7 @@ from courses.models import Enrolment, Language, Participant, Venue
 from notifications import texts
 from notifications.models import MessageKind, PhoneOptOut
 from notifications.segments import sms_size
-from notifications.selectors import confirmed_for, told_for
+from notifications.selectors import told_apart
 from scheduling.models import Session, SessionStatus
 
 
@@ -83,7 +83,7 @@ def notice_for(
     text of the SMS of `kind` they would get (for a move: with the new time and place); with
     the same for the class's childcare session at that time when it has people (for a move: at
     the new venue when it shares the class's, as the move does), but for the parents the
-    class's SMS tells (`told_for`), who are counted."""
+    class's SMS tells (`told_apart`), who are counted."""
     say = partial(
         _notice, kind=kind, starts_at=starts_at, move=move, note=note, note_in_sms=note_in_sms
     )
@@ -129,9 +129,8 @@ def _notice(
     if move and starts_at is not None:
         shown.starts_at = starts_at
         shown.venue = venue
-    places = told_for(session, status=status)
+    places, with_class = told_apart(session, status=status)
     recipients = _recipients(places)
-    with_class = confirmed_for(session).count() - len(places)
     names = dict(Language.choices)
     previews = []
     for code in Language.values:
