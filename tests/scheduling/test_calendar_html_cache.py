@@ -1,6 +1,8 @@
-"""The calendar and the offer of the public pages are rendered once for what they show
-(`scheduling.calendar.page_key`, `offer_key`): a page seen again whose sessions and seats are
-as they were comes from the feed cache, and any change shows at once."""
+"""The calendar and the offer of the public pages, and a course page's list of sessions, are
+rendered once for what they show (`scheduling.calendar.page_key`, `offer_key`, `sessions_key`):
+a page seen again whose sessions and seats are as they were comes from the feed cache, and any
+change shows at once (a seat taken, a session cancelled or its note changed, enrolment closed,
+another language)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.utils import translation
 from courses.models import BookingMode, Course, CourseKind
 from courses.services.catalogue import course_update
 from scheduling import calendar
-from scheduling.services.sessions import session_cancel
+from scheduling.services.sessions import session_cancel, session_update_details
 from tests.factories import (
     CentreFactory,
     CourseFactory,
@@ -27,6 +29,7 @@ from tests.factories import (
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 SESSION_ITEM = "courses/_session_item.html"
+SESSIONS = "courses/_course_sessions.html"
 pytestmark = pytest.mark.django_db
 
 
@@ -154,3 +157,77 @@ def test_each_week_of_the_week_view_has_its_own_html(client, centre) -> None:
     assert ">4 June<" in empty
     assert ">11 June<" in next_empty
     assert ">4 June<" not in next_empty
+
+
+@pytest.fixture
+def workshop(centre):
+    return CourseFactory(
+        centre=centre,
+        slug="warsztat",
+        kind=CourseKind.WORKSHOP,
+        booking_mode=BookingMode.SESSION,
+        capacity=3,
+    )
+
+
+def _page(client, lang: str = "en") -> tuple[str, set[str]]:
+    """A course page's list of sessions, and the templates rendered for it."""
+    response = _get(client, "/centres/cic-poznan/courses/warsztat/", lang)
+    html = response.content.decode()
+    listed = html[html.index('<ul class="sessions') : html.index('class="subscribe')]
+    return listed, _rendered(response)
+
+
+def test_a_course_pages_sessions_seen_again_are_not_rendered_again(client, workshop) -> None:
+    first, rendered_first = _page(client)
+    again, rendered_again = _page(client)
+
+    assert SESSIONS in rendered_first
+    assert SESSIONS not in rendered_again
+    assert again == first
+    assert first.count('<li class="session') == workshop.sessions.count()
+
+
+def test_a_seat_taken_shows_at_once_in_a_course_pages_sessions(client, workshop) -> None:
+    assert "2 seats left" not in _page(client)[0]
+    session = first_session(workshop)
+    person = ParticipantFactory(centre=workshop.centre, sms_consent=True)
+    EnrolmentFactory(course=workshop, session=session, participant=person)
+
+    assert "2 seats left" in _page(client)[0]
+
+
+def test_a_cancelled_session_and_closed_enrolment_show_at_once(client, workshop) -> None:
+    listed, _ = _page(client)
+    assert "Cancelled" not in listed
+    assert "?session=" in listed
+
+    session_cancel(session=first_session(workshop))
+    assert "Cancelled" in _page(client)[0]
+
+    course_update(course=workshop, enrolment_open=False)
+    assert "?session=" not in _page(client)[0]
+
+
+def test_each_language_has_its_own_list_of_a_course_pages_sessions(client, workshop) -> None:
+    english, _ = _page(client, "en")
+    polish, _ = _page(client, "pl")
+
+    assert "Jan" in english
+    assert "sty" in polish
+
+
+def test_a_note_changed_on_its_own_shows_at_once_on_the_page_and_in_the_feed(
+    client, workshop
+) -> None:
+    """Only the note of a session changed (the API's PATCH, the admin): the page's list and
+    the course's feed are current at once."""
+    feed = client.get("/calendars/cic-poznan/warsztat.ics")
+    assert "sali 12" not in _page(client)[0]
+
+    session_update_details(session=first_session(workshop), note="Dziś w sali 12.")
+
+    assert "Dziś w sali 12." in _page(client)[0]
+    again = client.get("/calendars/cic-poznan/warsztat.ics", HTTP_IF_NONE_MATCH=feed["ETag"])
+    assert again.status_code == 200
+    assert "sali 12" in again.content.decode()
