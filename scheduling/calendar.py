@@ -4,21 +4,37 @@ page and the website embed."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.templatetags.static import static
 from django.utils import timezone
 
-from courses.models import Centre, Course, CourseKind
-from courses.selectors.seats import Seats, seats_by_course, seats_by_session
+from courses.models import BookingMode, Centre, Course, CourseKind
+from courses.selectors.seats import Seats, seats_of_courses, seats_of_sessions
 from scheduling import rules
 from scheduling.models import Session, SessionStatus
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A session the calendar shows, as its key and its seats need it: read without models,
+    so that a page whose calendar is kept (`page_key`) builds none."""
+
+    pk: int
+    course_id: int
+    status: str
+    ends_at: datetime
+    places: int | None  # booked session by session: its places; else None
 
 
 @dataclass(frozen=True)
@@ -27,9 +43,22 @@ class CalendarPage:
     view: str
     start: date
     end: date  # exclusive
-    days: list[tuple[date, list[Session]]]
+    shown: list[tuple[date, list[Shown]]]
     filters: dict[str, Any]
     errors: list[str]
+    sessions: QuerySet[Session]  # the sessions shown, not yet read (see `days`)
+
+    @cached_property
+    def days(self) -> list[tuple[date, list[Session]]]:
+        """The sessions shown, day by day, with their courses and venues: read when the
+        calendar is rendered, not when its kept HTML is used."""
+        tz = self.centre.tz
+        return _by_day(
+            _shown(self.sessions, self.centre),
+            lambda s: s.starts_at.astimezone(tz).date(),
+            self.view,
+            self.start,
+        )
 
     @property
     def last_day(self) -> date:
@@ -62,7 +91,9 @@ def calendar_page(
     now: datetime | None = None,
 ) -> CalendarPage:
     """Find the sessions the filters ask for (read by `scheduling.forms.read_filters`); the
-    filters that could not be read are reported in `errors`."""
+    filters that could not be read are reported in `errors`. One query, of the sessions' ids,
+    times and places (`CalendarPage.shown`); their models are read when the calendar is
+    rendered (`CalendarPage.days`)."""
     errors = errors or []
     tz = centre.tz
     today = (now or timezone.now()).astimezone(tz).date()
@@ -87,21 +118,54 @@ def calendar_page(
             sessions = sessions.filter(**{f"course__{name}": data[name]})
     if data.get("course"):
         sessions = sessions.filter(course__slug=data["course"])
-    days = [
-        (day, list(items))
-        for day, items in groupby(
-            _shown(sessions, centre), key=lambda s: s.starts_at.astimezone(tz).date()
-        )
-    ]
-    if view == "week":
-        found = dict(days)
-        days = [
-            (start + timedelta(days=n), found.get(start + timedelta(days=n), [])) for n in range(7)
-        ]
+    sessions = sessions.order_by("starts_at", "pk")
+    rows = sessions.values_list(
+        "pk",
+        "course_id",
+        "status",
+        "starts_at",
+        "ends_at",
+        "course__booking_mode",
+        Coalesce("capacity", "course__capacity"),
+    )
+    shown = _by_day(
+        [
+            (starts_at, Shown(pk, course, status, ends_at, places if booking == SESSION else None))
+            for pk, course, status, starts_at, ends_at, booking, places in rows
+        ],
+        lambda row: row[0].astimezone(tz).date(),
+        view,
+        start,
+    )
     filters = {name: (data.get(name) or "") for name in ("kind", "audience", "level", "course")}
     if data.get("weeks"):
         filters["weeks"] = str(data["weeks"])
-    return CalendarPage(centre, view, start, end, days, filters, errors)
+    return CalendarPage(
+        centre,
+        view,
+        start,
+        end,
+        [(day, [item for _starts, item in items]) for day, items in shown],
+        filters,
+        errors,
+        sessions,
+    )
+
+
+SESSION = BookingMode.SESSION
+
+
+def _by_day(
+    items: list[T], day_of: Callable[[T], date], view: str, start: date
+) -> list[tuple[date, list[T]]]:
+    """`items` (in order) day by day; the week view has its seven days, empty ones too."""
+    days = [(day, list(found)) for day, found in groupby(items, key=day_of)]
+    if view != "week":
+        return days
+    by_date = dict(days)
+    return [
+        (start + timedelta(days=n), by_date.get(start + timedelta(days=n), [])) for n in range(7)
+    ]
 
 
 def _shown(sessions: QuerySet[Session], centre: Centre) -> list[Session]:
@@ -112,7 +176,7 @@ def _shown(sessions: QuerySet[Session], centre: Centre) -> list[Session]:
     rows = list(
         sessions.prefetch_related(
             Prefetch("course", queryset=Course.objects.defer("recurrence")), "venue"
-        ).order_by("starts_at", "pk")
+        )
     )
     _in_centre({session.course for session in rows}, centre)
     return rows
@@ -137,45 +201,65 @@ class OfferCard:
 KIND_ORDER = {kind: n for n, kind in enumerate(CourseKind.values)}
 
 
-def offer(centre: Centre, data: dict[str, Any]) -> list[Course]:
-    """The centre's published courses the filters ask for, grouped by kind, in one query."""
-    courses = (
-        Course.objects.filter(centre=centre, published=True)
-        .select_related("venue")
-        .defer("recurrence")  # a card shows the next date, not the rule
-    )
+@dataclass(frozen=True)
+class Offer:
+    """The centre page's offer: for each of the centre's published courses the filters ask
+    for, its next session on the calendar shown and its seats (what `offer_key` needs, read
+    without models); its cards (`cards`, the courses grouped by kind) are read when the offer
+    is rendered, not when its kept HTML is used."""
+
+    page: CalendarPage
+    courses: QuerySet[Course]
+    entries: list[tuple[int, int | None, Seats | None]]  # course, next session, seats
+
+    @cached_property
+    def cards(self) -> list[OfferCard]:
+        found = list(self.courses.select_related("venue").defer("recurrence"))
+        _in_centre(found, self.page.centre)
+        found.sort(key=lambda c: (KIND_ORDER.get(c.kind, 99), str(c.title).lower()))
+        entries = {pk: (session, seats) for pk, session, seats in self.entries}
+        sessions = {s.pk: s for _day, shown in self.page.days for s in shown}
+        cards = []
+        for course in found:
+            session, seats = entries.get(course.pk, (None, None))
+            cards.append(OfferCard(course, sessions.get(session) if session else None, seats))
+        return cards
+
+
+def offer(centre: Centre, data: dict[str, Any], page: CalendarPage) -> Offer:
+    """The centre's published courses the filters ask for, each with its next scheduled
+    session among those `page` shows and its seats: three queries (the courses' ids and
+    places, then the seats of the courses and of the next sessions)."""
+    courses = Course.objects.filter(centre=centre, published=True)
     for name in ("kind", "audience", "level"):
         if data.get(name):
             courses = courses.filter(**{name: data[name]})
-    found = list(courses)
-    _in_centre(found, centre)
-    return sorted(found, key=lambda c: (KIND_ORDER.get(c.kind, 99), str(c.title).lower()))
-
-
-def offer_cards(courses: list[Course], page: CalendarPage) -> list[OfferCard]:
-    """Each course with its next scheduled session among those the page shows; the seats of
-    all of them in two queries."""
     now = timezone.now()
-    upcoming: dict[int, Session] = {}
-    for _day, sessions in page.days:
-        for session in sessions:
+    upcoming: dict[int, Shown] = {}
+    for _day, shown in page.shown:
+        for session in shown:
             if session.status == SessionStatus.SCHEDULED and session.ends_at >= now:
                 upcoming.setdefault(session.course_id, session)
-    by_course = seats_by_course(courses)
-    by_session = seats_by_session(upcoming.values())
-    cards = []
-    for course in courses:
-        next_session = upcoming.get(course.pk)
-        seats = by_course.get(course.pk) or (
-            by_session.get(next_session.pk) if next_session else None
-        )
-        cards.append(OfferCard(course, next_session, seats))
-    return cards
+    rows = list(courses.order_by().values_list("pk", "booking_mode", "capacity"))
+    by_course = seats_of_courses(
+        {pk: places for pk, booking, places in rows if booking == BookingMode.COURSE}
+    )
+    by_session = seats_of_sessions(
+        {s.pk: s.places for s in upcoming.values() if s.places is not None}
+    )
+    entries = []
+    for pk, _booking, _places in rows:
+        next_session = upcoming.get(pk)
+        seats = by_course.get(pk) or (by_session.get(next_session.pk) if next_session else None)
+        entries.append((pk, next_session.pk if next_session else None, seats))
+    return Offer(page, courses, entries)
 
 
 def page_seats(page: CalendarPage) -> dict[int, Seats]:
     """Seats of the page's sessions that are booked one by one, in one query."""
-    return seats_by_session([s for _day, sessions in page.days for s in sessions])
+    return seats_of_sessions(
+        {s.pk: s.places for _day, shown in page.shown for s in shown if s.places is not None}
+    )
 
 
 # Rises when the same sessions and courses give other HTML (the templates or texts of the
@@ -205,24 +289,25 @@ def page_key(page: CalendarPage, seats: dict[int, Seats], *, lang: str) -> str:
         page.start,
         page.end,
         sorted(page.filters.items()),
-        [session.pk for _day, sessions in page.days for session in sessions],
+        [session.pk for _day, shown in page.shown for session in shown],
         sorted((pk, *_counts(s)) for pk, s in seats.items()),
     )
 
 
-def offer_key(cards: list[OfferCard], page: CalendarPage, *, lang: str) -> str:
+def offer_key(offered: Offer, *, lang: str) -> str:
     """What the centre page's offer shows, as `page_key` says of the calendar: the centre's
-    calendar revision, each course's next date and seats, the filters and the language."""
+    calendar revision, the courses (their order follows from them and the language), each
+    one's next date and seats, the filters and the language."""
+    page = offered.page
     return _digest(
         page.centre.pk,
         page.centre.calendar_revision,
         lang,
         sorted(page.filters.items()),
-        [
-            (card.course.pk, card.next_session.pk if card.next_session else None)
-            + (_counts(card.seats) if card.seats else ())
-            for card in cards
-        ],
+        sorted(
+            (pk, session) + (_counts(seats) if seats else ())
+            for pk, session, seats in offered.entries
+        ),
     )
 
 

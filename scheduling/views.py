@@ -161,8 +161,7 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
     centre_obj = get_object_or_404(Centre, slug=centre)
     filters, errors = read_filters(request.GET)
     page = calendar.calendar_page(centre_obj, filters, errors=errors)
-    courses = calendar.offer(centre_obj, filters)
-    cards = calendar.offer_cards(courses, page)
+    offered = calendar.offer(centre_obj, filters, page)
     seats = calendar.page_seats(page)
     lang = translation.get_language()
     return render(
@@ -172,8 +171,8 @@ def centre_page(request: HttpRequest, centre: str) -> HttpResponse:
             "centre": centre_obj,
             "page": page,
             "form": CalendarFilterForm(request.GET or None),
-            "offer": cards,
-            "offer_key": calendar.offer_key(cards, page, lang=lang),
+            "offer": offered,
+            "offer_key": calendar.offer_key(offered, lang=lang),
             "seats": seats,
             "calendar_key": calendar.page_key(page, seats, lang=lang),
             "subscribe": subscribe_links(centre_obj, lang=lang),

@@ -219,36 +219,47 @@ def seats_left(course: Course) -> Seats | None:
 def seats_by_course(courses: Iterable[Course]) -> dict[int, Seats]:
     """Seats of each course booked as a whole among `courses`, in one query (the centre page's
     offer shows them all)."""
-    booked = [c for c in courses if c.booking_mode == BookingMode.COURSE]
-    if not booked:
-        return {}
-    rows = (
-        Enrolment.objects.filter(course__in=[c.pk for c in booked], session__isnull=True)
-        .values("course_id")
-        .annotate(
-            taken=seats_held(status__in=SEAT_STATUSES),
-            waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
-        )
+    return seats_of_courses(
+        {c.pk: c.capacity for c in courses if c.booking_mode == BookingMode.COURSE}
     )
-    counts = {r["course_id"]: (r["taken"], r["waiting"]) for r in rows}
-    return {c.pk: Seats(c.capacity, *counts.get(c.pk, (0, 0))) for c in booked}
 
 
 def seats_by_session(sessions: Iterable[Any]) -> dict[int, Seats]:
     """Seats of each session of a per-session course among `sessions`, in one query."""
-    booked = [s for s in sessions if s.course.booking_mode == BookingMode.SESSION]
-    if not booked:
+    return seats_of_sessions(
+        {
+            s.pk: s.effective_capacity
+            for s in sessions
+            if s.course.booking_mode == BookingMode.SESSION
+        }
+    )
+
+
+def seats_of_courses(capacities: dict[int, int]) -> dict[int, Seats]:
+    """Seats of the courses booked as a whole whose places are `capacities` (by id), in one
+    query; for a page that has their ids and places but not their rows."""
+    return _seats(capacities, "course_id", session__isnull=True)
+
+
+def seats_of_sessions(capacities: dict[int, int]) -> dict[int, Seats]:
+    """Seats of the sessions booked one by one whose places are `capacities` (by id), in one
+    query."""
+    return _seats(capacities, "session_id")
+
+
+def _seats(capacities: dict[int, int], target: str, **where: Any) -> dict[int, Seats]:
+    if not capacities:
         return {}
     rows = (
-        Enrolment.objects.filter(session__in=[s.pk for s in booked])
-        .values("session_id")
+        Enrolment.objects.filter(**{f"{target}__in": list(capacities)}, **where)
+        .values(target)
         .annotate(
             taken=seats_held(status__in=SEAT_STATUSES),
             waiting=Count("id", filter=Q(status=EnrolmentStatus.WAITLISTED)),
         )
     )
-    counts = {r["session_id"]: (r["taken"], r["waiting"]) for r in rows}
-    return {s.pk: Seats(s.effective_capacity, *counts.get(s.pk, (0, 0))) for s in booked}
+    counts = {r[target]: (r["taken"], r["waiting"]) for r in rows}
+    return {pk: Seats(places, *counts.get(pk, (0, 0))) for pk, places in capacities.items()}
 
 
 def waitlist_positions(enrolments: list[Enrolment]) -> dict[int, int]:
