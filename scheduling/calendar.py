@@ -7,11 +7,13 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import groupby
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.templatetags.static import static
@@ -262,15 +264,23 @@ def page_seats(page: CalendarPage) -> dict[int, Seats]:
     )
 
 
-# Rises when the same sessions and courses give other HTML (the templates or texts of the
-# calendar, the offer or a course page's sessions changed, with what they include): a shared
-# FEED_CACHE_URL then holds nothing an older release made.
-HTML_VERSION = "1"
+@cache
+def html_version() -> str:
+    """What this release renders with, as a digest of the project's templates and compiled
+    translations (their names and bytes), read once per process: the same sessions and
+    courses give other HTML when either changed, and every key names it, so a shared
+    FEED_CACHE_URL holds nothing an older release rendered, with no number to raise by hand."""
+    root = Path(settings.BASE_DIR)
+    files = sorted([*(root / "templates").rglob("*.html"), *(root / "locale").rglob("*.mo")])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _digest(*parts: Any) -> str:
     return hashlib.sha256(
-        repr((HTML_VERSION, static("img/kinds.svg"), *parts)).encode()
+        repr((html_version(), static("img/kinds.svg"), *parts)).encode()
     ).hexdigest()[:32]
 
 

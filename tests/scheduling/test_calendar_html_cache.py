@@ -231,3 +231,37 @@ def test_a_note_changed_on_its_own_shows_at_once_on_the_page_and_in_the_feed(
     again = client.get("/calendars/cic-poznan/warsztat.ics", HTTP_IF_NONE_MATCH=feed["ETag"])
     assert again.status_code == 200
     assert "sali 12" in again.content.decode()
+
+
+@pytest.fixture
+def release(settings, tmp_path):
+    """A release of its own: one template and one compiled catalogue, read afresh."""
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "locale" / "uk" / "LC_MESSAGES").mkdir(parents=True)
+    settings.BASE_DIR = tmp_path
+    calendar.html_version.cache_clear()
+    yield tmp_path
+    calendar.html_version.cache_clear()
+
+
+def test_a_release_with_other_templates_or_texts_keeps_its_html_apart(centre, release) -> None:
+    """The kept HTML's keys name the release: another template or another translation gives
+    other keys (a shared cache holds nothing an older release rendered); the same files, the
+    same keys."""
+    template = release / "templates" / "calendar.html"
+    catalogue = release / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
+    template.write_text("<ul>")
+    catalogue.write_bytes(b"one")
+    page = calendar.calendar_page(centre, {})
+
+    def key() -> str:
+        calendar.html_version.cache_clear()
+        return calendar.page_key(page, {}, lang="uk")
+
+    first = key()
+    assert key() == first
+    template.write_text("<ol>")
+    second = key()
+    catalogue.write_bytes(b"two")
+    third = key()
+    assert len({first, second, third}) == 3
