@@ -7,13 +7,11 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 from itertools import groupby
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.templatetags.static import static
@@ -21,7 +19,7 @@ from django.utils import timezone
 
 from courses.models import BookingMode, Centre, Course, CourseKind
 from courses.selectors.seats import Seats, seats_of_courses, seats_of_sessions
-from scheduling import rules
+from scheduling import release, rules
 from scheduling.models import Session, SessionStatus
 
 T = TypeVar("T")
@@ -264,23 +262,9 @@ def page_seats(page: CalendarPage) -> dict[int, Seats]:
     )
 
 
-@cache
-def html_version() -> str:
-    """What this release renders with, as a digest of the project's templates and compiled
-    translations (their names and bytes), read once per process: the same sessions and
-    courses give other HTML when either changed, and every key names it, so a shared
-    FEED_CACHE_URL holds nothing an older release rendered, with no number to raise by hand."""
-    root = Path(settings.BASE_DIR)
-    files = sorted([*(root / "templates").rglob("*.html"), *(root / "locale").rglob("*.mo")])
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _digest(*parts: Any) -> str:
     return hashlib.sha256(
-        repr((html_version(), static("img/kinds.svg"), *parts)).encode()
+        repr((release.html_version(), static("img/kinds.svg"), *parts)).encode()
     ).hexdigest()[:32]
 
 

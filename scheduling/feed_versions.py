@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from courses import calendar_epoch
 from courses.models import Centre, Course, Participant
+from scheduling import release
 
 # Rises when the same data gives other bytes (2: text values cleaned; 3: unambiguous series).
 FORMAT_VERSION = "3"
@@ -44,6 +45,7 @@ class FeedVersion:
     def etag(self, *, lang: str, now: datetime | None = None) -> str:
         parts = (
             FORMAT_VERSION,
+            release.texts_version(),  # the feed's words
             self.key,
             lang,
             timezone.localdate(now or timezone.now()),  # trimming and horizon move daily

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from courses.models import BookingMode, Course, CourseKind
 from courses.services.catalogue import course_update
-from scheduling import calendar
+from scheduling import calendar, release
 from scheduling.services.sessions import session_cancel, session_update_details
 from tests.factories import (
     CentreFactory,
@@ -234,28 +234,28 @@ def test_a_note_changed_on_its_own_shows_at_once_on_the_page_and_in_the_feed(
 
 
 @pytest.fixture
-def release(settings, tmp_path):
+def own_release(settings, tmp_path):
     """A release of its own: one template and one compiled catalogue, read afresh."""
     (tmp_path / "templates").mkdir()
     (tmp_path / "locale" / "uk" / "LC_MESSAGES").mkdir(parents=True)
     settings.BASE_DIR = tmp_path
-    calendar.html_version.cache_clear()
+    release.forget()
     yield tmp_path
-    calendar.html_version.cache_clear()
+    release.forget()
 
 
-def test_a_release_with_other_templates_or_texts_keeps_its_html_apart(centre, release) -> None:
+def test_a_release_with_other_templates_or_texts_keeps_its_html_apart(centre, own_release) -> None:
     """The kept HTML's keys name the release: another template or another translation gives
     other keys (a shared cache holds nothing an older release rendered); the same files, the
     same keys."""
-    template = release / "templates" / "calendar.html"
-    catalogue = release / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
+    template = own_release / "templates" / "calendar.html"
+    catalogue = own_release / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
     template.write_text("<ul>")
     catalogue.write_bytes(b"one")
     page = calendar.calendar_page(centre, {})
 
     def key() -> str:
-        calendar.html_version.cache_clear()
+        release.forget()
         return calendar.page_key(page, {}, lang="uk")
 
     first = key()

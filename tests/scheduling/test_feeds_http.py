@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from courses.models import Venue
 from courses.services.catalogue import course_save
-from scheduling import feeds, services
+from scheduling import feeds, release, services
 from scheduling.models import Closure
 from tests.factories import CalendarTokenFactory, CourseFactory, UserFactory, VenueFactory
 
@@ -78,6 +78,29 @@ def test_identical_data_gives_identical_bytes_and_etag(client, course) -> None:
     assert first.content == second.content
     assert first["ETag"] == second["ETag"]
     assert first["Last-Modified"] == second["Last-Modified"]
+
+
+def test_a_release_with_other_translations_gives_the_feeds_another_etag(
+    client, course, settings, tmp_path
+) -> None:
+    """The feeds' words come from the compiled translations: a release whose translations
+    changed answers the calendar's usual poll with the feed, not a 304 for its older words."""
+    catalogue = tmp_path / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"one")
+    settings.BASE_DIR = tmp_path
+    release.forget()
+    try:
+        first = client.get("/calendars/cic-poznan.ics")
+        polled = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert polled.status_code == 304
+        catalogue.write_bytes(b"two")
+        release.forget()  # the next release's processes
+        after = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert after.status_code == 200
+        assert after["ETag"] != first["ETag"]
+    finally:
+        release.forget()
 
 
 def test_conditional_requests_get_304_without_building_the_feed(
