@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 from itertools import groupby
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -16,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Coalesce
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from courses.models import BookingMode, Centre, Course, CourseKind
 from courses.selectors.seats import Seats, seats_of_courses, seats_of_sessions
@@ -46,7 +46,8 @@ class CalendarPage:
     shown: list[tuple[date, list[Shown]]]
     filters: dict[str, Any]
     errors: list[str]
-    sessions: QuerySet[Session]  # the sessions shown, not yet read (see `days`)
+    # The sessions shown, not yet read (see `days`).
+    sessions: QuerySet[Session] = field(repr=False, compare=False)
 
     @cached_property
     def days(self) -> list[tuple[date, list[Session]]]:
@@ -209,7 +210,7 @@ class Offer:
     is rendered, not when its kept HTML is used."""
 
     page: CalendarPage
-    courses: QuerySet[Course]
+    courses: QuerySet[Course] = field(repr=False, compare=False)
     entries: list[tuple[int, int | None, Seats | None]]  # course, next session, seats
 
     @cached_property
@@ -218,12 +219,20 @@ class Offer:
         _in_centre(found, self.page.centre)
         found.sort(key=lambda c: (KIND_ORDER.get(c.kind, 99), str(c.title).lower()))
         entries = {pk: (session, seats) for pk, session, seats in self.entries}
-        sessions = {s.pk: s for _day, shown in self.page.days for s in shown}
+        sessions = self._next_sessions([session for _pk, session, _seats in self.entries])
         cards = []
         for course in found:
             session, seats = entries.get(course.pk, (None, None))
             cards.append(OfferCard(course, sessions.get(session) if session else None, seats))
         return cards
+
+    def _next_sessions(self, ids: list[int | None]) -> dict[int, Session]:
+        """The courses' next sessions: the calendar's, when it was rendered too; else only
+        their times (one small query, not the calendar's every session with its course)."""
+        if "days" in vars(self.page):
+            return {s.pk: s for _day, shown in self.page.days for s in shown}
+        found = [pk for pk in ids if pk is not None]
+        return Session.objects.only("pk", "course_id", "starts_at").in_bulk(found) if found else {}
 
 
 def offer(centre: Centre, data: dict[str, Any], page: CalendarPage) -> Offer:

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from courses.models import BookingMode, Course, CourseKind
@@ -235,23 +237,30 @@ def test_a_note_changed_on_its_own_shows_at_once_on_the_page_and_in_the_feed(
 
 @pytest.fixture
 def own_release(settings, tmp_path):
-    """A release of its own: one template and one compiled catalogue, read afresh."""
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "locale" / "uk" / "LC_MESSAGES").mkdir(parents=True)
+    """A release of its own: some code, one template and one compiled catalogue, read afresh."""
+    for folder in ("config", "templates", "locale/uk/LC_MESSAGES"):
+        (tmp_path / folder).mkdir(parents=True)
     settings.BASE_DIR = tmp_path
     release.forget()
     yield tmp_path
     release.forget()
 
 
-def test_a_release_with_other_templates_or_texts_keeps_its_html_apart(centre, own_release) -> None:
-    """The kept HTML's keys name the release: another template or another translation gives
-    other keys (a shared cache holds nothing an older release rendered); the same files, the
-    same keys."""
+def test_a_release_with_other_code_templates_or_texts_keeps_its_html_apart(
+    centre, own_release
+) -> None:
+    """The kept HTML's keys name the release: other code, another template or another
+    translation gives other keys (a shared cache holds nothing an older release rendered); the
+    same files, the same keys. A file that cannot be read as one (a dangling link an editor
+    left, a folder named like a template) is no part of it and fails nothing."""
+    code = own_release / "config" / "links.py"
     template = own_release / "templates" / "calendar.html"
     catalogue = own_release / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
+    code.write_text("LINK = 1")
     template.write_text("<ul>")
     catalogue.write_bytes(b"one")
+    (own_release / "templates" / ".#calendar.html").symlink_to(own_release / "gone.html")
+    (own_release / "templates" / "folder.html").mkdir()
     page = calendar.calendar_page(centre, {})
 
     def key() -> str:
@@ -260,8 +269,27 @@ def test_a_release_with_other_templates_or_texts_keeps_its_html_apart(centre, ow
 
     first = key()
     assert key() == first
-    template.write_text("<ol>")
+    code.write_text("LINK = 2")
     second = key()
-    catalogue.write_bytes(b"two")
+    template.write_text("<ol>")
     third = key()
-    assert len({first, second, third}) == 3
+    catalogue.write_bytes(b"two")
+    fourth = key()
+    assert len({first, second, third, fourth}) == 4
+
+
+def test_the_offer_changed_alone_reads_no_session_of_the_calendar(
+    client, centre, django_assert_max_num_queries
+) -> None:
+    """A seat taken in a course booked as a whole changes the offer, not the calendar: the
+    kept calendar is used, and the offer reads its courses and their next sessions' times, not
+    every session of the calendar with its course and venue."""
+    course: Course = CourseFactory(centre=centre, capacity=5)
+    _get(client, "/centres/cic-poznan/")
+    EnrolmentFactory(course=course, participant=ParticipantFactory(centre=centre, sms_consent=True))
+    with CaptureQueriesContext(connection) as read:
+        response = _get(client, "/centres/cic-poznan/")
+    assert SESSION_ITEM not in _rendered(response)
+    assert "4 seats left" in response.content.decode().split('id="programme"')[0]
+    sql = " ".join(q["sql"] for q in read.captured_queries)
+    assert '"scheduling_session"."venue_id"' not in sql  # no session read whole
