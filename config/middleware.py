@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 
 from config.errors import RETRY_AFTER_BUSY
@@ -60,3 +62,23 @@ class RetryAfter:
         if response.status_code == 503 and not response.has_header("Retry-After"):
             response["Retry-After"] = str(RETRY_AFTER_BUSY)
         return response
+
+
+# What is worth compressing: text (pages, the API's JSON and its schema, CSV exports, scripts).
+COMPRESSED_TYPES = ("text/", "application/json", "application/vnd.oai.openapi", "image/svg")
+
+
+class CompressText(GZipMiddleware):
+    """Pages, API answers and exports gzip-compressed for a client that accepts it (a phone on
+    a slow connection gets a centre's page in a seventh of the bytes); images and uploaded
+    files as they are. Django's GZipMiddleware: the ETag made weak, `Vary: Accept-Encoding`,
+    random bytes in each gzip header against BREACH (the CSRF token is masked anew on each
+    page too). Static files and calendar feeds are answered before it (WhiteNoise sends its
+    own compressed copies)."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

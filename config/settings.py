@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # before everything pages need (config.feeds says what a feed does without).
     "config.feeds.CalendarFeeds",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Text answers compressed for clients that accept it, after every other middleware's part.
+    "config.middleware.CompressText",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,0 +1,61 @@
+"""Text answers are gzip-compressed for a client that accepts it (a phone on a slow connection
+gets a centre's page in a fraction of the bytes); images, feeds and static files are not
+compressed again here."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.factories import CourseFactory
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 400  # compresses well: left as it is all the same
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=ZoneInfo("Europe/Warsaw")), tick=False):
+        yield
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/centres/cic-poznan/", "/embed/cic-poznan/", "/api/v1/courses/"]
+)
+def test_a_page_or_an_api_answer_comes_compressed_to_a_client_that_accepts_it(
+    client, centre, path
+) -> None:
+    for n in range(6):
+        CourseFactory(centre=centre, slug=f"polski-{n}", title_pl="Polski A1")
+    plain = client.get(path)
+    packed = client.get(path, **GZIP)
+    assert plain.status_code == packed.status_code == 200
+    assert not plain.has_header("Content-Encoding")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    body = gzip.decompress(packed.content)
+    assert "Polski A1" in body.decode()
+    assert len(packed.content) < len(body) / 2
+
+
+def test_feeds_and_images_are_sent_as_they_are(client, centre) -> None:
+    CourseFactory(centre=centre, title_pl="Polski A1")
+    centre.logo = SimpleUploadedFile("logo.png", PNG, content_type="image/png")
+    centre.full_clean()
+    centre.save()
+    logo = client.get("/centres/cic-poznan/logo/", **GZIP)
+    assert logo["Content-Type"] == "image/png"
+    assert not logo.has_header("Content-Encoding")
+    assert b"".join(logo.streaming_content) == PNG
+    feed = client.get("/calendars/cic-poznan.ics", **GZIP)
+    assert feed.status_code == 200
+    assert not feed.has_header("Content-Encoding")
+    assert b"BEGIN:VCALENDAR" in feed.content
+    icon = client.get("/favicon.ico", **GZIP)
+    assert not icon.has_header("Content-Encoding")
