@@ -16,7 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses.api.base import DateTimeField, LocalDateTimeField, SlugRelatedField
+from courses.api.base import DateTimeField, IdFilter, LocalDateTimeField, SlugRelatedField
 from courses.models import Centre, Course, CourseKind, Venue
 from courses.selectors import tenancy as course_selectors
 from courses.text import text_limit
@@ -141,7 +141,7 @@ class DateOrDateTimeFilter(django_filters.CharFilter):
 
 
 class SessionFilter(django_filters.FilterSet):
-    course = django_filters.NumberFilter(field_name="course_id")
+    course = IdFilter(field_name="course_id")
     centre = django_filters.CharFilter(field_name="course__centre__slug")
     kind = django_filters.ChoiceFilter(field_name="course__kind", choices=CourseKind.choices)
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)

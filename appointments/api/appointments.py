@@ -22,7 +22,7 @@ from appointments.models import Appointment, AppointmentStatus
 from appointments.selectors.tenancy import appointments_for_user
 from appointments.services.booking import appointment_book, appointment_cancel
 from appointments.services.requests import appointment_request_confirm, appointment_request_start
-from courses.api.base import DateTimeField, LocalDateTimeField
+from courses.api.base import DateTimeField, IdFilter, LocalDateTimeField
 from courses.errors import WrongCode
 from courses.models import Course, Language
 from courses.selectors.tenancy import is_centre_staff
@@ -125,8 +125,8 @@ class AppointmentCancelInputSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class AppointmentFilter(django_filters.FilterSet):
-    course = django_filters.NumberFilter(field_name="course_id")
-    session = django_filters.NumberFilter(field_name="session_id")
+    course = IdFilter(field_name="course_id")
+    session = IdFilter(field_name="session_id")
     status = django_filters.ChoiceFilter(choices=AppointmentStatus.choices)
 
     class Meta:

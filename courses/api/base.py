@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -23,6 +25,21 @@ from courses.compiled import compiled
 from courses.errors import DomainError
 
 NULL_CHARACTERS = ProhibitNullCharactersValidator.message  # Django's, translated
+
+# The largest id a table can hold (PostgreSQL's bigint, SQLite's INTEGER).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.Filter):
+    """A filter by a row's id (`?course=12`): a whole number from 1 to MAX_ID, else a 400 that
+    says so (not a number the database cannot take, answered with a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 def null_character_errors(data: Any) -> Any:

@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from courses.api.base import CompiledPrimaryKeyField
+from courses.api.base import CompiledPrimaryKeyField, IdFilter
 from courses.errors import WrongCode
 from courses.models import (
     Course,
@@ -177,8 +177,8 @@ class CreatedSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class EnrolmentFilter(django_filters.FilterSet):
-    course = django_filters.NumberFilter(field_name="course_id")
-    session = django_filters.NumberFilter(field_name="session_id")
+    course = IdFilter(field_name="course_id")
+    session = IdFilter(field_name="session_id")
     status = django_filters.ChoiceFilter(choices=EnrolmentStatus.choices)
 
     class Meta:
