@@ -73,8 +73,8 @@ class CompressText(GZipMiddleware):
     a slow connection gets a centre's page in a seventh of the bytes); images and uploaded
     files as they are. Django's GZipMiddleware: the ETag made weak, `Vary: Accept-Encoding`,
     random bytes in each gzip header against BREACH (the CSRF token is masked anew on each
-    page too). Static files and calendar feeds are answered before it (WhiteNoise sends its
-    own compressed copies)."""
+    page too). Static files and calendar feeds are answered before it, each with compressed
+    copies of its own, made once (WhiteNoise's; `scheduling.feeds.cached_render`)."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

@@ -10,6 +10,7 @@ in each process's memory under that ETag.
 
 from __future__ import annotations
 
+import gzip
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -127,16 +128,22 @@ class Feed:
         )
 
 
-def cached_render(etag: str, make_feed: Callable[[], Feed], *, lang: str) -> bytes:
-    """The feed's bytes from the feed cache under its ETag, built (and kept for a day) on a miss.
+def cached_render(
+    etag: str, make_feed: Callable[[], Feed], *, lang: str, packed: bool = False
+) -> bytes:
+    """The feed's bytes from the feed cache under its ETag, built (and kept for a day) on a miss;
+    `packed`: gzip-compressed (once, from the bytes as they are; the same bytes each time).
 
     The feed cache (CACHES["feeds"]) is each process's memory unless FEED_CACHE_URL says
     otherwise: a hit costs no query, and an ETag names one content, so nothing goes stale."""
-    key = f"feed:{etag}"
+    key = f"feed:{etag}:gzip" if packed else f"feed:{etag}"
     cache = caches["feeds"]
     body = cache.get(key)
     if body is None:
-        body = make_feed().render(lang=lang)
+        if packed:
+            body = gzip.compress(cached_render(etag, make_feed, lang=lang), mtime=0)
+        else:
+            body = make_feed().render(lang=lang)
         cache.set(key, body, timeout=24 * 3600)
     return body
 

@@ -21,6 +21,7 @@ lines. Run with `make bench`.
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import statistics
@@ -60,6 +61,8 @@ THROTTLE_TARGET_MS = 0.3
 THROTTLE_ROUNDS = 5
 THROTTLE_CALLS = 400
 REDIS = ("127.0.0.1", 6379)
+GZIP = "Accept-Encoding: gzip"
+PACKED = ("cached feed, gzip", "static file, gzip")
 REDIS_DB = 13
 # Seconds a slow loop may take before it stops short of its count (the bench stays under a
 # minute); the figures say how many requests were measured.
@@ -115,6 +118,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
     assert b"RECURRENCE-ID" in body
     assert few_queries == queries
     assert len(body) < GOOGLE_LIMIT
+    packed = gzip.compress(body, mtime=0)  # as the feed's own compressed copy
 
     # 304 without rendering: the cache is empty, so building would have to call render.
     response = client.get(url)
@@ -170,6 +174,8 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
         "cached feed": (url, ()),
         "static file": ("/static/bench/feed.ics", ()),
         "304": (url, (f"If-None-Match: {etag}",)),
+        "cached feed, gzip": (url, (GZIP,)),
+        "static file, gzip": ("/static/bench/feed.ics", (GZIP,)),
         "home": ("/", ()),
         "centre page": (f"/centres/{big.slug}/", ()),
         "course page": (f"/centres/{big.slug}/courses/{course_slug}/", ()),
@@ -184,12 +190,13 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
             assert set(warm.statuses) <= {200, 304}, (path, warm.statuses)
         runs: dict[str, list[float]] = {name: [] for name in paths}
         for _ in range(ROUNDS):  # interleaved, so that a busy moment hurts all alike
-            for name in ("cached feed", "static file", "304", *floors):
+            for name in ("cached feed", "static file", "304", *PACKED, *floors):
                 path, headers = paths[name]
                 run = load(port, path, clients=CLIENTS, seconds=LOAD_SECONDS, headers=headers)
                 unchanged = name == "304" or name in floors
+                size = 0 if unchanged else len(packed) if name in PACKED else len(body)
                 assert run.statuses == {304 if unchanged else 200: run.requests}, run
-                assert set(run.sizes) == ({0} if unchanged else {len(body)}), run.sizes
+                assert set(run.sizes) == {size}, (name, run.sizes)
                 runs[name].append(run.rate)
         for name in ("home", "centre page", "course page", "embed"):
             path, headers = paths[name]
@@ -225,12 +232,21 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
             f"{name} {runs[name][0]:,.1f} req/s ({runs[name][0] / feed_rate:.3f} of the feed)"
             for name in ("home", "centre page", "course page", "embed")
         )
+        + f"\n[bench feed] a client that takes gzip ({len(body) / 1024:.0f} KB sent as "
+        f"{len(packed) / 1024:.0f} KB): cached feed {rates('cached feed, gzip')} req/s, static "
+        f"file (WhiteNoise's compressed copy) {rates('static file, gzip')}, cached feed / static "
+        + _ratios(runs["cached feed, gzip"], runs["static file, gzip"])
         + "\n[bench feed] floors of a 304, same workers, no Django: "
         + ", ".join(f"{name} {rates(name)} req/s, {of_static(name)} of static" for name in floors)
     )
     assert feed_ratio >= TARGET_RATIO
     assert not_modified_ratio >= NOT_MODIFIED_TARGET
     assert all(ms < THROTTLE_TARGET_MS for ms, _ in throttle.values()), throttle
+
+
+def _ratios(rates: list[float], floor: list[float]) -> str:
+    ratios = [r / f for r, f in zip(rates, floor, strict=True)]
+    return "/".join(f"{r:.2f}" for r in ratios) + f" (median {statistics.median(ratios):.2f})"
 
 
 def _redis_cache_url() -> str | None:
@@ -340,6 +356,7 @@ def _production_server(tmp_path: Path, body: bytes, redis: str | None) -> Iterat
     static = var / "staticfiles" / "bench"
     static.mkdir(parents=True, exist_ok=True)
     (static / "feed.ics").write_bytes(body)
+    (static / "feed.ics.gz").write_bytes(gzip.compress(body, mtime=0))  # as collectstatic's
     with gunicorn(
         env,
         workers=WORKERS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import date, datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -78,6 +79,44 @@ def test_identical_data_gives_identical_bytes_and_etag(client, course) -> None:
     assert first.content == second.content
     assert first["ETag"] == second["ETag"]
     assert first["Last-Modified"] == second["Last-Modified"]
+
+
+@pytest.mark.parametrize("accepts", ["gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8"])
+def test_a_client_that_takes_gzip_gets_the_same_feed_compressed_with_its_own_etag(
+    client, course, accepts
+) -> None:
+    plain = client.get("/calendars/cic-poznan.ics")
+    packed = client.get("/calendars/cic-poznan.ics", HTTP_ACCEPT_ENCODING=accepts)
+    assert packed.status_code == 200
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 1.5
+    assert packed["Vary"] == plain["Vary"] == "Accept-Encoding"
+    assert packed["ETag"] != plain["ETag"]  # RFC 9110: one validator per content coding
+    # Its usual poll is answered 304 with its own validator; the plain copy's is not its own.
+    polled = client.get(
+        "/calendars/cic-poznan.ics",
+        HTTP_ACCEPT_ENCODING=accepts,
+        HTTP_IF_NONE_MATCH=packed["ETag"],
+    )
+    assert polled.status_code == 304
+    assert polled["ETag"] == packed["ETag"]
+    assert polled["Vary"] == "Accept-Encoding"
+    other = client.get(
+        "/calendars/cic-poznan.ics", HTTP_ACCEPT_ENCODING=accepts, HTTP_IF_NONE_MATCH=plain["ETag"]
+    )
+    assert other.status_code == 200
+    # The same bytes each time (a compressed copy is made once per version, no time in it).
+    again = client.get("/calendars/cic-poznan.ics", HTTP_ACCEPT_ENCODING=accepts)
+    assert again.content == packed.content
+
+
+@pytest.mark.parametrize("accepts", ["", "identity", "gzip;q=0", "deflate, br"])
+def test_a_client_that_does_not_take_gzip_gets_the_feed_as_it_is(client, course, accepts) -> None:
+    response = client.get("/calendars/cic-poznan.ics", HTTP_ACCEPT_ENCODING=accepts)
+    assert response.status_code == 200
+    assert not response.has_header("Content-Encoding")
+    assert response.content.startswith(b"BEGIN:VCALENDAR")
 
 
 def test_a_release_with_other_translations_gives_the_feeds_another_etag(
