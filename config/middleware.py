@@ -10,6 +10,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 
 from config.errors import RETRY_AFTER_BUSY
+from scheduling.views import accepts_gzip
 
 
 def _refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -64,21 +65,34 @@ class RetryAfter:
         return response
 
 
-# What is worth compressing: text (pages, the API's JSON and its schema, CSV exports, scripts).
-COMPRESSED_TYPES = ("text/", "application/json", "application/vnd.oai.openapi", "image/svg")
+# What is worth compressing: text (pages, the API's JSON and its schema, CSV exports), but not a
+# stream of events, which gzip would hold back.
+COMPRESSED_TYPES = ("text/", "application/json", "application/vnd.oai.openapi")
+NOT_COMPRESSED_TYPES = ("text/event-stream",)
+# Pages that hold a person's data or link: never compressed (see CompressText).
+PERSONAL_PATHS = ("/me/", "/admin/", "/staff/", "/register/", "/reports/", "/accounts/")
 
 
 class CompressText(GZipMiddleware):
-    """Pages, API answers and exports gzip-compressed for a client that accepts it (a phone on
-    a slow connection gets a centre's page in a seventh of the bytes); images and uploaded
-    files as they are. Django's GZipMiddleware: the ETag made weak, `Vary: Accept-Encoding`,
-    random bytes in each gzip header against BREACH (the CSRF token is masked anew on each
-    page too). Static files and calendar feeds are answered before it, each with compressed
-    copies of its own, made once (WhiteNoise's; `scheduling.feeds.cached_render`)."""
+    """Public pages and API answers gzip-compressed for a client that takes it (a phone on a
+    slow connection gets a centre's page in a seventh of the bytes); images and uploaded files
+    as they are. Django's GZipMiddleware (`Vary: Accept-Encoding`, random bytes in each gzip
+    header), for anonymous visitors only and never on a page of a personal link, the staff's
+    pages or the admin: a compressed page that holds a secret (a personal link, a person's
+    data) beside text an attacker can put in it is what BREACH reads, and staff on a desk's
+    connection gain little. Static files and calendar feeds are answered before it, each with
+    compressed copies of its own, made once (WhiteNoise's; `scheduling.feeds.cached_render`)."""
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if not response.get("Content-Type", "").startswith(COMPRESSED_TYPES):
+        kind = response.get("Content-Type", "")
+        if (
+            not kind.startswith(COMPRESSED_TYPES)
+            or kind.startswith(NOT_COMPRESSED_TYPES)
+            or request.path_info.startswith(PERSONAL_PATHS)
+            or not accepts_gzip(request)
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
             return response
         return super().process_response(request, response)

@@ -165,6 +165,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     # (Django's 300 would drop live rate-limit counters).
     CACHES["default"]["BACKEND"] = "config.cache.DatabaseCache"
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
+if CACHES["feeds"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Each feed version kept twice (as it is and compressed) beside the pages' kept HTML.
+    CACHES["feeds"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
 for _cache in CACHES.values():
     if _cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         _cache["BACKEND"] = "config.redis_cache.RedisCache"  # one client per pool, not per call

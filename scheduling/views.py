@@ -60,11 +60,11 @@ def feed_response(
         )
     )
     if not_modified is not None:
+        not_modified["Vary"] = "Accept-Encoding"  # which ETag was current depends on it
         if not_modified.status_code == 304:  # a 412 (a failed If-Match) is kept by no cache
             not_modified["ETag"] = quoted  # which copy is current (RFC 9110, 15.4.5)
             not_modified["Cache-Control"] = cache_control
             not_modified["Content-Language"] = lang
-            not_modified["Vary"] = "Accept-Encoding"
         return not_modified
     body = feeds.cached_render(etag, make_feed, lang=lang, packed=packed)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -82,17 +82,18 @@ def feed_response(
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
-    """Whether the client takes the feed gzip-compressed (`Accept-Encoding: gzip`, but not
-    `gzip;q=0`): Google's, Apple's and Outlook's fetchers do, and a year of a centre's courses
-    then travels in about a seventh of its bytes."""
-    header = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    """Whether the client takes gzip (`Accept-Encoding: gzip`, or `x-gzip`, in any case, not
+    with `q=0`; RFC 9110, 12.5.3): Google's, Apple's and Outlook's fetchers do, and a year of a
+    centre's courses then travels in a twentieth of its bytes. Pages ask it too
+    (`config.middleware.CompressText`)."""
+    header = request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
     if "gzip" not in header:
         return False
-    for item in header.lower().split(","):
-        name, _semicolon, params = item.partition(";")
-        if name.strip() == "gzip":
-            weight = params.strip().removeprefix("q=")
-            return not params.strip() or _weight(weight) > 0
+    for item in header.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        if name in ("gzip", "x-gzip"):
+            weights = [p.removeprefix("q=") for p in params if p.startswith("q=")]
+            return not weights or _weight(weights[0]) > 0
     return False
 
 
