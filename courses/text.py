@@ -7,6 +7,10 @@
   removed. Zero-width (non-)joiners stay: some scripts and emoji need them.
 - `clean_text`: several lines (a description, opening hours, a note): the same, but line breaks
   (normalised to "\\n") and tabs are kept.
+- `whole_number`: a number typed in decimal digits ("12", "١٢"), else None: never the
+  ValueError of a character `str.isdigit` takes and `int` does not ("²").
+- `code_digits`: the digits of a code as typed, each the ASCII digit it is, so a code typed on a
+  Persian or Arabic keyboard ("۴۸۱۵۱۶") is the code sent ("481516").
 - `TEXT_LIMITS` / `text_limit`: the most characters each free text field may hold, checked by
   the forms, the serializers, the admin and the services (not by the database: no migration).
 """
@@ -14,6 +18,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -37,6 +42,24 @@ TEXT_LIMITS: dict[str, int] = {
     "scheduling.Session.register_note": 2_000,  # the trainer's note on the register
 }
 RECURRENCE_MAX_LENGTH = 5_000  # a rule's RFC 5545 text, as typed in the admin or the API
+
+
+# The largest id a table can hold (PostgreSQL's bigint, SQLite's INTEGER): a larger number
+# asked for as an id is refused before it reaches the database, which cannot take it.
+MAX_ID = 2**63 - 1
+
+
+def whole_number(value: object) -> int | None:
+    """`value` ("12", " 12 ", "١٢") as a whole number when it is written in decimal digits
+    alone, else None ("", "1.5", "-3", "1_0", "²")."""
+    text = str(value).strip()
+    return int(text) if text.isdecimal() else None
+
+
+def code_digits(value: object) -> str:
+    """The decimal digits of `value`, each as its ASCII digit ("۴۸۱ ۵۱۶" → "481516"); all
+    else (spaces, dashes, "²") left out."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in str(value) if ch.isdecimal())
 
 
 def clean_line(value: str | None) -> str:

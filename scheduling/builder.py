@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from recurrence import Recurrence, Rule
 
 from courses.errors import DomainError
+from courses.text import whole_number
 from scheduling import rules
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -96,8 +97,8 @@ def _integer(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return whole_number(value)
     return None
 
 

@@ -34,6 +34,7 @@ from courses.models import ConsentSource, Course, PhoneVerification
 from courses.phones import normalise_mobile
 from courses.services.participants import ParticipantData, clean_name, clean_statistics
 from courses.services.verification import CODE_DIGITS, CODE_VALID, MAX_TRIES
+from courses.text import code_digits
 from scheduling.models import Session
 
 
@@ -182,7 +183,7 @@ def request_prove(
     """Inside the caller's transaction: the request whose code (salted by `digest`, the flow's
     own) is `code`, its verification marked used; or None and the tries left, the wrong try
     counted (kept: the caller raises `wrong_code(left)` after the transaction)."""
-    code = "".join(ch for ch in str(code) if ch.isdigit())
+    code = code_digits(code)
     found = open_request(verification, lock=True)
     proof = found.verification
     if hmac.compare_digest(proof.code_hash, digest(proof.public_id, code)):

@@ -39,6 +39,7 @@ from courses.models import BookingMode, Course
 from courses.phones import display_phone
 from courses.selectors.verification import pending_phone
 from courses.services.participants import PRIVACY_NOTICE_VERSION, ParticipantData
+from courses.text import whole_number
 from courses.throttles import EnrolmentThrottle, VerifyThrottle
 from scheduling.models import Session, SessionStatus
 
@@ -89,7 +90,7 @@ def book(request: HttpRequest, centre: str, course: str) -> HttpResponse:
         session = (
             Session.objects.filter(
                 course=course_obj,
-                pk=int(raw_day) if str(raw_day).isdigit() else 0,
+                pk=whole_number(raw_day) or 0,
                 status=SessionStatus.SCHEDULED,
                 ends_at__gt=timezone.now(),
             )

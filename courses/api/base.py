@@ -23,13 +23,12 @@ from rest_framework.response import Response
 
 from courses.compiled import compiled
 from courses.errors import DomainError
+from courses.text import MAX_ID
 
 NULL_CHARACTERS = ProhibitNullCharactersValidator.message  # Django's, translated
 
-# The largest id a table can hold (PostgreSQL's bigint, SQLite's INTEGER).
-MAX_ID = 2**63 - 1
 
-
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     """A filter by a row's id (`?course=12`): a whole number from 1 to MAX_ID, else a 400 that
     says so (not a number the database cannot take, answered with a 500)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from recurrence.fields import RecurrenceField
 
 from courses.models.centres import Centre, Venue
+from courses.text import whole_number
 from scheduling import rules
 
 MAX_REMINDER_HOURS = 24 * 14
@@ -20,7 +21,8 @@ def validate_reminder_hours(value: str) -> None:
     """Each reminder from 1 hour to 14 days before a session (larger ones were never sent)."""
     for part in (value or "").split(","):
         part = part.strip()
-        if part.isdigit() and not 1 <= int(part) <= MAX_REMINDER_HOURS:
+        hours = whole_number(part)
+        if hours is not None and not 1 <= hours <= MAX_REMINDER_HOURS:
             raise ValidationError(
                 _("A reminder is sent 1 to %(max)s hours before the session, not %(value)s."),
                 params={"max": MAX_REMINDER_HOURS, "value": part},

@@ -48,6 +48,7 @@ from courses.services.enrolment_open import check_open
 from courses.services.enrolment_request import enrolment_request
 from courses.services.households import booking_plan
 from courses.services.participants import ParticipantData, clean_name, clean_statistics
+from courses.text import code_digits
 from scheduling.models import Session
 
 CODE_DIGITS = 6
@@ -201,7 +202,7 @@ def verification_confirm(*, verification: str, code: str) -> Enrolment:
     """Prove the number with its code, then enrol (the person found by phone, or added). A
     wrong code counts as one of five tries; refusals of the enrolment itself (already enrolled,
     closed meanwhile) come only now, to the person who proved the number."""
-    code = "".join(ch for ch in str(code) if ch.isdigit())
+    code = code_digits(code)
     found: PhoneVerification | None = None
     try:
         # One transaction with the enrolment's (no savepoint): a refused enrolment leaves the

@@ -41,6 +41,7 @@ from courses.services import offers, privacy
 from courses.services.participants import (
     participant_sms_consent,
 )
+from courses.text import whole_number
 from scheduling import selectors as session_selectors
 from scheduling.links import subscribe_links
 from scheduling.models import Session
@@ -81,12 +82,10 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "participant": participant,
                 "places": places,
                 "session_changes": {e.pk: _changes(e, changed, now) for e in active},
-                "just_enrolled": int(just_enrolled)
-                if just_enrolled and just_enrolled.isdigit()
-                else None,
+                "just_enrolled": whole_number(just_enrolled) if just_enrolled else None,
                 "appointments": personal_appointments(participant),
                 "waiting_days": person_waiting_days(participant),
-                "just_booked": int(just_booked) if just_booked and just_booked.isdigit() else None,
+                "just_booked": whole_number(just_booked) if just_booked else None,
                 "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
                 "subscribe": subscribe_links(
                     participant.centre, participant=participant, lang=lang

@@ -20,6 +20,7 @@ from courses.errors import DomainError
 from courses.models import Enrolment, MemberStatus, PartyMember
 from courses.selectors.personal import personal_place
 from courses.services.households import party_place_cancel
+from courses.text import whole_number
 from courses.views.me import _language, _participant, _private
 
 ME = "me"  # `who` for the booking person's own place
@@ -78,9 +79,10 @@ def _member(enrolment: Enrolment, who: str) -> PartyMember | None:
     """The person of the booking named in the address (None: the booking person), or 404."""
     if who == ME:
         return None
-    if not who.isdigit():
+    pk = whole_number(who)
+    if pk is None:
         raise Http404
-    member = PartyMember.objects.filter(pk=int(who), enrolment=enrolment).first()
+    member = PartyMember.objects.filter(pk=pk, enrolment=enrolment).first()
     if member is None or member.status != MemberStatus.ACTIVE:
         raise Http404
     return member

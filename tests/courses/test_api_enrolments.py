@@ -241,3 +241,17 @@ def test_codes_to_one_number_are_limited(api, course, settings) -> None:
         api.post("/api/v1/enrolments/", body(course), format="json").status_code for _n in range(3)
     ]
     assert statuses == [202, 202, 429]
+
+
+def test_a_code_typed_in_persian_digits_confirms_the_enrolment(api, course) -> None:
+    """A person whose phone has a Persian keyboard types ۴۸۱۵۱۶ for the code 481516."""
+    asked = api.post("/api/v1/enrolments/", body(course), format="json")
+    verification = asked.json()["verification"]
+    typed = sms_code(verification).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    done = api.post(
+        "/api/v1/enrolments/verify/",
+        {"verification": verification, "code": typed},
+        format="json",
+    )
+    assert done.status_code == 201, done.json()
+    assert Enrolment.objects.get().status == "confirmed"

@@ -13,6 +13,7 @@ from courses.models import ADULT_AGE, Language, Participant
 from courses.phones import country_choices
 from courses.services.participants import ParticipantData
 from courses.services.waitlist import DOWN, PRIORITY_LIMIT, UP
+from courses.text import whole_number
 
 REASON_MAX = 200
 
@@ -64,9 +65,8 @@ class DeskFields(forms.Form):
             if not text:
                 continue
             name, _comma, last = text.rpartition(",")
-            year: int | None = None
-            if name and last.strip().isdigit():
-                year = int(last.strip())
+            year = whole_number(last) if name else None
+            if year is not None:
                 if not 1900 <= year <= timezone.localdate().year:
                     raise forms.ValidationError(
                         _("Line %(number)s: the year of birth is not a year.") % {"number": number}

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.text import MAX_ID
 from notifications.models import MessageKind, MessageStatus
 from workspace.selectors.scope import Scope
 
@@ -27,7 +28,9 @@ class SmsFilters(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *MessageStatus.choices],
     )
-    person = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    person = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=MAX_ID
+    )
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

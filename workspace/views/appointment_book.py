@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from appointments.selectors.slots import DaySlot, course_languages
 from appointments.services.booking import appointment_book
 from courses.errors import DomainError
+from courses.text import whole_number
 from scheduling.models import Session
 from workspace.forms.appointments import BookFoundForm, BookNewForm, LanguageForm, SlotField
 from workspace.forms.course_people import PeopleSearchForm
@@ -57,7 +58,7 @@ def appointment_book_view(request: HttpRequest, scope: Scope, session_id: int) -
     data = request.POST if request.method == "POST" else request.GET
     slot = _slot(session, data.get("at", ""))
     specialist = data.get("specialist", "")
-    specialist_id = int(specialist) if specialist.isdigit() else None
+    specialist_id = whole_number(specialist)
     back = day_url(session_day(session), specialist_id, slot_anchor(session, slot.starts_at))
     if slot.state != "free":
         messages.error(request, _("This slot is no longer free."))

@@ -25,6 +25,7 @@ from appointments.services.booking import appointment_cancel, appointment_mark
 from appointments.services.slots import slot_block, slot_unblock
 from appointments.services.video import appointment_video_link_set
 from courses.errors import DomainError
+from courses.text import whole_number
 from scheduling.models import Session
 from workspace.forms.appointments import DayForm, MarkForm, SlotForm, VideoLinkForm
 from workspace.forms.course_people import CancelForm
@@ -215,7 +216,7 @@ def appointment_cancel_view(
     appointment = appointment_for_staff(scope, appointment_id)
     require_manager(scope, appointment.course.centre_id)
     asked = request.GET.get("specialist") or request.POST.get("specialist") or ""
-    specialist = int(asked) if asked.isdigit() else None
+    specialist = whole_number(asked)
     session = appointment.session
     back = day_url(session_day(session), specialist, slot_anchor(session, appointment.starts_at))
     if not appointment.is_active or appointment.status != "booked":
