@@ -138,7 +138,8 @@ class CodeForm(forms.Form):
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
-                "pattern": "[0-9 ]*",
+                # Latin, Persian and Arabic digits: a phone's number pad shows its script's.
+                "pattern": "[0-9\u06f0-\u06f9\u0660-\u0669 ]*",
                 "autofocus": True,
             }
         ),

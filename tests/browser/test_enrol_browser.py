@@ -300,3 +300,28 @@ def test_the_form_can_be_filled_and_sent_with_the_keyboard_alone(
     expect(page.locator(f"#enrolment-{enrolment.pk} .status")).to_have_class(
         re.compile(r"\bstatus--waitlisted\b")
     )
+
+
+def test_a_code_typed_in_persian_digits_is_sent_and_enrols(
+    live_server, open_page: OpenPage, full_course: Course
+) -> None:
+    """A phone set to Persian shows its number pad in Persian digits: the page lets the code
+    typed so through (its pattern takes them) and the server reads it as the code sent."""
+    page = open_page("uk")
+    page.goto(enrol_url(live_server))
+    page.get_by_label(uk("Your name"), exact=True).fill("Zahra Ahmadi")
+    page.get_by_label(uk("Country of your phone number"), exact=True).select_option("UA")
+    page.get_by_label(uk("Mobile phone"), exact=True).fill(PHONE)
+    page.get_by_label(
+        uk("I agree to receive SMS about my enrolment and the sessions."), exact=True
+    ).check()
+    page.get_by_role("button", name=uk("Join the waitlist"), exact=True).click()
+
+    code = page.get_by_label(uk("Code from the SMS"), exact=True)
+    code.fill(latest_code().translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+    assert code.evaluate("field => field.validity.valid")
+    page.get_by_role("button", name=uk("Confirm and enrol"), exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/me/[^/]+/\?enrolled=\d+#enrolment-\d+$"))
+    enrolment = Enrolment.objects.get(participant__phone=PHONE_E164)
+    assert enrolment.status == EnrolmentStatus.WAITLISTED
