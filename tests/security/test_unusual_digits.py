@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from courses.phones import normalise_mobile
 from courses.text import code_digits, whole_number
 from scheduling.builder import _integer
 from tests.factories import CourseFactory, UserFactory
@@ -37,3 +38,8 @@ def test_reminder_hours_with_a_superscript_are_a_form_error(centre) -> None:
     with pytest.raises(ValidationError) as refused:
         course.full_clean()
     assert "reminder_hours" in refused.value.message_dict
+
+
+def test_a_phone_number_typed_in_persian_or_arabic_digits_is_the_same_number() -> None:
+    assert normalise_mobile("۰۵۰ ۱۲۳ ۴۵۶۷", "UA") == "+380501234567"
+    assert normalise_mobile("٦٠١ ٠٠٠ ٠٠١", "PL") == "+48601000001"
