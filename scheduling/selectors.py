@@ -83,9 +83,11 @@ def next_public_sessions_by_centre(
     sessions numbered in their order by the database, only the first `per_centre` read (not
     every session of the coming weeks until each centre has its few)."""
     found: dict[int, list[Session]] = {c.pk: [] for c in centres}
-    sessions = (
-        upcoming_public_sessions(centres=centres, now=now, days=60)
-        .filter(status=SessionStatus.SCHEDULED)
+    # Numbered on the sessions' ids and times alone (the coming weeks' hundreds of rows, not
+    # each with its course, centre and venues), then the few read whole.
+    first = (
+        _coming(now, 60)
+        .filter(course__centre__in=centres, status=SessionStatus.SCHEDULED)
         .annotate(
             place=Window(
                 RowNumber(),
@@ -94,6 +96,11 @@ def next_public_sessions_by_centre(
             )
         )
         .filter(place__lte=per_centre)
+        .values("pk")
+    )
+    sessions = (
+        _with_relations(Session.objects.filter(pk__in=first))
+        .order_by("starts_at", "id")
         .defer("course__recurrence")  # the home page shows the times, not the rule
     )
     for session in sessions:
