@@ -215,8 +215,8 @@ def test_the_centre_page_costs_the_same_queries_for_10_and_100_courses(
     client, centre, django_assert_num_queries, path
 ):
     """Rendered (its calendar and offer not kept yet) and seen again (kept): each the same
-    queries whatever the centre offers (and so for the embed), and the page seen again reads fewer (no session, course
-    or venue rows: their ids, times and places only)."""
+    queries whatever the centre offers (the embed too), and the page seen again reads fewer
+    (no session, course or venue rows: their ids, times and places only)."""
     _programme(centre, 10)
     client.get(path)  # warm: translations
     caches["feeds"].clear()
