@@ -4,11 +4,11 @@ page and the website embed."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
@@ -22,7 +22,13 @@ from courses.selectors.seats import Seats, seats_of_courses, seats_of_sessions
 from scheduling import release, rules
 from scheduling.models import Session, SessionStatus
 
-T = TypeVar("T")
+
+class _Timed(Protocol):
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+T = TypeVar("T", bound=_Timed)
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class Shown:
     pk: int
     course_id: int
     status: str
+    starts_at: datetime
     ends_at: datetime
     places: int | None  # booked session by session: its places; else None
 
@@ -53,13 +60,7 @@ class CalendarPage:
     def days(self) -> list[tuple[date, list[Session]]]:
         """The sessions shown, day by day, with their courses and venues: read when the
         calendar is rendered, not when its kept HTML is used."""
-        tz = self.centre.tz
-        return _by_day(
-            _shown(self.sessions, self.centre),
-            lambda s: s.starts_at.astimezone(tz).date(),
-            self.view,
-            self.start,
-        )
+        return _by_day(_shown(self.sessions, self.centre), self.centre.tz, self.view, self.start)
 
     @property
     def last_day(self) -> date:
@@ -129,44 +130,28 @@ def calendar_page(
         "course__booking_mode",
         Coalesce("capacity", "course__capacity"),
     )
-    shown = _by_day(
-        [
-            (starts_at, Shown(pk, course, status, ends_at, places if booking == SESSION else None))
-            for pk, course, status, starts_at, ends_at, booking, places in rows
-        ],
-        lambda row: row[0].astimezone(tz).date(),
-        view,
-        start,
-    )
+    shown = [
+        Shown(pk, course, status, starts, ends, places if booking == BookingMode.SESSION else None)
+        for pk, course, status, starts, ends, booking, places in rows
+    ]
     filters = {name: (data.get(name) or "") for name in ("kind", "audience", "level", "course")}
     if data.get("weeks"):
         filters["weeks"] = str(data["weeks"])
-    return CalendarPage(
-        centre,
-        view,
-        start,
-        end,
-        [(day, [item for _starts, item in items]) for day, items in shown],
-        filters,
-        errors,
-        sessions,
-    )
+    days = _by_day(shown, tz, view, start)
+    return CalendarPage(centre, view, start, end, days, filters, errors, sessions)
 
 
-SESSION = BookingMode.SESSION
-
-
-def _by_day(
-    items: list[T], day_of: Callable[[T], date], view: str, start: date
-) -> list[tuple[date, list[T]]]:
-    """`items` (in order) day by day; the week view has its seven days, empty ones too."""
-    days = [(day, list(found)) for day, found in groupby(items, key=day_of)]
+def _by_day(items: list[T], tz: Any, view: str, start: date) -> list[tuple[date, list[T]]]:
+    """`items` (sessions or `Shown`, in order) day by day in the centre's time `tz`; the week
+    view has its seven days, empty ones too."""
+    days = [
+        (day, list(found))
+        for day, found in groupby(items, key=lambda s: s.starts_at.astimezone(tz).date())
+    ]
     if view != "week":
         return days
     by_date = dict(days)
-    return [
-        (start + timedelta(days=n), by_date.get(start + timedelta(days=n), [])) for n in range(7)
-    ]
+    return [(day, by_date.get(day, [])) for day in (start + timedelta(n) for n in range(7))]
 
 
 def _shown(sessions: QuerySet[Session], centre: Centre) -> list[Session]:

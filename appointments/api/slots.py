@@ -21,6 +21,7 @@ from appointments.selectors.slots import free_slots
 from courses.api.base import DateTimeField
 from courses.models import BookingMode, Course
 from courses.selectors.tenancy import centres_managed_for_user
+from courses.text import MAX_ID
 
 # The longest span one request may ask for: the slots of about nine weeks.
 MAX_SPAN = timedelta(days=63)
@@ -28,7 +29,7 @@ DEFAULT_SPAN = timedelta(days=28)
 
 
 class SlotQuerySerializer(serializers.Serializer[dict[str, Any]]):
-    course = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    course = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     language = serializers.ChoiceField(choices=CONSULTATION_LANGUAGES, default="pl")
     # "from" is a Python keyword: read from the query by `SlotsView` and passed as `start`.
     start = DateTimeField(required=False, help_text="From (default: now).")

@@ -21,6 +21,7 @@ from courses.api.base import DateTimeField
 from courses.models import AttendanceStatus
 from courses.selectors.register import RegisterRow, register_for, register_sessions_for_user
 from courses.services.attendance import Mark, register_apply
+from courses.text import MAX_ID
 from scheduling.models import Session
 
 
@@ -54,10 +55,10 @@ class StrictDateTimeField(StrictTextMixin, DateTimeField):
 
 
 class AttendanceEntrySerializer(serializers.Serializer[dict[str, Any]]):
-    participant = StrictIntegerField(min_value=1, max_value=2**63 - 1)
+    participant = StrictIntegerField(min_value=1, max_value=MAX_ID)
     member = StrictIntegerField(
         min_value=1,
-        max_value=2**63 - 1,
+        max_value=MAX_ID,
         required=False,
         allow_null=True,
         help_text="A person of the participant's booking (their row's `member`).",

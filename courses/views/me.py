@@ -82,10 +82,10 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
                 "participant": participant,
                 "places": places,
                 "session_changes": {e.pk: _changes(e, changed, now) for e in active},
-                "just_enrolled": whole_number(just_enrolled) if just_enrolled else None,
+                "just_enrolled": whole_number(just_enrolled),
                 "appointments": personal_appointments(participant),
                 "waiting_days": person_waiting_days(participant),
-                "just_booked": whole_number(just_booked) if just_booked else None,
+                "just_booked": whole_number(just_booked),
                 "personal_url": settings.PUBLIC_BASE_URL + participant.get_absolute_url(),
                 "subscribe": subscribe_links(
                     participant.centre, participant=participant, lang=lang

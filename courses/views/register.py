@@ -34,6 +34,7 @@ from courses.selectors.register import (
 )
 from courses.selectors.tenancy import centres_managed_for_user
 from courses.services.attendance import Change, Family, Mark, Note, WalkIn, register_apply
+from courses.text import MAX_ID
 from scheduling.models import Session
 
 WEEK = 7
@@ -171,7 +172,7 @@ def _id(value: Any) -> int:
         number = int(value or 0)
     except (ValueError, TypeError, OverflowError):
         return 0
-    return number if 0 < number < 2**63 else 0
+    return number if 0 < number <= MAX_ID else 0
 
 
 def _change(op: dict[str, Any]) -> Change:

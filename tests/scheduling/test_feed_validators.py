@@ -86,6 +86,23 @@ def test_a_cached_feed_and_its_304_cost_no_query(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url", [CENTRE_FEED, COURSE_FEED])
+def test_a_cached_compressed_feed_and_its_304_cost_no_query(
+    client, memory_cache, course, django_assert_num_queries, url
+) -> None:
+    """A calendar client that takes gzip (most do) is served from the kept compressed copy."""
+    gzip = {"accept-encoding": "gzip"}
+    first = client.get(url, headers=gzip)
+    assert first["Content-Encoding"] == "gzip"
+    with django_assert_num_queries(0):
+        again = client.get(url, headers=gzip)
+        not_modified = client.get(url, headers={**gzip, "if-none-match": first["ETag"]})
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert not_modified.status_code == 304
+
+
+@pytest.mark.django_db
 def test_the_validator_is_the_same_whichever_cache_holds_it(client, course, settings) -> None:
     """The ETag names the content (the centre's revision), not the cache's epoch: a Redis
     restart or a switch of cache sends no calendar client a new download."""
