@@ -23,9 +23,22 @@ from rest_framework.response import Response
 
 from courses.compiled import compiled
 from courses.errors import DomainError
-from courses.text import MAX_ID
+from courses.text import MAX_ID, whole_number
 
 NULL_CHARACTERS = ProhibitNullCharactersValidator.message  # Django's, translated
+
+
+class WholeNumberField(forms.IntegerField):
+    """Django's IntegerField, read as `courses.text.whole_number` reads: decimal digits alone,
+    so "1_0" or "+1" (which Python's int() takes, as 10 and 1) is refused, not another id."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = whole_number(value)
+        if number is None:
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
@@ -33,7 +46,7 @@ class IdFilter(django_filters.Filter):
     """A filter by a row's id (`?course=12`): a whole number from 1 to MAX_ID, else a 400 that
     says so (not a number the database cannot take, answered with a 500)."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
@@ -99,9 +112,8 @@ class CompiledPrimaryKeyField(serializers.PrimaryKeyRelatedField[Any]):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            pk = int(data)
-        except ValueError:
+        pk = data if isinstance(data, int) else whole_number(data)
+        if pk is None:  # "1_0" or "+1" names no row, though int() reads them
             self.fail("incorrect_type", data_type=type(data).__name__)
         model = self.queryset.model  # type: ignore[union-attr] # given, as DRF requires
         low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())

@@ -12,7 +12,7 @@ from tests.factories import CourseFactory, EnrolmentFactory, first_session
 pytestmark = pytest.mark.django_db
 
 LISTS = ["/api/v1/enrolments/", "/api/v1/appointments/", "/api/v1/sessions/"]
-WRONG = ["-1.7976931348623155e+308", "99999999999999999999", "1.5", "0", "x"]
+WRONG = ["-1.7976931348623155e+308", "99999999999999999999", "1.5", "0", "x", "1_0", "+1", "0_1"]
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -35,3 +35,7 @@ def test_a_right_id_still_filters(staff_client: Client, centre) -> None:
     assert sessions["results"]
     assert {row["id"] for row in sessions["results"]} >= {first_session(kept).pk}
     assert staff_client.get("/api/v1/enrolments/", {"session": "1e400"}).status_code == 400
+    # written as int() reads it but not in decimal digits alone: refused, not another course
+    assert staff_client.get("/api/v1/enrolments/", {"course": f"+{kept.pk}"}).status_code == 400
+    spaced = staff_client.get("/api/v1/enrolments/", {"course": f" {kept.pk} "}).json()
+    assert [row["course"] for row in spaced["results"]] == [kept.pk]
