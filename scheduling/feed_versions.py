@@ -44,17 +44,54 @@ class FeedVersion:
 
     def etag(self, *, lang: str, now: datetime | None = None) -> str:
         parts = (
-            FORMAT_VERSION,
-            release.texts_version(),  # the feed's words
+            _release(),
             self.key,
             lang,
             timezone.localdate(now or timezone.now()),  # trimming and horizon move daily
+        )
+        return _digest(parts)
+
+    @property
+    def last_modified(self) -> datetime | None:
+        """When the feed last changed: its data's last change, or, if later, the moment this
+        release first answered a feed (`release_since`), so that a client that asks by date
+        alone (If-Modified-Since) fetches again when the words or the format changed."""
+        if self.modified is None:
+            return None
+        return max(self.modified, release_since())
+
+
+def _release() -> str:
+    """What, besides the data, gives a feed its bytes: the format, the words, the settings."""
+    return _digest(
+        (
+            FORMAT_VERSION,
+            release.texts_version(),  # the feed's words
             settings.CALENDAR_FEED_PAST_DAYS,
             settings.CALENDAR_FEED_REFRESH_MINUTES,
             settings.SESSION_HORIZON_DAYS,
             settings.PUBLIC_BASE_URL,
         )
-        return _digest(parts)
+    )
+
+
+def release_since() -> datetime:
+    """The moment a feed was first answered with this format, these words and these settings,
+    as the default cache remembers it for every process (the first one to ask writes it)."""
+    return _first_answered(_release())
+
+
+@lru_cache(maxsize=16)
+def _first_answered(release_digest: str) -> datetime:
+    key = f"calendar:release:{release_digest}"
+    now = timezone.now()
+    cache.add(key, now, timeout=None)  # atomic: every process then reads the first one's
+    return cache.get(key) or now
+
+
+def forget_release_since() -> None:
+    """Ask the cache again at the next feed (a test's emptied cache)."""
+    _first_answered.cache_clear()
 
 
 @lru_cache(maxsize=1024)

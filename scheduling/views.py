@@ -51,7 +51,8 @@ def feed_response(
     etag = version.etag(lang=lang)
     packed = accepts_gzip(request)
     quoted = f'"{etag}-gzip"' if packed else f'"{etag}"'  # each coding its own validator
-    modified_ts = int(version.modified.timestamp()) if version.modified else None
+    modified = version.last_modified
+    modified_ts = int(modified.timestamp()) if modified else None
     not_modified = (
         HttpResponseNotModified()
         if _only_this_copy(request, quoted)

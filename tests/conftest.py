@@ -52,7 +52,10 @@ def _empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     commits (transactional, live server) empties it before and after."""
     from django.core.cache import caches
 
+    from scheduling import feed_versions
+
     caches["feeds"].clear()
+    feed_versions.forget_release_since()  # it was remembered in the emptied cache
     if not isinstance(caches["default"], DatabaseCache):  # CACHE_URL in the developer's .env
         caches["default"].clear()
         yield
@@ -68,6 +71,7 @@ def _empty_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     caches["default"].clear()
     yield
     caches["default"].clear()
+    feed_versions.forget_release_since()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from courses.models import Venue
 from courses.services.catalogue import course_save
@@ -143,6 +144,49 @@ def test_a_release_with_other_translations_gives_the_feeds_another_etag(
         assert after["ETag"] != first["ETag"]
     finally:
         release.forget()
+
+
+def test_a_client_asking_by_date_alone_fetches_again_when_the_words_changed(
+    client, course, settings, tmp_path
+) -> None:
+    """A calendar that polls with If-Modified-Since only: the feed's Last-Modified is no earlier
+    than the moment its release first answered, so new words (or a new format) reach it once,
+    although no course changed, and it is then answered 304 again."""
+    catalogue = tmp_path / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_bytes(b"one")
+    settings.BASE_DIR = tmp_path
+    release.forget()
+    try:
+        first = client.get("/calendars/cic-poznan.ics")
+        since = first["Last-Modified"]
+        assert (
+            client.get("/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+        )
+        with time_machine.travel(timezone.now() + timedelta(hours=5), tick=False):
+            catalogue.write_bytes(b"two")
+            release.forget()  # the next release, hours later
+            after = client.get("/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=since)
+            assert after.status_code == 200
+            assert parse_http_date(after["Last-Modified"]) > parse_http_date(since)
+            again = client.get(
+                "/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]
+            )
+            assert again.status_code == 304
+    finally:
+        release.forget()
+
+
+def test_a_change_later_than_the_release_is_the_feeds_last_modified(client, course) -> None:
+    first = client.get("/calendars/cic-poznan.ics")
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        course.title = "Polish A2, evenings"
+        course_save(course=course)
+        changed = client.get(
+            "/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+        )
+        assert changed.status_code == 200
+        assert parse_http_date(changed["Last-Modified"]) == int(timezone.now().timestamp())
 
 
 def test_conditional_requests_get_304_without_building_the_feed(
