@@ -211,8 +211,27 @@ def day_slots(*, session: Session, now: datetime | None = None) -> list[DaySlot]
     """Every slot of `session` (its course and centre selected) with its state, for the
     specialist's day view; booked slots carry the appointment (person and interpreter
     selected)."""
+    return sessions_slots([session])[session.pk]
+
+
+def sessions_slots(sessions: Sequence[Session]) -> dict[int, list[DaySlot]]:
+    """`day_slots` of each of `sessions` (a day's duty hours, their courses and centres
+    selected), by session id, from one `slot_context` for them all: seven queries however
+    many sessions, specialists and interpreters the day has."""
+    if not sessions:
+        return {}
+    courses = list({session.course_id: session.course for session in sessions}.values())
+    ctx = slot_context(
+        courses,
+        min(session.starts_at for session in sessions),
+        max(session.ends_at for session in sessions),
+        with_appointments=True,
+    )
+    return {session.pk: _slots_of(session, ctx) for session in sessions}
+
+
+def _slots_of(session: Session, ctx: Context) -> list[DaySlot]:
     course = session.course
-    ctx = slot_context([course], session.starts_at, session.ends_at, with_appointments=True)
     hours = ctx.hours.get(course.centre_id, [])
     languages = sorted({code for row in hours for code in row.languages} - ctx.spoken[course.pk])
     found: list[DaySlot] = []

@@ -353,3 +353,57 @@ def test_the_today_page_links_the_days_appointments(world: dict[str, Any]) -> No
 def test_the_slot_link_carries_its_time_with_the_offset(world: dict[str, Any]) -> None:
     body = _day(_client(world["coordinator"]), world).content.decode()
     assert f"?at={quote(_at(world, 10))}" in body
+
+
+def _day_queries(client: Client, world: dict[str, Any]) -> tuple[int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _day(client, world)  # the session and the user's centres read once
+    with CaptureQueriesContext(connection) as queries:
+        response = _day(client, world)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_the_day_costs_the_same_queries_for_two_and_for_eight_duty_hours(
+    world: dict[str, Any],
+) -> None:
+    """Each duty's slots (booked, blocked, free with an interpreter) are read together for the
+    whole day, not once per duty: a centre with many specialists opens its day as fast."""
+    client = _client(world["coordinator"])
+    interpreter(world["poznan"], "uk")
+    _booked(world)
+    few, response = _day_queries(client, world)
+    assert len(response.context["sessions"]) == 2
+    for n in range(6):
+        course = slot_course(
+            world["poznan"], trainers=[specialist(f"doradca-{n}")], title_pl=f"Dyżur {n}"
+        )
+        appointment_book(
+            course=course,
+            starts_at=local(course, world["day"], 10),
+            language="pl",
+            person=person(10 + n),
+            actor=world["coordinator"],
+            channel="desk",
+        )
+        BlockedSlot.objects.create(
+            session=first_session(course), starts_at=local(course, world["day"], 12)
+        )
+    many, response = _day_queries(client, world)
+    sessions = response.context["sessions"]
+    assert len(sessions) == 8
+    assert many == few
+    duty = next(s for s in sessions if s.session.course.title_pl == "Dyżur 3")
+    assert [slot.state for slot in duty.slots] == [
+        "booked",
+        "free",
+        "free",
+        "free",
+        "blocked",
+        "free",
+    ]
+    assert duty.slots[1].interpreter_names  # Ukrainian: the interpreter is free then
+    lawyer = next(s for s in sessions if s.session.course == world["course"])
+    assert [slot.state for slot in lawyer.slots].count("booked") == 1

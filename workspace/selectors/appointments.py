@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from appointments.languages import CONSULTATION_LANGUAGES, POLISH
 from appointments.models import ACTIVE_STATUSES, Appointment
-from appointments.selectors.slots import DaySlot, course_languages, day_slots
+from appointments.selectors.slots import DaySlot, course_languages, day_slots, sessions_slots
 from courses.models import BookingMode, Course
 from scheduling.models import Session, SessionStatus
 from workspace.selectors.scope import Scope
@@ -104,16 +104,14 @@ def day_sessions(
         .order_by("starts_at", "course__title", "pk")
     )
     spoken = course_languages([s.course for s in sessions]) if sessions else {}
+    slots = sessions_slots([s for s in sessions if s.status != SessionStatus.CANCELLED])
     found = []
     for session in sessions:
-        cancelled = session.status == SessionStatus.CANCELLED
         languages = sorted(spoken.get(session.course_id, {POLISH}))
         found.append(
             DaySession(
                 session=session,
-                slots=[]
-                if cancelled
-                else [SlotRow(slot) for slot in day_slots(session=session, now=now)],
+                slots=[SlotRow(slot) for slot in slots.get(session.pk, [])],
                 specialists=list(session.course.trainers.all()),
                 languages=[language_name(code) for code in languages],
             )
