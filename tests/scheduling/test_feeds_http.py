@@ -123,58 +123,53 @@ def test_a_client_that_does_not_take_gzip_gets_the_feed_as_it_is(client, course,
     assert response.content.startswith(b"BEGIN:VCALENDAR")
 
 
+@pytest.fixture
+def catalogue(settings, tmp_path):
+    """The release's compiled translations, as one file a test writes (b"one" to start with);
+    after a write, `release.forget()` stands for the next release's processes."""
+    path = tmp_path / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"one")
+    settings.BASE_DIR = tmp_path
+    release.forget()
+    yield path
+    release.forget()
+
+
 def test_a_release_with_other_translations_gives_the_feeds_another_etag(
-    client, course, settings, tmp_path
+    client, course, catalogue
 ) -> None:
     """The feeds' words come from the compiled translations: a release whose translations
     changed answers the calendar's usual poll with the feed, not a 304 for its older words."""
-    catalogue = tmp_path / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
-    catalogue.parent.mkdir(parents=True)
-    catalogue.write_bytes(b"one")
-    settings.BASE_DIR = tmp_path
-    release.forget()
-    try:
-        first = client.get("/calendars/cic-poznan.ics")
-        polled = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
-        assert polled.status_code == 304
-        catalogue.write_bytes(b"two")
-        release.forget()  # the next release's processes
-        after = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
-        assert after.status_code == 200
-        assert after["ETag"] != first["ETag"]
-    finally:
-        release.forget()
+    first = client.get("/calendars/cic-poznan.ics")
+    polled = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert polled.status_code == 304
+    catalogue.write_bytes(b"two")
+    release.forget()  # the next release's processes
+    after = client.get("/calendars/cic-poznan.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
 
 
 def test_a_client_asking_by_date_alone_fetches_again_when_the_words_changed(
-    client, course, settings, tmp_path
+    client, course, catalogue
 ) -> None:
     """A calendar that polls with If-Modified-Since only: the feed's Last-Modified is no earlier
     than the moment its release first answered, so new words (or a new format) reach it once,
     although no course changed, and it is then answered 304 again."""
-    catalogue = tmp_path / "locale" / "uk" / "LC_MESSAGES" / "django.mo"
-    catalogue.parent.mkdir(parents=True)
-    catalogue.write_bytes(b"one")
-    settings.BASE_DIR = tmp_path
-    release.forget()
-    try:
-        first = client.get("/calendars/cic-poznan.ics")
-        since = first["Last-Modified"]
-        assert (
-            client.get("/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    first = client.get("/calendars/cic-poznan.ics")
+    since = first["Last-Modified"]
+    assert client.get("/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    with time_machine.travel(timezone.now() + timedelta(hours=5), tick=False):
+        catalogue.write_bytes(b"two")
+        release.forget()  # the next release, hours later
+        after = client.get("/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=since)
+        assert after.status_code == 200
+        assert parse_http_date(after["Last-Modified"]) > parse_http_date(since)
+        again = client.get(
+            "/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]
         )
-        with time_machine.travel(timezone.now() + timedelta(hours=5), tick=False):
-            catalogue.write_bytes(b"two")
-            release.forget()  # the next release, hours later
-            after = client.get("/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=since)
-            assert after.status_code == 200
-            assert parse_http_date(after["Last-Modified"]) > parse_http_date(since)
-            again = client.get(
-                "/calendars/cic-poznan.ics", HTTP_IF_MODIFIED_SINCE=after["Last-Modified"]
-            )
-            assert again.status_code == 304
-    finally:
-        release.forget()
+        assert again.status_code == 304
 
 
 def test_a_change_later_than_the_release_is_the_feeds_last_modified(client, course) -> None:
