@@ -207,7 +207,7 @@ class DaySlot:
     interpreter_languages: tuple[str, ...] = ()
 
 
-def day_slots(*, session: Session, now: datetime | None = None) -> list[DaySlot]:
+def day_slots(*, session: Session) -> list[DaySlot]:
     """Every slot of `session` (its course and centre selected) with its state, for the
     specialist's day view; booked slots carry the appointment (person and interpreter
     selected)."""

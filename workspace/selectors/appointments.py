@@ -89,7 +89,7 @@ def specialists(scope: Scope) -> list[AuthUser]:
 
 
 def day_sessions(
-    scope: Scope, day: date, *, specialist: AuthUser | None = None, now: datetime | None = None
+    scope: Scope, day: date, *, specialist: AuthUser | None = None
 ) -> list[DaySession]:
     """The day's sessions of the user's slot-booked consultations (cancelled ones too, shown
     as such, without slots), those of `specialist` only when given."""

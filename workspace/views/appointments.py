@@ -77,7 +77,7 @@ def _day_page(
         "today": timezone.localdate(),
         "specialist": specialist,
         "specialists": people,
-        "sessions": day_sessions(scope, day, specialist=specialist, now=now) if valid else [],
+        "sessions": day_sessions(scope, day, specialist=specialist) if valid else [],
         "now": now,
         "error": error,
         "previous_day": day_url(day - timedelta(days=1), picked),
