@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.admin.base import CentreScopedAdmin, participant_inlines
 from courses.countries import origin_country_choices
 from courses.exports import json_download
+from courses.forms.widgets import Select
 from courses.models import (
     Enrolment,
     Participant,
@@ -84,6 +85,7 @@ class ParticipantAdmin(CentreScopedAdmin):
                 label=capfirst(db_field.verbose_name),
                 choices=[("", _("Prefers not to say")), *origin_country_choices(lang)],
                 required=False,
+                widget=Select,
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import DomainError
+from courses.forms.widgets import Choices, Select
 from courses.models import Course, Language
 from courses.phones import country_choices
 from courses.selectors.tenancy import User, courses_managed_for_user
@@ -20,16 +21,17 @@ class DeskEnrolmentForm(forms.Form):
     """Only the user's courses and their sessions still to come are offered."""
 
     course: forms.ModelChoiceField[Course] = forms.ModelChoiceField(
-        label=_("course"), queryset=Course.objects.none()
+        label=_("course"), queryset=Course.objects.none(), widget=Select
     )
     session: forms.ModelChoiceField[Session] = forms.ModelChoiceField(
         label=_("session"),
         queryset=Session.objects.none(),
         required=False,
         help_text=_("Only for courses booked session by session."),
+        widget=Select,
     )
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"), initial="PL")
+    country = forms.ChoiceField(label=_("Country of the phone number"), initial="PL", widget=Select)
     phone = forms.CharField(label=_("mobile phone"), max_length=40)
     language = forms.ChoiceField(label=_("language"), choices=Language.choices, initial="pl")
     sms_consent = forms.BooleanField(label=_("agrees to SMS"), required=False)
@@ -54,7 +56,7 @@ class DeskEnrolmentForm(forms.Form):
             .select_related("course")
             .order_by("starts_at")
         )
-        country.choices = country_choices(translation.get_language() or "pl")
+        country.choices = Choices(country_choices(translation.get_language() or "pl"))
 
     def person(self) -> ParticipantData:
         data = self.cleaned_data

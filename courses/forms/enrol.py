@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.countries import origin_country_choices
 from courses.forms.party import PartyMixin
+from courses.forms.widgets import Choices, Select
 from courses.models import (
     BookingMode,
     Course,
@@ -29,7 +30,7 @@ class EnrolForm(PartyMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    country = forms.ChoiceField(label=_("Country of your phone number"))
+    country = forms.ChoiceField(label=_("Country of your phone number"), widget=Select)
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=40,
@@ -39,12 +40,14 @@ class EnrolForm(PartyMixin, forms.Form):
         help_text=_("We send your place and reminders by SMS."),
     )
     language = forms.ChoiceField(label=_("Language of your SMS"), choices=Language.choices)
-    session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False)
+    session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False, widget=Select)
     # Optional questions for funders' statistics: nothing is required, "prefer not to say"
     # (the empty answer) stores nothing.
-    country_of_origin = forms.ChoiceField(label=_("Country of origin"), required=False)
+    country_of_origin = forms.ChoiceField(
+        label=_("Country of origin"), required=False, widget=Select
+    )
     birth_year = forms.TypedChoiceField(
-        label=_("Year of birth"), coerce=int, empty_value=None, required=False
+        label=_("Year of birth"), coerce=int, empty_value=None, required=False, widget=Select
     )
     sex = forms.ChoiceField(label=_("Sex"), required=False)
     sms_consent = forms.BooleanField(
@@ -72,7 +75,7 @@ class EnrolForm(PartyMixin, forms.Form):
         lang = translation.get_language() or "pl"
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = country_choices(lang)
+        country.choices = Choices(country_choices(lang))
         country.initial = "PL"
         self.fields["language"].initial = lang if lang in dict(Language.choices) else "pl"
         self._statistics_choices(lang)
@@ -98,7 +101,7 @@ class EnrolForm(PartyMixin, forms.Form):
         for name, options in choices.items():
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrowing
-            field.choices = options
+            field.choices = Choices(options)
 
     @property
     def main_fields(self) -> list[forms.BoundField]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from courses.forms.widgets import Choices, Select
 from courses.models import ADULT_AGE, Course
 from courses.party import ages_text
 
@@ -34,7 +35,7 @@ class Row:
     birth_year: forms.BoundField
 
 
-def _years(course: Course, *, children_only: bool) -> list[tuple[object, object]]:
+def _years(course: Course, *, children_only: bool) -> Choices:
     """The years of birth to pick from: within the activity's ages when it has some (counted in
     the year of its first date), only children's years for a childcare, else the last 100
     years; never a year still to come; the youngest first."""
@@ -49,7 +50,7 @@ def _years(course: Course, *, children_only: bool) -> list[tuple[object, object]
     newest = min(newest, timezone.localdate().year)  # nobody is born ahead of time
     ranged = children_only or course.min_age is not None or course.max_age is not None
     empty = ("", _("Choose the year") if ranged else _("Adult: not needed"))
-    return [empty, *((y, str(y)) for y in range(newest, oldest - 1, -1))]
+    return Choices([empty, *((y, str(y)) for y in range(newest, oldest - 1, -1))])
 
 
 class PartyMixin(forms.Form):
@@ -143,6 +144,7 @@ class PartyMixin(forms.Form):
                 empty_value=None,
                 required=False,
                 choices=years,
+                widget=Select,
             )
             rows.append(
                 Row(number, self[f"{prefix}_{index}_name"], self[f"{prefix}_{index}_birth_year"])

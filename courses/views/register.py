@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from courses.errors import DomainError, NotOnRegister
 from courses.forms.register import RegisterDayForm
+from courses.forms.widgets import Choices, Select
 from courses.models import Attendance, AttendanceStatus
 from courses.phones import country_choices
 from courses.selectors.register import (
@@ -43,7 +44,7 @@ PAST_WEEKS = 4  # past sessions listed on /register/ (older ones: by the date pi
 
 class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"))
+    country = forms.ChoiceField(label=_("Country of the phone number"), widget=Select)
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=40,
@@ -54,7 +55,7 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = country_choices(translation.get_language() or "pl")
+        country.choices = Choices(country_choices(translation.get_language() or "pl"))
         country.initial = "PL"
 
 

@@ -63,6 +63,9 @@ THROTTLE_CALLS = 400
 REDIS = ("127.0.0.1", 6379)
 GZIP = "Accept-Encoding: gzip"
 PACKED = ("cached feed, gzip", "static file, gzip")
+# The public pages, beside the feed: the enrolment form is what everyone loads when registration
+# opens.
+PAGES = ("home", "centre page", "course page", "embed", "enrolment form")
 REDIS_DB = 13
 # Seconds a slow loop may take before it stops short of its count (the bench stays under a
 # minute); the figures say how many requests were measured.
@@ -180,6 +183,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
         "centre page": (f"/centres/{big.slug}/", ()),
         "course page": (f"/centres/{big.slug}/courses/{course_slug}/", ()),
         "embed": (f"/embed/{big.slug}/", ()),
+        "enrolment form": (f"/centres/{big.slug}/courses/{course_slug}/enrol/", ()),
         "floor 304": ("/floor/304", ()),
         **({"floor 304 + Redis": ("/floor/304-redis", ())} if redis else {}),
     }
@@ -198,7 +202,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
                 assert run.statuses == {304 if unchanged else 200: run.requests}, run
                 assert set(run.sizes) == {size}, (name, run.sizes)
                 runs[name].append(run.rate)
-        for name in ("home", "centre page", "course page", "embed"):
+        for name in PAGES:
             path, headers = paths[name]
             run = load(port, path, clients=CLIENTS, seconds=PAGE_SECONDS, headers=headers)
             assert run.statuses == {200: run.requests}, run
@@ -230,7 +234,7 @@ def test_bench_centre_feed_100_courses_for_a_year(settings, tmp_path: Path) -> N
         "[bench feed] public pages, same server and load: "
         + ", ".join(
             f"{name} {runs[name][0]:,.1f} req/s ({runs[name][0] / feed_rate:.3f} of the feed)"
-            for name in ("home", "centre page", "course page", "embed")
+            for name in PAGES
         )
         + f"\n[bench feed] a client that takes gzip ({len(body) / 1024:.0f} KB sent as "
         f"{len(packed) / 1024:.0f} KB): cached feed {rates('cached feed, gzip')} req/s, static "

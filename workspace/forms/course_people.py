@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from courses.forms.widgets import Choices, Select
 from courses.models import ADULT_AGE, Language, Participant
 from courses.phones import country_choices
 from courses.services.participants import ParticipantData
@@ -131,7 +132,7 @@ class EnrolNewForm(DeskFields):
     """Add a person at the desk (or find them by the phone typed) and enrol them."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"))
+    country = forms.ChoiceField(label=_("Country of the phone number"), widget=Select)
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=40,
@@ -156,7 +157,7 @@ class EnrolNewForm(DeskFields):
         super().__init__(*args, **kwargs)
         country = self.fields["country"]
         assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = country_choices(translation.get_language() or "pl")
+        country.choices = Choices(country_choices(translation.get_language() or "pl"))
         country.initial = "PL"
 
     def person(self) -> ParticipantData:

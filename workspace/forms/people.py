@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from courses.countries import origin_country_choices
+from courses.forms.widgets import Choices, Select
 from courses.models import Language, Participant, Sex
 
 OLDEST_YEAR = 1900
@@ -36,9 +37,11 @@ class PersonForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of their SMS"), choices=Language.choices)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    country_of_origin = forms.ChoiceField(label=_("Country of origin"), required=False)
+    country_of_origin = forms.ChoiceField(
+        label=_("Country of origin"), required=False, widget=Select
+    )
     birth_year = forms.TypedChoiceField(
-        label=_("Year of birth"), coerce=int, empty_value=None, required=False
+        label=_("Year of birth"), coerce=int, empty_value=None, required=False, widget=Select
     )
     sex = forms.ChoiceField(label=_("Sex"), required=False)
 
@@ -64,4 +67,4 @@ class PersonForm(forms.Form):
     def _choices(self, name: str, options: list[tuple[Any, Any]]) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrowing
-        field.choices = [NOT_SAYING, *options]
+        field.choices = Choices([NOT_SAYING, *options])
