@@ -31,6 +31,9 @@ from courses.services.verification import (
 from courses.throttles import EnrolmentThrottle, VerifyThrottle
 from scheduling.models import Session
 
+# Activities without a place to take: an old link to their form leads to their page.
+NOT_ENROLLED = (BookingMode.OPEN, BookingMode.SLOTS)
+
 
 def _enrolable_course(centre: str, course: str) -> Course:
     return get_object_or_404(
@@ -51,6 +54,8 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
     """The enrolment form: name, phone (with its country), SMS language, consent; then the
     person's page, which says confirmed or waitlisted (with the position)."""
     course_obj = _enrolable_course(centre, course)
+    if request.method == "GET" and course_obj.booking_mode in NOT_ENROLLED:
+        return redirect(course_obj)  # its page says "just come", or books an appointment
     sessions = (
         _upcoming_sessions(course_obj) if course_obj.booking_mode == BookingMode.SESSION else []
     )

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 
 from courses.models import Enrolment, Participant
+from tests.appointments.helpers import slot_course, specialist
 from tests.factories import CourseFactory
 from tests.verification import form_enrol
 
@@ -164,6 +165,36 @@ def test_open_courses_say_just_come_and_have_no_form_to_succeed(client, centre) 
     response = client.post("/centres/cic-poznan/courses/klub/enrol/", form())
     assert response.status_code == 409
     assert not Enrolment.objects.exists()
+
+
+def test_an_old_link_to_the_form_of_an_activity_without_places_leads_to_its_page(
+    client, centre
+) -> None:
+    """A club people just come to, or duty hours booked by appointment: no form that could
+    only fail."""
+    CourseFactory(centre=centre, slug="klub", booking_mode="open", start_date=date(2027, 1, 5))
+    duty = slot_course(centre, trainers=[specialist("prawnik")])
+    for slug in ("klub", duty.slug):
+        response = client.get(f"/centres/cic-poznan/courses/{slug}/enrol/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/centres/cic-poznan/courses/{slug}/"
+
+
+@pytest.mark.parametrize("dates", [2, 40])
+def test_the_form_costs_the_same_queries_for_few_and_many_dates(
+    client, centre, dates, django_assert_num_queries
+) -> None:
+    """The form of a course booked date by date: the course and its dates."""
+    CourseFactory(
+        centre=centre,
+        slug="warsztaty",
+        booking_mode="session",
+        start_date=date(2027, 1, 5),
+        rule=f"RRULE:FREQ=DAILY;COUNT={dates}",
+    )
+    with django_assert_num_queries(2):
+        page = client.get("/centres/cic-poznan/courses/warsztaty/enrol/")
+    assert page.content.decode().count('<option value="') > dates + 240  # dates and countries
 
 
 def test_personal_page_cancels_and_the_next_person_moves_up(client, course) -> None:
