@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from courses.forms.widgets import Select
 from courses.models import Course, Language
 from notifications.drafts import (
     MAX_LENGTH,
@@ -45,6 +46,7 @@ class MessageForm(forms.Form):
         required=False,
         empty_label=_("The whole course"),
         help_text=_("Only the people of this session (for a course booked session by session)."),
+        widget=Select,
     )
     text = forms.CharField(
         label=_("Message in Polish"),

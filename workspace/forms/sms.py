@@ -7,13 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.forms.widgets import Select
 from courses.text import MAX_ID
 from notifications.models import MessageKind, MessageStatus
 from workspace.selectors.scope import Scope
 
 
 class SmsFilters(forms.Form):
-    course = forms.TypedChoiceField(label=_("Course"), required=False, coerce=int, empty_value=None)
+    course = forms.TypedChoiceField(
+        label=_("Course"), required=False, coerce=int, empty_value=None, widget=Select
+    )
     q = forms.CharField(
         label=_("Person (name or phone)"),
         max_length=100,
