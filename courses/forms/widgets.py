@@ -75,7 +75,8 @@ class Select(forms.Select):
         for choice, label in self.choices:
             if isinstance(label, list | tuple):  # a group: (its name, its choices)
                 inner = "".join(option(c, text) for c, text in label)
-                parts.append(f'<optgroup label="{_escaped(choice)}">{inner}</optgroup>')
+                named = f'<optgroup label="{_escaped(choice)}">{inner}</optgroup>'
+                parts.append(named if choice else inner)  # Django's: no name, no <optgroup>
             else:
                 parts.append(option(choice, label))
         return SafeString("".join(parts))  # every value and label escaped above

@@ -54,7 +54,7 @@ def enrol(request: HttpRequest, centre: str, course: str) -> HttpResponse:
     """The enrolment form: name, phone (with its country), SMS language, consent; then the
     person's page, which says confirmed or waitlisted (with the position)."""
     course_obj = _enrolable_course(centre, course)
-    if request.method == "GET" and course_obj.booking_mode in NOT_ENROLLED:
+    if request.method in ("GET", "HEAD") and course_obj.booking_mode in NOT_ENROLLED:
         return redirect(course_obj)  # its page says "just come", or books an appointment
     sessions = (
         _upcoming_sessions(course_obj) if course_obj.booking_mode == BookingMode.SESSION else []

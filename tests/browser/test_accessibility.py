@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,8 +20,9 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from courses.models import Participant, PhoneVerification
+from courses.models import BookingMode, Participant, PhoneVerification
 from tests.courses.report_world import AFTER, build_world
+from tests.factories import CourseFactory
 from tests.verification import sms_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -100,6 +101,13 @@ def test_public_pages(
     base = live_server.url
     olena = Participant.objects.get(phone="+48601000001")
     me = f"{base}/me/{olena.token}/"
+    CourseFactory(
+        centre=world["konin"],
+        slug="warsztaty",
+        booking_mode=BookingMode.SESSION,
+        start_date=date(2027, 1, 8),
+        rule="RRULE:FREQ=WEEKLY;BYDAY=FR;COUNT=4",
+    )
     page = open_page(lang)
     for path in [
         "/",
@@ -108,8 +116,9 @@ def test_public_pages(
         "/centres/cic-poznan/?view=week&kind=polish_course",  # the agenda week, filtered
         "/centres/cic-poznan/courses/polski-a1/",
         "/centres/cic-poznan/courses/polski-a1/enrol/",
-        "/centres/cic-konin/courses/klub/",  # booked session by session
-        "/centres/cic-konin/courses/klub/enrol/",  # with a choice of date
+        "/centres/cic-konin/courses/klub/",  # no booking: "just come"
+        "/centres/cic-konin/courses/warsztaty/",  # booked session by session
+        "/centres/cic-konin/courses/warsztaty/enrol/",  # with a choice of date
         "/centres/cic-poznan/privacy/",  # the privacy notice
         "/privacy/",  # the list of notices, for pages of no centre
     ]:

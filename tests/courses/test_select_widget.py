@@ -22,6 +22,7 @@ CHOICES: list[tuple[Any, Any]] = [
     ("PL", "Polska (+48)"),
     ("UA", 'Україна <b>"&"</b>'),
     ("Later", [("DE", "Niemcy"), ("PL", "Polska again")]),
+    ("", [("CZ", "Czechy, in a group without a name")]),
     (2026, "2026"),
 ]
 
