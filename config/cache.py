@@ -37,6 +37,14 @@ INCR_ATTEMPTS = 3
 # never double them.
 UNFLUSHED = "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', true)) "
 
+# The table's size is checked (a COUNT(*) of every row) at the first window a cache opens and then
+# at one in SIZE_CHECK_EVERY, not at each as Django's set() does: in a burst of new visitors
+# every first count opens a window, and with the table near its 10,000 keys the COUNT(*) alone
+# took 0.5 ms (`tests/bench/test_throttle_bench.py`). Past MAX_ENTRIES the table is culled at the
+# next check, so it holds at most SIZE_CHECK_EVERY - 1 more keys per web process in between. The
+# cache's OPTIONS {"SIZE_CHECK_EVERY": n} sets it (1: at every window, as before).
+SIZE_CHECK_EVERY = 16
+
 # A stored value that is a count (its digits: bigint holds 18 of them), as each database says it.
 IS_COUNT = {
     "postgresql": "{value} ~ '^[0-9]{{1,18}}$'",
@@ -71,13 +79,18 @@ class DatabaseCache(DjangoDatabaseCache):
         super().__init__(table, params)
         self.table = table
         self._window_sqls: dict[tuple[str, bool], str] = {}
+        self._size_check_every = int(
+            params.get("OPTIONS", {}).get("SIZE_CHECK_EVERY", SIZE_CHECK_EVERY)
+        )
+        self._windows_unchecked = 0  # windows opened since the table's size was last checked
 
     def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:
         """Count one more event under `key` and return the count in its window, in one statement
         that every process's count holds against: the key's row is inserted with count 1 and an
         end `period` seconds from now, or, if it is there, gets 1 more while its window is open,
         else starts again at 1 with a new end (a row holding something other than a count, too).
-        The count that opens a window also culls the table past MAX_ENTRIES, as `add()` does."""
+        A count that opens a window also culls the table past MAX_ENTRIES, as `add()` does: the
+        first one, then one in SIZE_CHECK_EVERY."""
         made_key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
@@ -91,13 +104,19 @@ class DatabaseCache(DjangoDatabaseCache):
                 [made_key, adapt(now + timedelta(seconds=period)), at, at],
             )
             count = int(cursor.fetchone()[0])
-            if count == 1:
+            if count == 1 and self._size_to_check():
                 table = connection.ops.quote_name(self.table)
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
                 rows = cursor.fetchone()[0]
                 if rows > self._max_entries:
                     self._cull(db, cursor, now, rows)  # type: ignore[attr-defined]
         return count
+
+    def _size_to_check(self) -> bool:
+        """Whether the window just opened checks the table's size (see SIZE_CHECK_EVERY)."""
+        due = self._windows_unchecked == 0
+        self._windows_unchecked = (self._windows_unchecked + 1) % self._size_check_every
+        return due
 
     def _window_sql(self, connection: Any) -> str:
         unflushed = connection.vendor == "postgresql" and not connection.in_atomic_block

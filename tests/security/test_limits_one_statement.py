@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.cache import DatabaseCache
+from config.cache import SIZE_CHECK_EVERY, DatabaseCache
 from config.redis_cache import RedisCache
 from courses import limits
 from tests.threads import all_at_once
@@ -48,12 +48,33 @@ def test_a_count_in_an_open_window_is_one_statement(django_assert_num_queries) -
 
 
 @pytest.mark.django_db
-def test_the_count_that_opens_a_window_also_checks_the_table_size(
-    django_assert_num_queries,
-) -> None:
-    """As Django's add() and set() do, so that the table is culled past MAX_ENTRIES."""
-    with django_assert_num_queries(2):
-        assert limits.hits("enrol:203.0.113.6", period=3600) == 1
+def test_the_first_window_opened_and_one_in_sixteen_check_the_table_size() -> None:
+    """So that the table is culled past MAX_ENTRIES, as Django's add() and set() do at each
+    write, without a COUNT(*) of the whole table for every new visitor's first count."""
+    cache = DatabaseCache("integra_cache", {})
+    statements = []
+    for n in range(2 * SIZE_CHECK_EVERY + 1):
+        with CaptureQueriesContext(connection) as captured:
+            assert cache.incr_window(f"enrol:203.0.113.{n}", period=3600) == 1
+            assert cache.incr_window(f"enrol:203.0.113.{n}", period=3600) == 2  # window open
+        statements.append(len(captured))
+    checked = [n for n, count in enumerate(statements) if count == 3]
+    assert checked == [0, SIZE_CHECK_EVERY, 2 * SIZE_CHECK_EVERY]
+    assert set(statements) == {2, 3}
+
+
+@pytest.mark.django_db
+def test_a_window_past_max_entries_is_culled_at_the_next_check() -> None:
+    small = DatabaseCache(
+        "integra_cache", {"OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2, "SIZE_CHECK_EVERY": 4}}
+    )
+    sizes = []
+    for n in range(13):
+        small.incr_window(f"limit:{n}", period=60)
+        sizes.append(_rows())
+    # Checked at the 1st, 5th, 9th and 13th window: at the 9th and the 13th the table holds 9
+    # rows, past 5, and half of them go; in between it never holds more than 5 + 4 - 1.
+    assert sizes == [1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8, 5]
 
 
 @pytest.mark.postgres
@@ -180,7 +201,9 @@ def test_a_key_holding_something_else_opens_a_window() -> None:
 
 @pytest.mark.django_db
 def test_counted_keys_are_culled_past_max_entries_and_cleared() -> None:
-    small = DatabaseCache("integra_cache", {"OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2}})
+    small = DatabaseCache(
+        "integra_cache", {"OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2, "SIZE_CHECK_EVERY": 1}}
+    )
     for n in range(12):
         assert small.incr_window(f"limit:{n}", period=60) == 1
         assert _rows() <= 6
@@ -191,7 +214,9 @@ def test_counted_keys_are_culled_past_max_entries_and_cleared() -> None:
 
 @pytest.mark.django_db
 def test_expired_counts_are_culled_first() -> None:
-    small = DatabaseCache("integra_cache", {"OPTIONS": {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 2}})
+    small = DatabaseCache(
+        "integra_cache", {"OPTIONS": {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 2, "SIZE_CHECK_EVERY": 1}}
+    )
     with time_machine.travel(START, tick=False) as traveller:
         small.incr_window("limit:live", period=3600)
         small.incr_window("limit:live", period=3600)
