@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
@@ -41,8 +42,9 @@ UNFLUSHED = "WITH unflushed AS (SELECT set_config('synchronous_commit', 'off', t
 # at one in SIZE_CHECK_EVERY, not at each as Django's set() does: in a burst of new visitors
 # every first count opens a window, and with the table near its 10,000 keys the COUNT(*) alone
 # took 0.5 ms (`tests/bench/test_throttle_bench.py`). Past MAX_ENTRIES the table is culled at the
-# next check, so it holds at most SIZE_CHECK_EVERY - 1 more keys per web process in between. The
-# cache's OPTIONS {"SIZE_CHECK_EVERY": n} sets it (1: at every window, as before).
+# next check, so it holds at most SIZE_CHECK_EVERY - 1 more keys per cache (Django makes one per
+# thread: one per gunicorn sync worker) in between. The cache's OPTIONS {"SIZE_CHECK_EVERY": n}
+# sets it, a whole number from 1 (1: at every window, as before).
 SIZE_CHECK_EVERY = 16
 
 # A stored value that is a count (its digits: bigint holds 18 of them), as each database says it.
@@ -79,9 +81,12 @@ class DatabaseCache(DjangoDatabaseCache):
         super().__init__(table, params)
         self.table = table
         self._window_sqls: dict[tuple[str, bool], str] = {}
-        self._size_check_every = int(
-            params.get("OPTIONS", {}).get("SIZE_CHECK_EVERY", SIZE_CHECK_EVERY)
-        )
+        every = params.get("OPTIONS", {}).get("SIZE_CHECK_EVERY", SIZE_CHECK_EVERY)
+        if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+            raise ImproperlyConfigured(
+                f"The cache's SIZE_CHECK_EVERY is a whole number from 1, not {every!r}."
+            )
+        self._size_check_every = every
         self._windows_unchecked = 0  # windows opened since the table's size was last checked
 
     def incr_window(self, key: Any, *, period: int, version: int | None = None) -> int:

@@ -16,6 +16,7 @@ import time_machine
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -61,6 +62,13 @@ def test_the_first_window_opened_and_one_in_sixteen_check_the_table_size() -> No
     checked = [n for n, count in enumerate(statements) if count == 3]
     assert checked == [0, SIZE_CHECK_EVERY, 2 * SIZE_CHECK_EVERY]
     assert set(statements) == {2, 3}
+
+
+@pytest.mark.parametrize("every", [0, -1, "16", 1.5, True])
+def test_a_size_check_that_is_not_a_whole_number_from_1_is_refused_at_start(every) -> None:
+    """Not a 500 at the first new visitor: the cache is not made at all."""
+    with pytest.raises(ImproperlyConfigured, match="SIZE_CHECK_EVERY"):
+        DatabaseCache("integra_cache", {"OPTIONS": {"SIZE_CHECK_EVERY": every}})
 
 
 @pytest.mark.django_db
