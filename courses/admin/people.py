@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from courses.admin.base import CentreScopedAdmin, participant_inlines
-from courses.countries import origin_country_choices
 from courses.exports import json_download
-from courses.forms.widgets import Select
+from courses.forms.lists import OriginCountryField
 from courses.models import (
     Enrolment,
     Participant,
@@ -80,12 +77,8 @@ class ParticipantAdmin(CentreScopedAdmin):
         """The country of origin from the list of countries, named in the admin's language
         (the ISO code is what is stored)."""
         if db_field.name == "country_of_origin":
-            lang = translation.get_language() or "pl"
-            return forms.ChoiceField(
-                label=capfirst(db_field.verbose_name),
-                choices=[("", _("Prefers not to say")), *origin_country_choices(lang)],
-                required=False,
-                widget=Select,
+            return OriginCountryField(
+                label=capfirst(db_field.verbose_name), empty_label=_("Prefers not to say")
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

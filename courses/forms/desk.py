@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.errors import DomainError
-from courses.forms.widgets import Choices, Select
+from courses.forms.lists import PhoneCountryField, Select
 from courses.models import Course, Language
-from courses.phones import country_choices
 from courses.selectors.tenancy import User, courses_managed_for_user
 from courses.services.participants import ParticipantData
 from scheduling.models import Session
@@ -31,7 +30,7 @@ class DeskEnrolmentForm(forms.Form):
         widget=Select,
     )
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"), initial="PL", widget=Select)
+    country = PhoneCountryField(label=_("Country of the phone number"))
     phone = forms.CharField(label=_("mobile phone"), max_length=40)
     language = forms.ChoiceField(label=_("language"), choices=Language.choices, initial="pl")
     sms_consent = forms.BooleanField(label=_("agrees to SMS"), required=False)
@@ -45,10 +44,8 @@ class DeskEnrolmentForm(forms.Form):
         courses = courses_managed_for_user(user).select_related("centre").order_by("title")
         course = self.fields["course"]
         session = self.fields["session"]
-        country = self.fields["country"]
         assert isinstance(course, forms.ModelChoiceField)  # noqa: S101 - narrowing
         assert isinstance(session, forms.ModelChoiceField)  # noqa: S101 - narrowing
-        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
         course.queryset = courses
         session.queryset = (
             Session.objects.filter(course__in=courses, starts_at__gt=timezone.now())
@@ -56,7 +53,6 @@ class DeskEnrolmentForm(forms.Form):
             .select_related("course")
             .order_by("starts_at")
         )
-        country.choices = Choices(country_choices(translation.get_language() or "pl"))
 
     def person(self) -> ParticipantData:
         data = self.cleaned_data

@@ -8,16 +8,14 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from courses.countries import origin_country_choices
+from courses.forms.lists import Choices, OriginCountryField, PhoneCountryField, Select
 from courses.forms.party import PartyMixin
-from courses.forms.widgets import Choices, Select
 from courses.models import (
     BookingMode,
     Course,
     Language,
     Sex,
 )
-from courses.phones import country_choices
 from scheduling.models import Session
 
 STATISTICS_FIELDS = ("country_of_origin", "birth_year", "sex")
@@ -30,7 +28,7 @@ class EnrolForm(PartyMixin, forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    country = forms.ChoiceField(label=_("Country of your phone number"), widget=Select)
+    country = PhoneCountryField(label=_("Country of your phone number"))
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=40,
@@ -43,8 +41,8 @@ class EnrolForm(PartyMixin, forms.Form):
     session = forms.TypedChoiceField(label=_("Date"), coerce=int, required=False, widget=Select)
     # Optional questions for funders' statistics: nothing is required, "prefer not to say"
     # (the empty answer) stores nothing.
-    country_of_origin = forms.ChoiceField(
-        label=_("Country of origin"), required=False, widget=Select
+    country_of_origin = OriginCountryField(
+        label=_("Country of origin"), empty_label=_("Prefer not to say")
     )
     birth_year = forms.TypedChoiceField(
         label=_("Year of birth"), coerce=int, empty_value=None, required=False, widget=Select
@@ -73,12 +71,8 @@ class EnrolForm(PartyMixin, forms.Form):
         if self.has_party:  # households: the people the booking covers
             self.party_setup(course, childcare_full=childcare_full)
         lang = translation.get_language() or "pl"
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = Choices(country_choices(lang))
-        country.initial = "PL"
         self.fields["language"].initial = lang if lang in dict(Language.choices) else "pl"
-        self._statistics_choices(lang)
+        self._statistics_choices()
         if course.booking_mode == BookingMode.SESSION:
             tz = course.centre.tz
             session = self.fields["session"]
@@ -90,11 +84,10 @@ class EnrolForm(PartyMixin, forms.Form):
         else:
             del self.fields["session"]
 
-    def _statistics_choices(self, lang: str) -> None:
+    def _statistics_choices(self) -> None:
         not_saying = ("", _("Prefer not to say"))
         this_year = timezone.localdate().year
         choices: dict[str, list[tuple[object, object]]] = {
-            "country_of_origin": [not_saying, *origin_country_choices(lang)],
             "birth_year": [not_saying, *((y, str(y)) for y in range(this_year, 1919, -1))],
             "sex": [not_saying, *Sex.choices],
         }

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.forms.widgets import Choices, Select
+from courses.forms.lists import Choices, Select
 from courses.models import ADULT_AGE, Course
 from courses.party import ages_text
 

@@ -16,16 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.errors import DomainError, NotOnRegister
+from courses.forms.lists import PhoneCountryField
 from courses.forms.register import RegisterDayForm
-from courses.forms.widgets import Choices, Select
 from courses.models import Attendance, AttendanceStatus
-from courses.phones import country_choices
 from courses.selectors.register import (
     is_register_user,
     register_for,
@@ -44,19 +43,12 @@ PAST_WEEKS = 4  # past sessions listed on /register/ (older ones: by the date pi
 
 class WalkInForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"), widget=Select)
+    country = PhoneCountryField(label=_("Country of the phone number"))
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = Choices(country_choices(translation.get_language() or "pl"))
-        country.initial = "PL"
 
 
 def _session_for(request: HttpRequest, session_id: int) -> Session:

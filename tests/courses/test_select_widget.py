@@ -1,5 +1,5 @@
 """The long lists (the phone's country, the country of origin, the year of birth, a course's
-dates) are drawn by `courses.forms.widgets.Select`, written in Python for speed: what a person
+dates) are drawn by `courses.forms.lists.Select`, written in Python for speed: what a person
 and a screen reader get must be Django's own select, option for option."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from courses.forms.enrol import EnrolForm
-from courses.forms.widgets import Select
+from courses.forms.lists import Select
+from courses.views.register import WalkInForm
 from tests.factories import CourseFactory
 
 CHOICES: list[tuple[Any, Any]] = [
@@ -68,3 +69,12 @@ def test_the_enrolment_forms_country_list_is_djangos_in_ukrainian(centre) -> Non
     assert parse_html(mine) == parse_html(theirs)
     assert '<option value="PL" selected>Польща (+48)</option>' in mine
     assert '<option value="UA">Україна (+380)</option>' in mine
+
+
+def test_one_form_names_the_countries_in_the_language_it_is_drawn_in() -> None:
+    """The lists are read when the form is drawn, not when its class was made."""
+    for language, poland, ukraine in (("pl", "Polska", "Ukraina"), ("uk", "Польща", "Україна")):
+        with override(language):
+            html = str(WalkInForm()["country"])
+        assert f'<option value="PL" selected>{poland} (+48)</option>' in html
+        assert f'<option value="UA">{ukraine} (+380)</option>' in html

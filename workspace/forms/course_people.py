@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.forms.widgets import Choices, Select
+from courses.forms.lists import PhoneCountryField
 from courses.models import ADULT_AGE, Language, Participant
-from courses.phones import country_choices
 from courses.services.participants import ParticipantData
 from courses.services.waitlist import DOWN, PRIORITY_LIMIT, UP
 from courses.text import whole_number
@@ -132,7 +131,7 @@ class EnrolNewForm(DeskFields):
     """Add a person at the desk (or find them by the phone typed) and enrol them."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country of the phone number"), widget=Select)
+    country = PhoneCountryField(label=_("Country of the phone number"))
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=40,
@@ -152,13 +151,6 @@ class EnrolNewForm(DeskFields):
         "not_attending",
         "children_consent",
     ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        country = self.fields["country"]
-        assert isinstance(country, forms.ChoiceField)  # noqa: S101 - narrowing
-        country.choices = Choices(country_choices(translation.get_language() or "pl"))
-        country.initial = "PL"
 
     def person(self) -> ParticipantData:
         data = self.cleaned_data

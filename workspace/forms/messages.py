@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from courses.forms.widgets import Select
+from courses.forms.lists import Select
 from courses.models import Course, Language
 from notifications.drafts import (
     MAX_LENGTH,

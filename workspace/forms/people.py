@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.countries import origin_country_choices
-from courses.forms.widgets import Choices, Select
+from courses.forms.lists import Choices, OriginCountryField, Select
 from courses.models import Language, Participant, Sex
 
 OLDEST_YEAR = 1900
@@ -37,9 +36,7 @@ class PersonForm(forms.Form):
     )
     language = forms.ChoiceField(label=_("Language of their SMS"), choices=Language.choices)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    country_of_origin = forms.ChoiceField(
-        label=_("Country of origin"), required=False, widget=Select
-    )
+    country_of_origin = OriginCountryField(label=_("Country of origin"), empty_label=NOT_SAYING[1])
     birth_year = forms.TypedChoiceField(
         label=_("Year of birth"), coerce=int, empty_value=None, required=False, widget=Select
     )
@@ -55,12 +52,10 @@ class PersonForm(forms.Form):
             | {"country_of_origin": person.country_of_origin},
         )
         super().__init__(*args, **kwargs)
-        lang = translation.get_language() or "pl"
         this_year = timezone.localdate().year
         years = [(y, str(y)) for y in range(this_year, OLDEST_YEAR - 1, -1)]
         if person.birth_year and person.birth_year > this_year:  # kept as it was typed
             years.insert(0, (person.birth_year, str(person.birth_year)))
-        self._choices("country_of_origin", origin_country_choices(lang))
         self._choices("birth_year", years)
         self._choices("sex", list(Sex.choices))
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.forms.widgets import Select
+from courses.forms.lists import Select
 from courses.text import MAX_ID
 from notifications.models import MessageKind, MessageStatus
 from workspace.selectors.scope import Scope

@@ -5,15 +5,19 @@ hundreds load at once when registration opens, and its three lists were most of 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django import forms
 from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from courses.countries import origin_country_choices
+from courses.phones import country_choices
 
 
 class Choices(BaseChoiceIterator):
@@ -80,3 +84,40 @@ class Select(forms.Select):
             else:
                 parts.append(option(choice, label))
         return SafeString("".join(parts))  # every value and label escaped above
+
+
+class InLanguage(BaseChoiceIterator):
+    """Choices named in the request's language, read when the form is drawn or checked: `first`
+    (say, "prefer not to say"), then `choices_for(language)`, a list its function makes once
+    per language."""
+
+    def __init__(
+        self, choices_for: Callable[[str], Sequence[tuple[Any, Any]]], *first: tuple[Any, Any]
+    ) -> None:
+        self.choices_for = choices_for
+        self.first = first
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        yield from self.first
+        yield from self.choices_for(translation.get_language() or "pl")
+
+
+class PhoneCountryField(forms.ChoiceField):
+    """The country of a mobile number: every country with phone numbers, "Name (+code)" in the
+    request's language, the usual ones first and Poland chosen."""
+
+    widget = Select
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=InLanguage(country_choices), initial="PL", **kwargs)
+
+
+class OriginCountryField(forms.ChoiceField):
+    """A person's country of origin, optional: `empty_label` (nothing stored), then where most
+    participants come from, then every other country, in the request's language."""
+
+    widget = Select
+
+    def __init__(self, *, empty_label: Any, **kwargs: Any) -> None:
+        choices = InLanguage(origin_country_choices, ("", empty_label))
+        super().__init__(choices=choices, required=False, **kwargs)
