@@ -108,10 +108,16 @@ class Context:
 
 
 def slot_context(
-    courses: Sequence[Course], start: datetime, end: datetime, *, with_appointments: bool = False
+    courses: Sequence[Course],
+    start: datetime,
+    end: datetime,
+    *,
+    with_appointments: bool = False,
+    spoken: dict[int, frozenset[str]] | None = None,
 ) -> Context:
     """Fetch the sessions from `start` to `end` of `courses` (their centres selected) and what
-    their slots depend on: seven queries."""
+    their slots depend on: seven queries, five when the caller has the courses' languages
+    already (`spoken`, as `course_languages` gives them)."""
     ctx = Context()
     course_ids = [c.pk for c in courses]
     sessions: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
@@ -127,7 +133,7 @@ def slot_context(
     ):
         sessions[course_id].append((pk, starts, ends))
     ctx.sessions = sessions
-    ctx.spoken = course_languages(courses)
+    ctx.spoken = course_languages(courses) if spoken is None else spoken
     ctx.hours = interpreter_hours({c.centre_id for c in courses})
     booked = Appointment.objects.filter(
         course_id__in=course_ids,
@@ -214,10 +220,12 @@ def day_slots(*, session: Session) -> list[DaySlot]:
     return sessions_slots([session])[session.pk]
 
 
-def sessions_slots(sessions: Sequence[Session]) -> dict[int, list[DaySlot]]:
+def sessions_slots(
+    sessions: Sequence[Session], *, spoken: dict[int, frozenset[str]] | None = None
+) -> dict[int, list[DaySlot]]:
     """`day_slots` of each of `sessions` (a day's duty hours, their courses and centres
     selected), by session id, from one `slot_context` for them all: seven queries however
-    many sessions, specialists and interpreters the day has."""
+    many sessions, specialists and interpreters the day has (five given `spoken`)."""
     if not sessions:
         return {}
     courses = list({session.course_id: session.course for session in sessions}.values())
@@ -226,6 +234,7 @@ def sessions_slots(sessions: Sequence[Session]) -> dict[int, list[DaySlot]]:
         min(session.starts_at for session in sessions),
         max(session.ends_at for session in sessions),
         with_appointments=True,
+        spoken=spoken,
     )
     return {session.pk: _slots_of(session, ctx) for session in sessions}
 

@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from appointments.models import Appointment, AppointmentStatus, BlockedSlot
 from appointments.services.booking import appointment_book
@@ -356,9 +358,6 @@ def test_the_slot_link_carries_its_time_with_the_offset(world: dict[str, Any]) -
 
 
 def _day_queries(client: Client, world: dict[str, Any]) -> tuple[int, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     _day(client, world)  # the session and the user's centres read once
     with CaptureQueriesContext(connection) as queries:
         response = _day(client, world)
@@ -407,3 +406,14 @@ def test_the_day_costs_the_same_queries_for_two_and_for_eight_duty_hours(
     assert duty.slots[1].interpreter_names  # Ukrainian: the interpreter is free then
     lawyer = next(s for s in sessions if s.session.course == world["course"])
     assert [slot.state for slot in lawyer.slots].count("booked") == 1
+
+
+def test_the_day_reads_the_specialists_languages_once(world: dict[str, Any]) -> None:
+    """The duties' languages (listed beside each duty, and what their slots offer an interpreter
+    for) are read once for the page, not again for the slots."""
+    client = _client(world["coordinator"])
+    _day(client, world)
+    with CaptureQueriesContext(connection) as queries:
+        assert _day(client, world).status_code == 200
+    languages = [q for q in queries if '"appointments_specialistlanguage"' in q["sql"]]
+    assert len(languages) == 1

@@ -104,7 +104,9 @@ def day_sessions(
         .order_by("starts_at", "course__title", "pk")
     )
     spoken = course_languages([s.course for s in sessions]) if sessions else {}
-    slots = sessions_slots([s for s in sessions if s.status != SessionStatus.CANCELLED])
+    slots = sessions_slots(
+        [s for s in sessions if s.status != SessionStatus.CANCELLED], spoken=spoken
+    )
     found = []
     for session in sessions:
         languages = sorted(spoken.get(session.course_id, {POLISH}))
