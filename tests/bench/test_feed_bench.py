@@ -31,6 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -45,7 +46,7 @@ from courses.throttles import EnrolmentThrottle
 from scheduling import feeds
 from scheduling.feed_versions import release_since
 from scheduling.models import Session, SessionStatus
-from tests.bench.counting import QueryCounter
+from tests.bench.counting import QueryCounter, seconds_per_call
 from tests.bench.feed_centre import feed_centre
 from tests.bench.server import ROOT, gunicorn, load, postgres_url, sqlite_copy
 
@@ -317,16 +318,10 @@ def _throttle_ms(settings: Any, redis: str | None) -> tuple[float, float]:
         assert throttle.allow_request(request, None)  # type: ignore[arg-type]
         counts, reads = [], []
         for _ in range(THROTTLE_ROUNDS):
-            counts.append(_per_call(lambda: throttle.allow_request(request, None)))  # type: ignore[arg-type]
-            reads.append(_per_call(lambda: store.get("bench:no-such-key")))
+            count = partial(throttle.allow_request, request, None)
+            counts.append(seconds_per_call(count, THROTTLE_CALLS))
+            reads.append(seconds_per_call(partial(store.get, "bench:no-such-key"), THROTTLE_CALLS))
     return statistics.median(counts) * 1000, statistics.median(reads) * 1000
-
-
-def _per_call(call: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    for _ in range(THROTTLE_CALLS):
-        call()
-    return (time.perf_counter() - started) / THROTTLE_CALLS
 
 
 @contextmanager

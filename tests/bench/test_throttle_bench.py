@@ -16,6 +16,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -25,6 +26,7 @@ from django.test import RequestFactory
 
 from config.cache import SIZE_CHECK_EVERY
 from courses.throttles import EnrolmentThrottle
+from tests.bench.counting import seconds_per_call
 
 KEYS = 9_000  # below MAX_ENTRIES (10,000): nothing is culled while measuring
 ROUNDS = 5
@@ -74,13 +76,6 @@ def _first_counts(round_: int, label: str) -> Callable[[], float]:
     return run
 
 
-def _per_call(call: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    for _ in range(CALLS):
-        call()
-    return (time.perf_counter() - started) / CALLS
-
-
 def test_bench_a_new_visitors_first_count_near_a_full_table(settings) -> None:
     settings.ENROLMENT_RATE = "1000000/hour"
     _fill(KEYS)
@@ -100,8 +95,10 @@ def test_bench_a_new_visitors_first_count_near_a_full_table(settings) -> None:
             _forget_new()
         _with_size_checked(settings, SIZE_CHECK_EVERY)
         throttle.allow_request(live, None)  # type: ignore[arg-type]
-        figures["live"].append(_per_call(lambda: throttle.allow_request(live, None)))  # type: ignore[arg-type]
-        figures["read"].append(_per_call(lambda: caches["default"].get("bench:no-such-key")))
+        count = partial(throttle.allow_request, live, None)
+        figures["live"].append(seconds_per_call(count, CALLS))
+        read = partial(caches["default"].get, "bench:no-such-key")
+        figures["read"].append(seconds_per_call(read, CALLS))
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM integra_cache")
         rows = cursor.fetchone()[0]
