@@ -24,7 +24,9 @@ def _course_without_sessions() -> Course:
 
 def _race(course: Course, *, lock: bool, monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     """Run two syncs so that, unless something serialises them, both expand before either writes."""
-    barrier = threading.Barrier(2, timeout=2)
+    # With the lock, one writer waits for the other and the barrier times out; without it both
+    # reach it, however slow a busy machine makes them (a short timeout there broke the race).
+    barrier = threading.Barrier(2, timeout=2 if lock else 30)
     real_expand = rules.expand
 
     def expand_then_wait(*args, **kwargs):  # type: ignore[no-untyped-def]
